@@ -1,0 +1,258 @@
+/*
+ * config.c — defaults, the limits table, the config file and the command line.
+ *
+ * Order of precedence: built-in defaults < config file (GKeyFile, --config) < flags.
+ * Every limit is one row of config_limit_table: a file may set it only inside [min, max];
+ * outside is a start-up error naming the key. The result is read-only after config_load().
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define LIMIT(field, def, min, max, unit, why) \
+	{#field, def, min, max, unit, why, offsetof(PropolisConfig, field)}
+
+/* The limits: name, default, min, max, unit, why. Ceilings protect memory and PostgreSQL. */
+static const ConfigLimit config_limit_table[] = {
+	LIMIT(max_connections, 10000, 1, 200000, "connections",
+	      "10k idle clients of transient clusters; ceiling bounded by file descriptors"),
+	LIMIT(max_message_size, 104857600, 1024, 1073741824, "bytes",
+	      "Hive's metastore.server.max.message.size (100 MiB); ceiling 1 GiB of memory per request"),
+	LIMIT(max_string_length, 16777216, 64, 1073741824, "bytes",
+	      "view texts and serialized expressions can be MBs; ceiling = max message"),
+	LIMIT(max_list_length, 1000000, 16, 100000000, "elements",
+	      "add_partitions of 100k+ partitions fits; ceiling bounds decode memory"),
+	LIMIT(max_nesting_depth, 64, 8, 512, "levels",
+	      "Hive structs nest < 10 deep; ceiling keeps recursion bounded"),
+	LIMIT(idle_timeout_s, 3600, 1, 604800, "seconds",
+	      "idle transient-cluster connections are cheap but not forever"),
+	LIMIT(request_deadline_ms, 600000, 100, 86400000, "milliseconds",
+	      "listing 100k partitions takes seconds, not minutes"),
+	LIMIT(worker_threads, 8, 1, 1024, "threads", "a few per core; each waits on PostgreSQL"),
+	LIMIT(pool_size, 16, 1, 1000, "connections", "PostgreSQL backends held by this server, shared by all clients"),
+	LIMIT(pool_wait_ms, 10000, 1, 600000, "milliseconds", "a request waits this long for a free backend"),
+	LIMIT(shutdown_grace_ms, 10000, 0, 600000, "milliseconds", "requests in flight finish on SIGTERM"),
+	LIMIT(max_output_buffer, 268435456, 65536, 2147483647, "bytes",
+	      "unsent reply bytes per connection (a client that stops reading)"),
+};
+
+/* The limits table; static storage. */
+const ConfigLimit *config_limits(guint *n_out)
+{
+	*n_out = G_N_ELEMENTS(config_limit_table);
+	return config_limit_table;
+}
+
+static guint *config_limit_field(PropolisConfig *c, const ConfigLimit *l)
+{
+	return (guint *)((char *)c + l->offset);
+}
+
+/* A config holding every default. */
+PropolisConfig *config_new_default(void)
+{
+	PropolisConfig *c = g_new0(PropolisConfig, 1);
+	c->listen_host = g_strdup("127.0.0.1");
+	c->listen_port = 9083;
+	c->warehouse = g_strdup("file:///var/lib/propolis/warehouse");
+	c->catalog_name = g_strdup("hive");
+	c->log_level = g_strdup("info");
+	c->migrations_dir = g_strdup(PROPOLIS_SOURCE_MIGRATIONS);
+	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++)
+		*config_limit_field(c, &config_limit_table[i]) = config_limit_table[i].def;
+	return c;
+}
+
+void config_free(PropolisConfig *c)
+{
+	if (c == NULL)
+		return;
+	g_free(c->listen_host);
+	g_free(c->data_dir);
+	g_free(c->database_url);
+	g_free(c->warehouse);
+	g_free(c->catalog_name);
+	g_free(c->log_level);
+	g_free(c->migrations_dir);
+	g_free(c);
+}
+
+/* Splits "HOST:PORT" ("[::1]:9083" for IPv6) into the config. FALSE with a message on bad input. */
+static gboolean config_set_listen(PropolisConfig *c, const char *value, GError **error)
+{
+	const char *colon = strrchr(value, ':');
+	if (colon == NULL || colon == value || colon[1] == '\0') {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "listen: expected HOST:PORT, got '%s'", value);
+		return FALSE;
+	}
+	char *end = NULL;
+	guint64 port = g_ascii_strtoull(colon + 1, &end, 10);
+	if (*end != '\0' || port > 65535) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "listen: bad port in '%s'", value);
+		return FALSE;
+	}
+	const char *host = value;
+	gsize hlen = (gsize)(colon - value);
+	if (host[0] == '[' && hlen >= 2 && host[hlen - 1] == ']') {
+		host++;
+		hlen -= 2;
+	}
+	g_free(c->listen_host);
+	c->listen_host = g_strndup(host, hlen);
+	c->listen_port = (guint)port;
+	return TRUE;
+}
+
+/* Replaces *dst with a copy of value when value is set. */
+static void config_take(char **dst, const char *value)
+{
+	if (value == NULL)
+		return;
+	g_free(*dst);
+	*dst = g_strdup(value);
+}
+
+/* Reads [server] and [limits] from a key file. Unknown keys are errors: typos must not pass silently. */
+static gboolean config_read_file(PropolisConfig *c, const char *path, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, error))
+		return FALSE;
+	static const char *const server_keys[] = {"listen",  "data_dir",  "database", "warehouse",
+	                                          "catalog", "log_level", "migrations"};
+	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+	for (guint g = 0; groups[g]; g++) {
+		g_auto(GStrv) keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
+		for (guint k = 0; keys && keys[k]; k++) {
+			g_autofree char *v = g_key_file_get_string(kf, groups[g], keys[k], NULL);
+			if (strcmp(groups[g], "server") == 0) {
+				gboolean known = FALSE;
+				for (guint i = 0; i < G_N_ELEMENTS(server_keys); i++)
+					known |= strcmp(keys[k], server_keys[i]) == 0;
+				if (!known) {
+					g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND, "%s: unknown key [server] %s",
+					            path, keys[k]);
+					return FALSE;
+				}
+				if (strcmp(keys[k], "listen") == 0 && !config_set_listen(c, v, error))
+					return FALSE;
+				if (strcmp(keys[k], "data_dir") == 0)
+					config_take(&c->data_dir, v);
+				if (strcmp(keys[k], "database") == 0)
+					config_take(&c->database_url, v);
+				if (strcmp(keys[k], "warehouse") == 0)
+					config_take(&c->warehouse, v);
+				if (strcmp(keys[k], "catalog") == 0)
+					config_take(&c->catalog_name, v);
+				if (strcmp(keys[k], "log_level") == 0)
+					config_take(&c->log_level, v);
+				if (strcmp(keys[k], "migrations") == 0)
+					config_take(&c->migrations_dir, v);
+			} else if (strcmp(groups[g], "limits") == 0) {
+				const ConfigLimit *l = NULL;
+				for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++)
+					if (strcmp(keys[k], config_limit_table[i].key) == 0)
+						l = &config_limit_table[i];
+				if (l == NULL) {
+					g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND, "%s: unknown key [limits] %s",
+					            path, keys[k]);
+					return FALSE;
+				}
+				char *end = NULL;
+				guint64 n = g_ascii_strtoull(v, &end, 10);
+				if (end == v || *end != '\0' || n < l->min || n > l->max) {
+					g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+					            "%s: [limits] %s = '%s' must be an integer in [%u, %u] (%s)", path, l->key, v, l->min,
+					            l->max, l->unit);
+					return FALSE;
+				}
+				*config_limit_field(c, l) = (guint)n;
+			} else {
+				g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND, "%s: unknown section [%s]", path,
+				            groups[g]);
+				return FALSE;
+			}
+		}
+	}
+	return TRUE;
+}
+
+/* The text of --print-limits, also the tail of --help. New string. */
+static char *config_limits_text(void)
+{
+	GString *s = g_string_new("Config file keys (GKeyFile):\n"
+	                          "  [server] listen, data_dir, database, warehouse, catalog, log_level, migrations\n"
+	                          "  [limits] key = value (default, range, unit: why):\n");
+	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++) {
+		const ConfigLimit *l = &config_limit_table[i];
+		g_string_append_printf(s, "    %-20s %10u  [%u..%u] %s: %s\n", l->key, l->def, l->min, l->max, l->unit, l->why);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* Parses flags and the config file; see config.h. */
+PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **error)
+{
+	g_autofree char *config_file = NULL, *data_dir = NULL, *database = NULL, *listen = NULL, *warehouse = NULL,
+	                *log_level = NULL, *migrations = NULL;
+	gboolean version = FALSE, print_limits = FALSE;
+	GOptionEntry entries[] = {
+		{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Config file (GKeyFile)", "FILE"},
+		{"data-dir", 'D', 0, G_OPTION_ARG_FILENAME, &data_dir, "Embedded mode: run our own PostgreSQL in DIR", "DIR"},
+		{"database", 'd', 0, G_OPTION_ARG_STRING, &database, "External PostgreSQL (libpq URL or conninfo)", "URL"},
+		{"listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Thrift listen address (default 127.0.0.1:9083)",
+		 "HOST:PORT"},
+		{"warehouse", 'w', 0, G_OPTION_ARG_STRING, &warehouse, "Warehouse root URI", "URI"},
+		{"log-level", 0, 0, G_OPTION_ARG_STRING, &log_level, "error, warning, info or debug", "LEVEL"},
+		{"migrations", 0, 0, G_OPTION_ARG_FILENAME, &migrations, "Directory of NNNN_name.sql migrations", "DIR"},
+		{"print-limits", 0, 0, G_OPTION_ARG_NONE, &print_limits, "Print the limits table and exit", NULL},
+		{"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
+		{NULL, 0, 0, 0, NULL, NULL, NULL},
+	};
+	*exit_now = FALSE;
+	g_autoptr(GOptionContext) ctx = g_option_context_new("- Hive Metastore on PostgreSQL");
+	g_autofree char *desc = config_limits_text();
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_description(ctx, desc);
+	if (!g_option_context_parse(ctx, &argc, &argv, error))
+		return NULL;
+	if (argc > 1) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION, "unexpected argument '%s'", argv[1]);
+		return NULL;
+	}
+	if (version || print_limits) {
+		if (version)
+			printf("propolis-server %s\n", PROPOLIS_VERSION);
+		else
+			fputs(desc, stdout);
+		*exit_now = TRUE;
+		return NULL;
+	}
+	g_autoptr(PropolisConfig) c = config_new_default();
+	if (config_file && !config_read_file(c, config_file, error))
+		return NULL;
+	config_take(&c->data_dir, data_dir);
+	config_take(&c->database_url, database);
+	config_take(&c->warehouse, warehouse);
+	config_take(&c->log_level, log_level);
+	config_take(&c->migrations_dir, migrations);
+	if (listen && !config_set_listen(c, listen, error))
+		return NULL;
+	if ((c->data_dir == NULL) == (c->database_url == NULL)) {
+		g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		                    "exactly one of --data-dir DIR (embedded PostgreSQL) or --database URL is required");
+		return NULL;
+	}
+	static const char *const levels[] = {"error", "warning", "info", "debug"};
+	gboolean level_ok = FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS(levels); i++)
+		level_ok |= g_ascii_strcasecmp(c->log_level, levels[i]) == 0;
+	if (!level_ok) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--log-level: unknown level '%s'", c->log_level);
+		return NULL;
+	}
+	return g_steal_pointer(&c);
+}

@@ -1,0 +1,69 @@
+/*
+ * config.h — the effective configuration of one propolis-server process.
+ *
+ * Built once at start from defaults, the config file (GKeyFile) and flags, then read-only:
+ * workers and the loop get a const pointer and never write it. Every limit is one row of
+ * the limits table in config.c (name, default, min, max, unit, why); `--print-limits` prints it.
+ */
+#ifndef PROPOLIS_CONFIG_H
+#define PROPOLIS_CONFIG_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+	/* [server] */
+	char *listen_host;   /* "127.0.0.1" */
+	guint listen_port;   /* 9083 */
+	char *data_dir;      /* embedded mode, or NULL */
+	char *database_url;  /* external PostgreSQL, or NULL */
+	char *warehouse;     /* "file:///var/lib/propolis/warehouse" */
+	char *catalog_name;  /* "hive" */
+	char *log_level;     /* "info" */
+	char *migrations_dir;/* where NNNN_name.sql live */
+
+	/* [limits] — see the table in config.c */
+	guint max_connections;      /* open client connections; more are refused at accept */
+	guint max_message_size;     /* bytes of one Thrift request (frame or unframed message) */
+	guint max_string_length;    /* bytes of one Thrift string/binary field */
+	guint max_list_length;      /* elements of one list/set/map */
+	guint max_nesting_depth;    /* struct/container nesting */
+	guint idle_timeout_s;       /* an idle client connection is closed after this */
+	guint request_deadline_ms;  /* a request that runs longer fails with MetaException */
+	guint worker_threads;       /* threads running requests */
+	guint pool_size;            /* PostgreSQL connections held at most */
+	guint pool_wait_ms;         /* a request waits this long for a pool connection */
+	guint shutdown_grace_ms;    /* SIGTERM: wait this long for requests in flight */
+	guint max_output_buffer;    /* unsent reply bytes per connection before it is closed */
+} PropolisConfig;
+
+/* One row of the limits table, for --help, --print-limits and the edge tests. */
+typedef struct {
+	const char *key;     /* config key, "[limits] max_message_size" is "max_message_size" */
+	guint def, min, max; /* default, and the range a config may set */
+	const char *unit;
+	const char *why;     /* why this default, and why the ceiling */
+	gsize offset;        /* offsetof(PropolisConfig, field) */
+} ConfigLimit;
+
+/* The limits table; *n_out receives its length. Static storage, never freed. */
+const ConfigLimit *config_limits(guint *n_out);
+
+/*
+ * Parses argv (and the --config file it names) into a new config. Returns NULL with
+ * error set on an unknown flag, a bad value or a limit outside its range; prints
+ * --help/--version/--print-limits itself and sets *exit_now. Free with config_free().
+ */
+PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A config with every default set, for tests and embedded users. */
+PropolisConfig *config_new_default(void);
+
+void config_free(PropolisConfig *config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PropolisConfig, config_free)
+
+G_END_DECLS
+
+#endif
