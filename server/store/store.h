@@ -31,7 +31,8 @@ StorePool *store_pool_new(const char *conninfo, guint size, guint wait_ms);
 void store_pool_free(StorePool *pool);
 
 /*
- * Takes a healthy connection, waiting until deadline_us (monotonic) at most.
+ * Takes a healthy connection, waiting until deadline_us (monotonic) or the pool's wait_ms,
+ * whichever comes first (deadline_us <= 0: wait_ms alone).
  * FALSE-like NULL with STORE_ERROR_UNAVAILABLE when none can be had or PostgreSQL is down.
  */
 StoreConn *store_pool_acquire(StorePool *pool, gint64 deadline_us, GError **error) G_GNUC_WARN_UNUSED_RESULT;
