@@ -1,0 +1,199 @@
+/*
+ * door.c — runs one Hive Thrift message through the generated processor (see door.h).
+ *
+ * Per message: peek the method name; names the handler does not implement are answered
+ * UNKNOWN_METHOD here (the generated wrappers would call a NULL slot, and the library's
+ * fallback leaks the name); the rest run through ThriftHiveMetastoreProcessor over a
+ * zero-copy transport (buffer.c) with strict binary protocol in and out. The handler finds
+ * the call's session, request id and deadline through a thread-local set around processing.
+ */
+#include "thrift/door.h"
+
+#include <string.h>
+#include <thrift/c_glib/protocol/thrift_binary_protocol.h>
+#include <thrift/c_glib/thrift_application_exception.h>
+
+#include "thrift/buffer.h"
+#include "thrift/handler.h"
+
+struct ThriftDoor {
+	Catalog *cat;
+	const PropolisConfig *config;
+	ThriftHiveMetastoreHandler *handler;
+	ThriftProcessor *processor; /* stateless after construction: shared by workers */
+	gboolean trust_set_ugi;
+	gint64 started_s;
+};
+
+static GPrivate current_call;
+
+/* The call this thread runs, or NULL. */
+ThriftCall *thrift_call_current(void)
+{
+	return g_private_get(&current_call);
+}
+
+/* Sets this thread's call (NULL clears it). */
+void thrift_call_set_current(ThriftCall *call)
+{
+	g_private_set(&current_call, call);
+}
+
+static gpointer door_session_new(gpointer door, guint64 conn_id, const char *peer)
+{
+	ThriftSession *s = g_new0(ThriftSession, 1);
+	s->conn_id = conn_id;
+	s->peer = g_strdup(peer);
+	s->principal = g_strdup("anonymous");
+	s->meta_conf = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	return s;
+}
+
+static void door_session_free(gpointer door, gpointer session)
+{
+	ThriftSession *s = session;
+	if (s == NULL)
+		return;
+	g_free(s->peer);
+	g_free(s->principal);
+	g_hash_table_unref(s->meta_conf);
+	g_free(s);
+}
+
+/* Message header: name, type and seqid, strict or old-style. FALSE if it is not one. */
+typedef struct {
+	char name[256];
+	gint type;
+	gint32 seqid;
+} MsgHead;
+
+static guint32 be32(const guint8 *p)
+{
+	return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
+}
+
+static gboolean peek_head(const guint8 *msg, gsize len, MsgHead *h)
+{
+	if (len < 8)
+		return FALSE;
+	guint32 first = be32(msg);
+	gsize off;
+	guint32 nlen;
+	if (first & 0x80000000u) {
+		if ((first & 0xffff0000u) != 0x80010000u)
+			return FALSE;
+		h->type = (gint)(first & 0xff);
+		nlen = be32(msg + 4);
+		off = 8;
+	} else {
+		nlen = first;
+		off = 4;
+	}
+	if (nlen >= sizeof h->name || off + nlen + 4 + (first & 0x80000000u ? 0 : 1) > len)
+		return FALSE;
+	memcpy(h->name, msg + off, nlen);
+	h->name[nlen] = '\0';
+	off += nlen;
+	if (!(first & 0x80000000u))
+		h->type = msg[off++];
+	h->seqid = (gint32)be32(msg + off);
+	return TRUE;
+}
+
+/* Writes TApplicationException UNKNOWN_METHOD for h into out. */
+static gboolean reply_unknown_method(ThriftProtocol *out, const MsgHead *h, GError **error)
+{
+	g_autofree char *text = g_strdup_printf("Invalid method name: '%s'", h->name);
+	ThriftApplicationException *x = g_object_new(THRIFT_TYPE_APPLICATION_EXCEPTION, "type",
+	                                             THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN_METHOD, "message", text, NULL);
+	gboolean ok = thrift_protocol_write_message_begin(out, h->name, T_EXCEPTION, h->seqid, error) >= 0 &&
+	              thrift_struct_write(THRIFT_STRUCT(x), out, error) >= 0 &&
+	              thrift_protocol_write_message_end(out, error) >= 0;
+	g_object_unref(x);
+	return ok;
+}
+
+static gboolean door_handle(gpointer door_data, gpointer session, const NetRequestInfo *info, const guint8 *msg,
+                            gsize len, GByteArray *reply)
+{
+	ThriftDoor *door = door_data;
+	MsgHead head;
+	gint64 t0 = g_get_monotonic_time();
+	if (!peek_head(msg, len, &head)) {
+		g_message("request %" G_GUINT64_FORMAT " conn %" G_GUINT64_FORMAT ": not a Thrift binary message, closing",
+		          info->request_id, info->conn_id);
+		return FALSE;
+	}
+	ThriftTransport *in_t = thrift_buffer_new(msg, len, reply);
+	ThriftProtocol *in = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", in_t, NULL);
+	ThriftProtocol *out = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", in_t, NULL);
+	g_autoptr(GError) err = NULL;
+	gboolean ok;
+	if (!thrift_handler_implements(head.name)) {
+		ok = head.type == T_ONEWAY || reply_unknown_method(out, &head, &err);
+	} else {
+		ThriftCall call = {
+			.cat = door->cat,
+			.config = door->config,
+			.session = session,
+			.request_id = info->request_id,
+			.deadline_us = info->deadline_us,
+			.method = head.name,
+			.trust_set_ugi = door->trust_set_ugi,
+			.started_s = door->started_s,
+		};
+		thrift_call_set_current(&call);
+		ok = thrift_processor_process(door->processor, in, out, &err);
+		thrift_call_set_current(NULL);
+	}
+	g_object_unref(in);
+	g_object_unref(out);
+	g_object_unref(in_t);
+	if (!ok)
+		g_message("request %" G_GUINT64_FORMAT " %s: protocol error, closing: %s", info->request_id, head.name,
+		          err ? err->message : "?");
+	g_debug("request %" G_GUINT64_FORMAT " conn %" G_GUINT64_FORMAT " %s %.3f ms", info->request_id, info->conn_id,
+	        head.name, (g_get_monotonic_time() - t0) / 1000.0);
+	return ok;
+}
+
+/* The NetDoor callbacks of the Thrift door. */
+const NetDoor *thrift_door_vtable(void)
+{
+	static const NetDoor vtable = {
+		.session_new = door_session_new,
+		.session_free = door_session_free,
+		.handle = door_handle,
+	};
+	return &vtable;
+}
+
+/* A new door; never fails. */
+gpointer thrift_door_new(Catalog *cat, const PropolisConfig *config)
+{
+	ThriftDoor *door = g_new0(ThriftDoor, 1);
+	door->cat = cat;
+	door->config = config;
+	door->handler = thrift_handler_new();
+	door->processor = g_object_new(TYPE_THRIFT_HIVE_METASTORE_PROCESSOR, "handler", door->handler, NULL);
+	door->trust_set_ugi = TRUE;
+	door->started_s = g_get_real_time() / G_USEC_PER_SEC;
+	return door;
+}
+
+/* See door.h. */
+void thrift_door_set_trust_set_ugi(gpointer door, gboolean trust)
+{
+	((ThriftDoor *)door)->trust_set_ugi = trust;
+}
+
+/* Frees a door no worker uses any more. */
+void thrift_door_free(gpointer door_data)
+{
+	ThriftDoor *door = door_data;
+	if (door == NULL)
+		return;
+	g_object_unref(door->processor);
+	g_object_unref(door->handler);
+	g_free(door);
+}

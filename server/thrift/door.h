@@ -1,0 +1,39 @@
+/*
+ * door.h — the Hive Thrift door: one binary-protocol message in, its reply out.
+ *
+ * net/ hands each complete message to handle() on a worker; the door decodes it with the
+ * generated processor, runs the handler (handler.c) against the catalog and appends the
+ * encoded reply. Per connection it keeps a session (the set_ugi principal when trusted,
+ * setMetaConf values). Unknown or unimplemented methods get TApplicationException
+ * UNKNOWN_METHOD and the connection stays usable; undecodable bytes close it.
+ * Ownership: the door borrows cat and config, which must outlive it.
+ * Threading: handle() runs on any number of workers at once. Errors: none returned; Hive
+ * exceptions travel in the reply, and each is logged once with its request id.
+ */
+#ifndef PROPOLIS_THRIFT_DOOR_H
+#define PROPOLIS_THRIFT_DOOR_H
+
+#include <glib.h>
+
+#include "catalog/catalog.h"
+#include "config.h"
+#include "net/net.h"
+
+G_BEGIN_DECLS
+
+typedef struct ThriftDoor ThriftDoor;
+
+/* The NetDoor callbacks; pass a ThriftDoor as door_data. Static storage. */
+const NetDoor *thrift_door_vtable(void);
+
+/* A door over cat. set_ugi names the principal by default (Hive's plain-cluster behaviour). */
+gpointer thrift_door_new(Catalog *cat, const PropolisConfig *config);
+
+/* Whether set_ugi may name the principal (FALSE: every caller stays "anonymous"). */
+void thrift_door_set_trust_set_ugi(gpointer door, gboolean trust);
+
+void thrift_door_free(gpointer door);
+
+G_END_DECLS
+
+#endif

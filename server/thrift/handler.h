@@ -1,0 +1,79 @@
+/*
+ * handler.h — what the Thrift door's files share: the per-connection session, the
+ * per-call context the handler reads through a thread-local pointer, the handler object
+ * and the one error table (errors.c).
+ *
+ * Ownership: the door owns sessions and the handler; a ThriftCall lives on the worker's
+ * stack for one handle() and is visible only to that thread (thrift_call_current()).
+ * Threading: one request in flight per connection, so a session is touched by one worker
+ * at a time and needs no lock. Errors: handler methods answer Hive exceptions through
+ * thrift_error_raise(); a FALSE with only a GError becomes a TApplicationException.
+ */
+#ifndef PROPOLIS_THRIFT_HANDLER_H
+#define PROPOLIS_THRIFT_HANDLER_H
+
+#include <glib-object.h>
+
+#include "catalog/catalog.h"
+/* Hive's IDL has a struct named Catalog; ours wins the name, theirs becomes HiveCatalog. */
+#define Catalog HiveCatalog
+#include "thrift_hive_metastore.h"
+#undef Catalog
+
+G_BEGIN_DECLS
+
+/* One client connection's state. */
+typedef struct {
+	guint64 conn_id;
+	char *peer;
+	char *principal;      /* set_ugi user when trusted, else "anonymous" */
+	GHashTable *meta_conf; /* setMetaConf values for this connection (char* → char*) */
+} ThriftSession;
+
+/* The call a worker is running. */
+typedef struct {
+	Catalog *cat;
+	const PropolisConfig *config;
+	ThriftSession *session;
+	guint64 request_id;
+	gint64 deadline_us;
+	const char *method;
+	gboolean trust_set_ugi;
+	gint64 started_s;      /* server start, wall clock seconds (aliveSince) */
+} ThriftCall;
+
+/* The current thread's call, or NULL outside handle(). */
+ThriftCall *thrift_call_current(void);
+/* Sets (or clears with NULL) the current thread's call. */
+void thrift_call_set_current(ThriftCall *call);
+
+/* A new handler object (a ThriftHiveMetastoreHandler subclass). */
+ThriftHiveMetastoreHandler *thrift_handler_new(void);
+
+/* TRUE when the handler implements method (wire name, e.g. "get_table"). */
+gboolean thrift_handler_implements(const char *method);
+
+/* Where a method's declared exceptions go; NULL slots are not declared by that method. */
+typedef struct {
+	MetaException **meta;
+	NoSuchObjectException **no_such;
+	AlreadyExistsException **exists;
+	InvalidObjectException **invalid_object;
+	InvalidOperationException **invalid_op;
+	UnknownTableException **unknown_table;
+	UnknownDBException **unknown_db;
+} ThriftErrOut;
+
+/*
+ * Maps a CATALOG_ERROR (or any GError) to the Hive exception the method declares, logs it
+ * once with the request id, and consumes err. When the method declares none that fits,
+ * sets *error (a TApplicationException INTERNAL_ERROR for the processor). Always FALSE.
+ */
+gboolean thrift_error_raise(GError *err, const ThriftErrOut *out, GError **error);
+
+/* A Hive exception of type with message, for the handler's own checks (MetaException, ...). */
+gpointer thrift_error_new_exception(GType type, const char *message);
+
+G_END_DECLS
+
+#endif
