@@ -57,10 +57,14 @@ typedef struct {
 	guint active_requests;
 } NetStats;
 
-/* A server using config's limits, not yet listening. Never fails. */
+/* A server using config's limits, not yet listening. Never fails. config is not copied: it must outlive the server. */
 NetServer *net_server_new(const PropolisConfig *config, const NetDoor *door, gpointer door_data);
 
-/* Binds and listens on host:port (port 0 picks a free one). FALSE with NET_ERROR_IO on failure. */
+/*
+ * Binds and listens on host:port (port 0 picks a free one). host is an IPv4/IPv6 literal,
+ * "localhost" (127.0.0.1), or ""/"*" (any); no DNS lookup. One listener per server: a second
+ * call replaces the first. FALSE with NET_ERROR_IO on failure.
+ */
 gboolean net_server_listen(NetServer *server, const char *host, guint port, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The port actually bound by the last net_server_listen(). */

@@ -1,0 +1,105 @@
+/*
+ * worker.c — the fixed pool of threads that run requests, and the queues to and from them.
+ *
+ * The loop pushes a NetJob on the job queue; a worker calls the door's handle() with the
+ * message bytes (which stay put: the connection is lent, the loop does not touch it), puts
+ * the job with its reply on the done queue and wakes the loop through done_fd (an eventfd).
+ * Workers never touch sockets, lists or any other connection field. Stop: a sentinel per
+ * worker is pushed to the front of the job queue; jobs never started come back with an
+ * empty reply and the connection is closed.
+ */
+#include "net/internal.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "common/error.h"
+
+/* The address a worker takes as "stop"; never a real job. */
+static NetJob stop_sentinel;
+
+/* Puts a finished job on the done queue and wakes the loop. Any thread. */
+static void worker_hand_back(NetServer *server, NetJob *job)
+{
+	uint64_t one = 1;
+
+	g_mutex_lock(&server->done_lock);
+	g_queue_push_tail(&server->done, job);
+	g_mutex_unlock(&server->done_lock);
+	if (write(server->done_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		g_warning("net: write(done eventfd): %s", g_strerror(errno));
+}
+
+/* One worker: runs jobs until it takes the stop sentinel. */
+static gpointer worker_main(gpointer data)
+{
+	NetServer *server = data;
+
+	for (;;) {
+		NetJob *job = g_async_queue_pop(server->jobs);
+		if (job == &stop_sentinel)
+			return NULL;
+		job->reply = g_byte_array_new();
+		job->keep_open = server->door.handle(server->door_data, job->conn->session, &job->info, job->msg,
+		                                     job->len, job->reply);
+		worker_hand_back(server, job);
+	}
+}
+
+/* Starts config->worker_threads workers (at least one). FALSE with NET_ERROR_IO if a thread cannot start. */
+gboolean net_workers_start(NetServer *server, GError **error)
+{
+	guint n = MAX(server->config->worker_threads, 1);
+
+	server->workers = g_new0(GThread *, n);
+	for (guint i = 0; i < n; i++) {
+		g_autofree char *name = g_strdup_printf("net-worker-%u", i);
+		g_autoptr(GError) local = NULL;
+		server->workers[i] = g_thread_try_new(name, worker_main, server, &local);
+		if (!server->workers[i]) {
+			g_set_error(error, NET_ERROR, NET_ERROR_IO, "cannot start worker thread: %s", local->message);
+			net_workers_join(server);
+			return FALSE;
+		}
+		server->n_workers++;
+	}
+	return TRUE;
+}
+
+/* Queues a job for the next free worker. Loop thread. */
+void net_workers_submit(NetServer *server, NetJob *job)
+{
+	g_async_queue_push(server->jobs, job);
+}
+
+/* Calls finish on every job the workers handed back so far. Loop thread. */
+void net_workers_drain_done(NetServer *server, void (*finish)(NetJob *job))
+{
+	GQueue batch;
+
+	g_mutex_lock(&server->done_lock);
+	batch = server->done;
+	g_queue_init(&server->done);
+	g_mutex_unlock(&server->done_lock);
+	for (NetJob *job; (job = g_queue_pop_head(&batch));)
+		finish(job);
+}
+
+/* Stops and joins the workers (each finishes its current job); unstarted jobs come back empty. */
+void net_workers_join(NetServer *server)
+{
+	for (guint i = 0; i < server->n_workers; i++)
+		g_async_queue_push_front(server->jobs, &stop_sentinel);
+	for (guint i = 0; i < server->n_workers; i++)
+		g_thread_join(server->workers[i]);
+	server->n_workers = 0;
+	g_clear_pointer(&server->workers, g_free);
+	for (NetJob *job; (job = g_async_queue_try_pop(server->jobs));) {
+		if (job == &stop_sentinel)
+			continue;
+		job->reply = g_byte_array_new();
+		job->keep_open = FALSE;
+		worker_hand_back(server, job);
+	}
+}
