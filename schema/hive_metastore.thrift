@@ -9,6 +9,12 @@
 // and IndexAlreadyExistsException (gone in 3.0). Left out on purpose: the
 // long-deprecated Type API (get_type, create_type, drop_type, get_type_all),
 // whose C names would collide with GObject's *_get_type functions.
+// Requiredness: in the catalog structs (Database, Table, StorageDescriptor, SerDeInfo,
+// FieldSchema, Order, SkewedInfo, Function, ResourceUri, privileges, Partition,
+// constraints) non-primitive fields of default requiredness are marked optional. The
+// wire format is the same; it makes the c_glib writer skip an unset field as Java's does
+// for null, instead of sending "" or an empty container, so a client reads back null
+// where it wrote null.
 
 include "fb303.thrift"
 
@@ -271,12 +277,12 @@ struct AbortTxnsRequest {
 }
 
 struct SQLCheckConstraint {
-  1: string catName,
-  2: string table_db,
-  3: string table_name,
-  4: string column_name,
-  5: string check_expression,
-  6: string dc_name,
+  1: optional string catName,
+  2: optional string table_db,
+  3: optional string table_name,
+  4: optional string column_name,
+  5: optional string check_expression,
+  6: optional string dc_name,
   7: bool enable_cstr,
   8: bool validate_cstr,
   9: bool rely_cstr,
@@ -287,12 +293,12 @@ struct AddCheckConstraintRequest {
 }
 
 struct SQLDefaultConstraint {
-  1: string catName,
-  2: string table_db,
-  3: string table_name,
-  4: string column_name,
-  5: string default_value,
-  6: string dc_name,
+  1: optional string catName,
+  2: optional string table_db,
+  3: optional string table_name,
+  4: optional string column_name,
+  5: optional string default_value,
+  6: optional string dc_name,
   7: bool enable_cstr,
   8: bool validate_cstr,
   9: bool rely_cstr,
@@ -312,17 +318,17 @@ struct AddDynamicPartitions {
 }
 
 struct SQLForeignKey {
-  1: string pktable_db,
-  2: string pktable_name,
-  3: string pkcolumn_name,
-  4: string fktable_db,
-  5: string fktable_name,
-  6: string fkcolumn_name,
+  1: optional string pktable_db,
+  2: optional string pktable_name,
+  3: optional string pkcolumn_name,
+  4: optional string fktable_db,
+  5: optional string fktable_name,
+  6: optional string fkcolumn_name,
   7: i32 key_seq,
   8: i32 update_rule,
   9: i32 delete_rule,
-  10: string fk_name,
-  11: string pk_name,
+  10: optional string fk_name,
+  11: optional string pk_name,
   12: bool enable_cstr,
   13: bool validate_cstr,
   14: bool rely_cstr,
@@ -334,11 +340,11 @@ struct AddForeignKeyRequest {
 }
 
 struct SQLNotNullConstraint {
-  1: string catName,
-  2: string table_db,
-  3: string table_name,
-  4: string column_name,
-  5: string nn_name,
+  1: optional string catName,
+  2: optional string table_db,
+  3: optional string table_name,
+  4: optional string column_name,
+  5: optional string nn_name,
   6: bool enable_cstr,
   7: bool validate_cstr,
   8: bool rely_cstr,
@@ -362,9 +368,9 @@ struct EnvironmentContext {
 }
 
 struct FieldSchema {
-  1: string name,
-  2: string type,
-  3: string comment,
+  1: optional string name,
+  2: optional string type,
+  3: optional string comment,
 }
 
 struct ColumnStatisticsDesc {
@@ -487,28 +493,28 @@ struct FileMetadata {
 }
 
 struct PrivilegeGrantInfo {
-  1: string privilege,
+  1: optional string privilege,
   2: i32 createTime,
-  3: string grantor,
-  4: PrincipalType grantorType,
+  3: optional string grantor,
+  4: optional PrincipalType grantorType,
   5: bool grantOption,
 }
 
 struct PrincipalPrivilegeSet {
-  1: map<string, list<PrivilegeGrantInfo>> userPrivileges,
-  2: map<string, list<PrivilegeGrantInfo>> groupPrivileges,
-  3: map<string, list<PrivilegeGrantInfo>> rolePrivileges,
+  1: optional map<string, list<PrivilegeGrantInfo>> userPrivileges,
+  2: optional map<string, list<PrivilegeGrantInfo>> groupPrivileges,
+  3: optional map<string, list<PrivilegeGrantInfo>> rolePrivileges,
 }
 
 struct Order {
-  1: string col,
+  1: optional string col,
   2: i32 order,
 }
 
 struct SerDeInfo {
-  1: string name,
-  2: string serializationLib,
-  3: map<string, string> parameters,
+  1: optional string name,
+  2: optional string serializationLib,
+  3: optional map<string, string> parameters,
   4: optional string description,
   5: optional string serializerClass,
   6: optional string deserializerClass,
@@ -516,34 +522,34 @@ struct SerDeInfo {
 }
 
 struct SkewedInfo {
-  1: list<string> skewedColNames,
-  2: list<list<string>> skewedColValues,
-  3: map<list<string>, string> skewedColValueLocationMaps,
+  1: optional list<string> skewedColNames,
+  2: optional list<list<string>> skewedColValues,
+  3: optional map<list<string>, string> skewedColValueLocationMaps,
 }
 
 struct StorageDescriptor {
-  1: list<FieldSchema> cols,
-  2: string location,
-  3: string inputFormat,
-  4: string outputFormat,
+  1: optional list<FieldSchema> cols,
+  2: optional string location,
+  3: optional string inputFormat,
+  4: optional string outputFormat,
   5: bool compressed,
   6: i32 numBuckets,
-  7: SerDeInfo serdeInfo,
-  8: list<string> bucketCols,
-  9: list<Order> sortCols,
-  10: map<string, string> parameters,
+  7: optional SerDeInfo serdeInfo,
+  8: optional list<string> bucketCols,
+  9: optional list<Order> sortCols,
+  10: optional map<string, string> parameters,
   11: optional SkewedInfo skewedInfo,
   12: optional bool storedAsSubDirectories,
 }
 
 struct Partition {
-  1: list<string> values,
-  2: string dbName,
-  3: string tableName,
+  1: optional list<string> values,
+  2: optional string dbName,
+  3: optional string tableName,
   4: i32 createTime,
   5: i32 lastAccessTime,
-  6: StorageDescriptor sd,
-  7: map<string, string> parameters,
+  6: optional StorageDescriptor sd,
+  7: optional map<string, string> parameters,
   8: optional PrincipalPrivilegeSet privileges,
   9: optional string catName,
   10: optional i64 writeId = -1,
@@ -572,11 +578,11 @@ struct AddPartitionsResult {
 }
 
 struct SQLPrimaryKey {
-  1: string table_db,
-  2: string table_name,
-  3: string column_name,
+  1: optional string table_db,
+  2: optional string table_name,
+  3: optional string column_name,
   4: i32 key_seq,
-  5: string pk_name,
+  5: optional string pk_name,
   6: bool enable_cstr,
   7: bool validate_cstr,
   8: bool rely_cstr,
@@ -588,12 +594,12 @@ struct AddPrimaryKeyRequest {
 }
 
 struct SQLUniqueConstraint {
-  1: string catName,
-  2: string table_db,
-  3: string table_name,
-  4: string column_name,
+  1: optional string catName,
+  2: optional string table_db,
+  3: optional string table_name,
+  4: optional string column_name,
   5: i32 key_seq,
-  6: string uk_name,
+  6: optional string uk_name,
   7: bool enable_cstr,
   8: bool validate_cstr,
   9: bool rely_cstr,
@@ -681,10 +687,10 @@ struct AlterDataConnectorRequest {
 }
 
 struct Database {
-  1: string name,
-  2: string description,
-  3: string locationUri,
-  4: map<string, string> parameters,
+  1: optional string name,
+  2: optional string description,
+  3: optional string locationUri,
+  4: optional map<string, string> parameters,
   5: optional PrincipalPrivilegeSet privileges,
   6: optional string ownerName,
   7: optional PrincipalType ownerType,
@@ -761,18 +767,18 @@ struct ObjectDictionary {
 }
 
 struct Table {
-  1: string tableName,
-  2: string dbName,
-  3: string owner,
+  1: optional string tableName,
+  2: optional string dbName,
+  3: optional string owner,
   4: i32 createTime,
   5: i32 lastAccessTime,
   6: i32 retention,
-  7: StorageDescriptor sd,
-  8: list<FieldSchema> partitionKeys,
-  9: map<string, string> parameters,
-  10: string viewOriginalText,
-  11: string viewExpandedText,
-  12: string tableType,
+  7: optional StorageDescriptor sd,
+  8: optional list<FieldSchema> partitionKeys,
+  9: optional map<string, string> parameters,
+  10: optional string viewOriginalText,
+  11: optional string viewExpandedText,
+  12: optional string tableType,
   13: optional PrincipalPrivilegeSet privileges,
   14: optional bool temporary = false,
   15: optional bool rewriteEnabled,
@@ -1184,19 +1190,19 @@ struct ForeignKeysResponse {
 }
 
 struct ResourceUri {
-  1: ResourceType resourceType,
-  2: string uri,
+  1: optional ResourceType resourceType,
+  2: optional string uri,
 }
 
 struct Function {
-  1: string functionName,
-  2: string dbName,
-  3: string className,
-  4: string ownerName,
-  5: PrincipalType ownerType,
+  1: optional string functionName,
+  2: optional string dbName,
+  3: optional string className,
+  4: optional string ownerName,
+  5: optional PrincipalType ownerType,
   6: i32 createTime,
-  7: FunctionType functionType,
-  8: list<ResourceUri> resourceUris,
+  7: optional FunctionType functionType,
+  8: optional list<ResourceUri> resourceUris,
   9: optional string catName,
 }
 

@@ -169,6 +169,19 @@ gint64 catalog_now(void)
 	return g_get_real_time() / G_USEC_PER_SEC;
 }
 
+void catalog_doc_set_catalog(JsonObject *doc, const char *catalog)
+{
+	if (doc != NULL)
+		json_object_set_string_member(doc, "CatalogName", catalog);
+}
+
+GPtrArray *catalog_docs_set_catalog(GPtrArray *arr, const char *catalog)
+{
+	for (guint i = 0; arr && i < arr->len; i++)
+		catalog_doc_set_catalog(g_ptr_array_index(arr, i), catalog);
+	return arr;
+}
+
 const char *catalog_json_str(JsonObject *obj, const char *member)
 {
 	if (obj == NULL || !json_object_has_member(obj, member))

@@ -23,6 +23,7 @@ static gboolean database_normalise_new(Catalog *cat, const CatalogCtx *ctx, Json
 	}
 	g_autofree char *lower = catalog_lower(name);
 	json_object_set_string_member(db, "Name", lower);
+	json_object_remove_member(db, "CatalogName");
 	if (catalog_json_str(db, "LocationUri") == NULL || *catalog_json_str(db, "LocationUri") == '\0') {
 		g_autofree char *loc = g_strdup_printf("%s/%s.db", cat->warehouse, lower);
 		json_object_set_string_member(db, "LocationUri", loc);
@@ -58,6 +59,7 @@ JsonObject *catalog_create_database(Catalog *cat, const CatalogCtx *ctx, const c
 	}
 	if (!catalog_work_end(&work, ok, error))
 		return NULL;
+	catalog_doc_set_catalog(db, catname);
 	return json_object_ref(db);
 }
 
@@ -81,6 +83,7 @@ JsonObject *catalog_get_database(Catalog *cat, const CatalogCtx *ctx, const char
 		catalog_error_from_store(serr, missing, NULL, error);
 	}
 	catalog_work_end(&work, db != NULL, NULL);
+	catalog_doc_set_catalog(db, catname);
 	return db;
 }
 
@@ -131,6 +134,7 @@ gboolean catalog_alter_database(Catalog *cat, const CatalogCtx *ctx, const char 
 	}
 	if (ok) {
 		json_object_set_string_member(db, "Name", lower);
+		json_object_remove_member(db, "CatalogName");
 		if (!json_object_has_member(db, "CreateTime") && json_object_has_member(old, "CreateTime"))
 			json_object_set_int_member(db, "CreateTime", json_object_get_int_member(old, "CreateTime"));
 		const char *loc = catalog_json_str(db, "LocationUri");

@@ -31,6 +31,7 @@ static gboolean function_validate(JsonObject *fn, GError **error)
 	g_autofree char *ldb = catalog_lower(db);
 	json_object_set_string_member(fn, "FunctionName", lname);
 	json_object_set_string_member(fn, "DatabaseName", ldb);
+	json_object_remove_member(fn, "CatalogName");
 	if (!json_object_has_member(fn, "ResourceUris"))
 		json_object_set_array_member(fn, "ResourceUris", json_array_new());
 	return TRUE;
@@ -58,6 +59,7 @@ JsonObject *catalog_create_function(Catalog *cat, const CatalogCtx *ctx, const c
 	}
 	if (!catalog_work_end(&work, ok, error))
 		return NULL;
+	catalog_doc_set_catalog(fn, catname);
 	return json_object_ref(fn);
 }
 
@@ -82,6 +84,7 @@ JsonObject *catalog_get_function(Catalog *cat, const CatalogCtx *ctx, const char
 		catalog_error_from_store(serr, msg, NULL, error);
 	}
 	catalog_work_end(&work, fn != NULL, NULL);
+	catalog_doc_set_catalog(fn, catname);
 	return fn;
 }
 
@@ -160,5 +163,5 @@ GPtrArray *catalog_list_functions(Catalog *cat, const CatalogCtx *ctx, const cha
 	if (fns == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
 	catalog_work_end(&work, fns != NULL, NULL);
-	return fns;
+	return catalog_docs_set_catalog(fns, catname);
 }

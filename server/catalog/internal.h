@@ -55,6 +55,12 @@ char *catalog_lower(const char *name);
 /* Seconds since the epoch, as Hive's i32 times. */
 gint64 catalog_now(void);
 
+/* Stamps "CatalogName" on a document returned to a door (never stored). */
+void catalog_doc_set_catalog(JsonObject *doc, const char *catalog);
+
+/* Stamps every JsonObject of a GPtrArray; returns arr. */
+GPtrArray *catalog_docs_set_catalog(GPtrArray *arr, const char *catalog);
+
 /* Convenience: string member or NULL. */
 const char *catalog_json_str(JsonObject *obj, const char *member);
 

@@ -87,6 +87,7 @@ static gboolean table_validate(JsonObject *table, GError **error)
 	}
 	g_autofree char *lower = catalog_lower(name);
 	json_object_set_string_member(table, "Name", lower);
+	json_object_remove_member(table, "CatalogName");
 	if (!table_normalise_columns(table_sd(table), "Columns", "column", error))
 		return FALSE;
 	if (!table_normalise_columns(table, "PartitionKeys", "partition column", error))
@@ -190,6 +191,7 @@ JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char
 	if (!catalog_work_end(&work, ok, error))
 		return NULL;
 	json_object_set_string_member(table, "VersionId", "1");
+	catalog_doc_set_catalog(table, catname);
 	return json_object_ref(table);
 }
 
@@ -214,6 +216,7 @@ JsonObject *catalog_get_table(Catalog *cat, const CatalogCtx *ctx, const char *c
 		catalog_error_from_store(serr, msg, NULL, error);
 	}
 	catalog_work_end(&work, t != NULL, NULL);
+	catalog_doc_set_catalog(t, catname);
 	return t;
 }
 
@@ -243,7 +246,7 @@ GPtrArray *catalog_get_tables(Catalog *cat, const CatalogCtx *ctx, const char *c
 	if (tables == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
 	catalog_work_end(&work, tables != NULL, NULL);
-	return tables;
+	return catalog_docs_set_catalog(tables, catname);
 }
 
 /* Table names of db matching a Hive pattern and type. An unknown database gives an empty list, as Hive. */

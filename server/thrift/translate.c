@@ -292,7 +292,6 @@ JsonObject *translate_database_to_json(const Database *db)
 	json_object_set_object_member(o, "Parameters", map_to_json(db->parameters));
 	if (db->__isset_createTime)
 		json_object_set_int_member(o, "CreateTime", db->createTime);
-	put_str(o, "CatalogId", db->catalogName, db->__isset_catalogName);
 	JsonObject *h = hive_obj(o);
 	if (db->__isset_privileges)
 		json_object_set_object_member(h, "Privileges", privileges_to_json(db->privileges));
@@ -314,7 +313,7 @@ void translate_database_from_json(JsonObject *doc, Database *out)
 	take_str(doc, "LocationUri", &out->locationUri, &out->__isset_locationUri);
 	take_map(doc, "Parameters", out->parameters, &out->__isset_parameters);
 	take_i32(doc, "CreateTime", &out->createTime, &out->__isset_createTime);
-	take_str(doc, "CatalogId", &out->catalogName, &out->__isset_catalogName);
+	take_str(doc, "CatalogName", &out->catalogName, &out->__isset_catalogName);
 	JsonObject *h = sub_obj(doc, "Hive");
 	if (h == NULL)
 		return;
@@ -568,7 +567,6 @@ static void table_hive_to_json(const Table *t, JsonObject *h)
 		json_object_set_boolean_member(h, "RewriteEnabled", t->rewriteEnabled);
 	if (t->__isset_creationMetadata)
 		json_object_set_object_member(h, "CreationMetadata", creation_to_json(t->creationMetadata));
-	put_str(h, "CatName", t->catName, t->__isset_catName);
 	if (t->__isset_writeId)
 		json_object_set_int_member(h, "WriteId", t->writeId);
 	if (t->__isset_isStatsCompliant)
@@ -623,7 +621,6 @@ static void table_hive_from_json(JsonObject *h, Table *t)
 		creation_from_json(cm, t->creationMetadata);
 		t->__isset_creationMetadata = TRUE;
 	}
-	take_str(h, "CatName", &t->catName, &t->__isset_catName);
 	if (take_int(h, "WriteId", &t->writeId))
 		t->__isset_writeId = TRUE;
 	take_bool(h, "IsStatsCompliant", &t->isStatsCompliant, &t->__isset_isStatsCompliant);
@@ -661,6 +658,7 @@ void translate_table_from_json(JsonObject *doc, Table *out)
 	take_str(doc, "ViewExpandedText", &out->viewExpandedText, &out->__isset_viewExpandedText);
 	take_str(doc, "TableType", &out->tableType, &out->__isset_tableType);
 	take_map(doc, "Parameters", out->parameters, &out->__isset_parameters);
+	take_str(doc, "CatalogName", &out->catName, &out->__isset_catName);
 	JsonObject *h = sub_obj(doc, "Hive");
 	if (h)
 		table_hive_from_json(h, out);
@@ -696,7 +694,6 @@ JsonObject *translate_function_to_json(const Function *f)
 		json_array_add_object_element(uris, ro);
 	}
 	json_object_set_array_member(o, "ResourceUris", uris);
-	put_str(o, "CatalogId", f->catName, f->__isset_catName);
 	return o;
 }
 
@@ -723,7 +720,7 @@ void translate_function_from_json(JsonObject *doc, Function *out)
 		g_ptr_array_add(out->resourceUris, r);
 	}
 	out->__isset_resourceUris = uris != NULL;
-	take_str(doc, "CatalogId", &out->catName, &out->__isset_catName);
+	take_str(doc, "CatalogName", &out->catName, &out->__isset_catName);
 }
 
 /* ---- constraints: generic over the generated GObject properties ---- */
