@@ -37,6 +37,8 @@ static const ConfigLimit config_limit_table[] = {
 	LIMIT(shutdown_grace_ms, 10000, 0, 600000, "milliseconds", "requests in flight finish on SIGTERM"),
 	LIMIT(max_output_buffer, 268435456, 65536, 2147483647, "bytes",
 	      "unsent reply bytes per connection (a client that stops reading)"),
+	LIMIT(output_stall_ms, 30000, 100, 3600000, "milliseconds",
+	      "a streamed reply (100k partitions) holds a worker and a backend while its client does not read"),
 };
 
 /* The limits table; static storage. */

@@ -36,6 +36,7 @@ typedef struct {
 	guint pool_wait_ms;         /* a request waits this long for a pool connection */
 	guint shutdown_grace_ms;    /* SIGTERM: wait this long for requests in flight */
 	guint max_output_buffer;    /* unsent reply bytes per connection before it is closed */
+	guint output_stall_ms;      /* a streamed reply whose client reads nothing this long is abandoned */
 } PropolisConfig;
 
 /* One row of the limits table, for --help, --print-limits and the edge tests. */

@@ -186,10 +186,12 @@ static GHashTable *filter_condition(FilterParser *p, GError **error)
 		}
 	}
 	if (strcmp(op, "like") == 0) {
+		/* PostgreSQL's ARE takes Java's leading (?i) as an embedded option, before the anchor. */
 		const char *re = value;
-		if (g_str_has_prefix(re, "(?i)"))
+		gboolean caseless = g_str_has_prefix(re, "(?i)");
+		if (caseless)
 			re += 4;
-		char *anchored = g_strdup_printf("^(?:%s)$", re);
+		char *anchored = g_strdup_printf("%s^(?:%s)$", caseless ? "(?i)" : "", re);
 		g_free(value);
 		value = anchored;
 	}

@@ -124,6 +124,7 @@ static void loop_dispatch(NetConn *conn, gsize off, gsize len)
 	job->info.request_id = ++server->next_request_id;
 	job->info.peer = conn->peer;
 	job->info.deadline_us = g_get_monotonic_time() + (gint64)server->config->request_deadline_ms * 1000;
+	job->info.net_job = job;
 	g_mutex_lock(&server->stats_lock);
 	server->stats.requests_total++;
 	server->stats.active_requests++;

@@ -30,6 +30,7 @@ typedef struct {
 	guint64 request_id; /* unique per request for the life of the server */
 	const char *peer;   /* "127.0.0.1:53122" */
 	gint64 deadline_us; /* g_get_monotonic_time() after which the request should give up */
+	gpointer net_job;   /* private to net/: lets net_request_flush() find the connection */
 } NetRequestInfo;
 
 /* What a door (the Hive Thrift door) gives the network layer. */
@@ -46,6 +47,17 @@ typedef struct {
 	gboolean (*handle)(gpointer door, gpointer session, const NetRequestInfo *info, const guint8 *msg,
 	                   gsize len, GByteArray *reply);
 } NetDoor;
+
+/*
+ * Sends the reply bytes produced so far, from the worker, while handle() still runs, and
+ * empties reply: a long reply (100k partitions) then never sits whole in memory. Only on
+ * unframed connections, since a frame's length must precede it; on framed ones it does
+ * nothing and returns TRUE (the bytes stay in reply). Blocks the worker while the client is
+ * slow to read (that is the backpressure), at most config->output_stall_ms without progress
+ * and never past the request deadline. FALSE with NET_ERROR_IO when the client is gone or
+ * stalled: the door must stop and return FALSE from handle() so the connection is closed.
+ */
+gboolean net_request_flush(const NetRequestInfo *info, GByteArray *reply, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Counters, read with net_server_stats(). */
 typedef struct {

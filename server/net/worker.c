@@ -11,7 +11,9 @@
 #include "net/internal.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/error.h"
@@ -45,6 +47,54 @@ static gpointer worker_main(gpointer data)
 		                                     job->len, job->reply);
 		worker_hand_back(server, job);
 	}
+}
+
+/*
+ * Streams reply bytes to the socket of a lent, unframed connection (see net.h). While the
+ * connection is lent the loop does not watch or touch its socket, so the worker may write it;
+ * the socket is non-blocking, so the worker waits for room with poll(), bounded by
+ * output_stall_ms of no progress and by the request deadline.
+ */
+gboolean net_request_flush(const NetRequestInfo *info, GByteArray *reply, GError **error)
+{
+	NetJob *job = info ? info->net_job : NULL;
+	if (job == NULL || reply->len == 0 || job->conn->transport != NET_TRANSPORT_UNFRAMED)
+		return TRUE;
+	NetConn *conn = job->conn;
+	gint64 stall_us = (gint64)conn->server->config->output_stall_ms * 1000;
+	gint64 give_up = MIN(g_get_monotonic_time() + stall_us, info->deadline_us);
+	gsize off = 0;
+	while (off < reply->len) {
+		ssize_t n = send(conn->fd, reply->data + off, reply->len - off, MSG_NOSIGNAL);
+		if (n > 0) {
+			off += (gsize)n;
+			give_up = MIN(g_get_monotonic_time() + stall_us, info->deadline_us);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			g_set_error(error, NET_ERROR, NET_ERROR_IO, "streaming reply: %s", g_strerror(errno));
+			return FALSE;
+		}
+		gint64 left_ms = (give_up - g_get_monotonic_time()) / 1000;
+		struct pollfd pfd = {.fd = conn->fd, .events = POLLOUT};
+		if (left_ms <= 0 || poll(&pfd, 1, (int)MIN(left_ms, 1000)) < 0) {
+			if (left_ms > 0 && errno == EINTR)
+				continue;
+			g_set_error(error, NET_ERROR, NET_ERROR_IO,
+			            "streaming reply: client read nothing for %u ms (output_stall_ms) or the deadline passed",
+			            conn->server->config->output_stall_ms);
+			return FALSE;
+		}
+		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+			g_set_error_literal(error, NET_ERROR, NET_ERROR_IO, "streaming reply: client closed the connection");
+			return FALSE;
+		}
+	}
+	conn->last_active_us = g_get_monotonic_time();
+	g_byte_array_set_size(reply, 0);
+	return TRUE;
 }
 
 /* Starts config->worker_threads workers (at least one). FALSE with NET_ERROR_IO if a thread cannot start. */

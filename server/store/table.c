@@ -125,7 +125,8 @@ GPtrArray *store_table_list_meta(StoreConn *conn, const char *catalog, const cha
                                  const char *tbl_regex, GPtrArray *types, GError **error)
 {
 	static const char sql[] =
-	    "SELECT d.name, t.name, t.table_type, t.doc->>'Description', t.doc->>'Owner'"
+	    "SELECT d.name, t.name, t.table_type, COALESCE(t.doc->'Parameters'->>'comment', t.doc->>'Description'),"
+	    " t.doc->>'Owner'"
 	    " FROM tables t JOIN databases d ON d.id = t.database_id JOIN catalogs c ON c.id = d.catalog_id"
 	    " WHERE c.name = $1 AND ($2::text IS NULL OR d.name ~* $2) AND ($3::text IS NULL OR t.name ~* $3)"
 	    " AND ($4::text[] IS NULL OR t.table_type = ANY ($4::text[])) ORDER BY d.name, t.name";
