@@ -54,6 +54,14 @@ gboolean thrift_handler_implements(const char *method)
 		GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
 		for (guint i = 0; i < G_N_ELEMENTS(implemented_methods); i++)
 			g_hash_table_add(h, (gpointer)implemented_methods[i]);
+		const char *const *(*more[])(guint *) = {thrift_partition_methods, thrift_stats_methods,
+		                                          thrift_txn_methods};
+		for (guint m = 0; m < G_N_ELEMENTS(more); m++) {
+			guint n = 0;
+			const char *const *names = more[m](&n);
+			for (guint i = 0; i < n; i++)
+				g_hash_table_add(h, (gpointer)names[i]);
+		}
 		set = h;
 		g_once_init_leave(&once, 1);
 	}
@@ -62,7 +70,7 @@ gboolean thrift_handler_implements(const char *method)
 
 /* ---- helpers ---- */
 
-static CatalogCtx ctx_now(void)
+CatalogCtx thrift_ctx_now(void)
 {
 	ThriftCall *c = thrift_call_current();
 	CatalogCtx ctx = {"anonymous", 0, 0};
@@ -74,27 +82,20 @@ static CatalogCtx ctx_now(void)
 	return ctx;
 }
 
-static Catalog *cat_now(void)
+Catalog *thrift_cat_now(void)
 {
 	return thrift_call_current()->cat;
 }
 
-/* A db name that may be "@cat#db": *catalog (or NULL) and db, new strings. */
-typedef struct {
-	char *catalog;
-	char *db;
-} DbName;
-
-static void db_name_clear(DbName *n)
+void thrift_db_name_clear(ThriftDbName *n)
 {
 	g_free(n->catalog);
 	g_free(n->db);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DbName, db_name_clear)
 
-static DbName db_name_parse(const char *name, const char *req_catalog)
+ThriftDbName thrift_db_name_parse(const char *name, const char *req_catalog)
 {
-	DbName n = {NULL, NULL};
+	ThriftDbName n = {NULL, NULL};
 	if (name && name[0] == '@') {
 		catalog_parse_qualified_db(name, &n.catalog, &n.db);
 	} else {
@@ -105,13 +106,12 @@ static DbName db_name_parse(const char *name, const char *req_catalog)
 	return n;
 }
 
-/* An INVALID_INPUT catalog error for a missing argument, raised as MetaException. */
-static GError *missing(const char *what)
+GError *thrift_missing_arg(const char *what)
 {
 	return g_error_new(CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "%s cannot be null.", what);
 }
 
-static const char *env_prop(const EnvironmentContext *env, const char *key)
+const char *thrift_env_prop(const EnvironmentContext *env, const char *key)
 {
 	if (env == NULL || env->properties == NULL)
 		return NULL;
@@ -123,6 +123,13 @@ static void names_move(GPtrArray *from, GPtrArray *to)
 	for (guint i = 0; from && i < from->len; i++)
 		g_ptr_array_add(to, g_strdup(g_ptr_array_index(from, i)));
 }
+
+#define ctx_now thrift_ctx_now
+#define cat_now thrift_cat_now
+#define DbName ThriftDbName
+#define db_name_parse thrift_db_name_parse
+#define missing thrift_missing_arg
+#define env_prop thrift_env_prop
 
 /* ---- fb303 ---- */
 
@@ -1051,6 +1058,10 @@ static void propolis_handler_class_init(PropolisHandlerClass *klass)
 	h->alter_function = h_alter_function;
 	h->drop_function = h_drop_function;
 	h->get_all_functions = h_get_all_functions;
+
+	thrift_partition_install(h);
+	thrift_stats_install(h);
+	thrift_txn_install(h);
 }
 
 /* A new handler; free with g_object_unref(). */

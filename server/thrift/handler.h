@@ -53,6 +53,39 @@ ThriftHiveMetastoreHandler *thrift_handler_new(void);
 /* TRUE when the handler implements method (wire name, e.g. "get_table"). */
 gboolean thrift_handler_implements(const char *method);
 
+/* ---- shared by the handler files (handler.c, handler_partition.c, handler_stats.c, handler_txn.c) ---- */
+
+/* The catalog context of the current call (principal, request id, deadline). */
+CatalogCtx thrift_ctx_now(void);
+/* The catalog of the current call. */
+Catalog *thrift_cat_now(void);
+
+/* A db name that may be "@cat#db": catalog (or NULL) and db, new strings. */
+typedef struct {
+	char *catalog;
+	char *db;
+} ThriftDbName;
+/* Splits name; req_catalog (a *_req struct's catName) applies when name carries none. */
+ThriftDbName thrift_db_name_parse(const char *name, const char *req_catalog);
+void thrift_db_name_clear(ThriftDbName *n);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ThriftDbName, thrift_db_name_clear)
+
+/* An INVALID_INPUT catalog error "<what> cannot be null.", for thrift_error_raise(). */
+GError *thrift_missing_arg(const char *what);
+/* A property of an EnvironmentContext, or NULL. */
+const char *thrift_env_prop(const EnvironmentContext *env, const char *key);
+
+/*
+ * Each further handler file sets its slots in the class and lists its wire method names; a
+ * method is answered only when listed (the door answers the rest UNKNOWN_METHOD).
+ */
+void thrift_partition_install(ThriftHiveMetastoreHandlerClass *klass);
+const char *const *thrift_partition_methods(guint *n);
+void thrift_stats_install(ThriftHiveMetastoreHandlerClass *klass);
+const char *const *thrift_stats_methods(guint *n);
+void thrift_txn_install(ThriftHiveMetastoreHandlerClass *klass);
+const char *const *thrift_txn_methods(guint *n);
+
 /* Where a method's declared exceptions go; NULL slots are not declared by that method. */
 typedef struct {
 	MetaException **meta;
