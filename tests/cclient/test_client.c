@@ -236,6 +236,23 @@ int main(int argc, char **argv)
 	g_clear_error(&err);
 
 	thrift_transport_close(tr, NULL);
+	/* Everything is released, so the sanitizer build's leak check covers the client too. */
+	g_clear_object(&nse);
+	g_clear_object(&iop);
+	g_clear_object(&me);
+	g_clear_object(&ae);
+	g_clear_object(&ioe);
+	g_object_unref(d);
+	g_object_unref(got);
+	g_object_unref(t);
+	g_object_unref(back);
+	g_object_unref(missing);
+	g_ptr_array_unref(names);
+	g_free(name);
+	g_object_unref(c);
+	g_object_unref(proto);
+	g_object_unref(tr);
+	g_object_unref(sock);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
