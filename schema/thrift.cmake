@@ -17,28 +17,24 @@ set(PROPOLIS_GEN_C_SOURCES
   ${PROPOLIS_GEN_C_DIR}/fb303_types.c
   ${PROPOLIS_GEN_C_DIR}/facebook_service.c
   ${PROPOLIS_GEN_C_DIR}/hive_metastore_types.c
-  ${PROPOLIS_GEN_C_DIR}/thrift_hive_metastore.c)
+  ${PROPOLIS_GEN_C_DIR}/thrift_hive_metastore.c
+  ${PROPOLIS_GEN_C_DIR}/propolis_gen_init.c)
 set(PROPOLIS_GEN_C_HEADERS
   ${PROPOLIS_GEN_C_DIR}/fb303_types.h
   ${PROPOLIS_GEN_C_DIR}/facebook_service.h
   ${PROPOLIS_GEN_C_DIR}/hive_metastore_types.h
   ${PROPOLIS_GEN_C_DIR}/thrift_hive_metastore.h)
 
-# Table and SourceTable refer to each other (Table -> CreationMetadata ->
-# SourceTable -> Table); the c_glib generator declares each type where it is
-# defined, so we add one forward typedef (C11 allows the later repeat).
-# The generator also misspells the type macros of the method abort_Compactions
-# (ABORT__COMPACTIONS in the .c, ABORT_COMPACTIONS in the .h); we align them.
+# The generator's mistakes (a type cycle, a misspelt macro, finalizers that never chain up,
+# unlocked type registration) are repaired by patch-generated.sh, which also writes
+# propolis_gen_init.c; see that script.
 add_custom_command(
   OUTPUT ${PROPOLIS_GEN_C_SOURCES} ${PROPOLIS_GEN_C_HEADERS}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${PROPOLIS_GEN_C_DIR}
   COMMAND ${THRIFT_EXECUTABLE} --gen c_glib -out ${PROPOLIS_GEN_C_DIR} ${PROPOLIS_THRIFT_DIR}/fb303.thrift
   COMMAND ${THRIFT_EXECUTABLE} --gen c_glib -out ${PROPOLIS_GEN_C_DIR} ${PROPOLIS_THRIFT_DIR}/hive_metastore.thrift
-  COMMAND sed -i "/#include \"fb303_types.h\"/a typedef struct _Table Table;"
-          ${PROPOLIS_GEN_C_DIR}/hive_metastore_types.h
-  COMMAND sed -i "s/_ABORT__COMPACTIONS_/_ABORT_COMPACTIONS_/g"
-          ${PROPOLIS_GEN_C_DIR}/thrift_hive_metastore.c
-  DEPENDS ${PROPOLIS_THRIFT_FILES}
+  COMMAND sh ${PROPOLIS_THRIFT_DIR}/patch-generated.sh ${PROPOLIS_GEN_C_DIR}
+  DEPENDS ${PROPOLIS_THRIFT_FILES} ${PROPOLIS_THRIFT_DIR}/patch-generated.sh
   COMMENT "Generating C (c_glib) from schema/*.thrift"
   VERBATIM)
 

@@ -169,8 +169,12 @@ const NetDoor *thrift_door_vtable(void)
 }
 
 /* A new door; never fails. */
+/* Registers every generated type (schema/patch-generated.sh): their registration is unlocked. */
+void propolis_gen_types_init(void);
+
 gpointer thrift_door_new(Catalog *cat, const PropolisConfig *config)
 {
+	propolis_gen_types_init();
 	ThriftDoor *door = g_new0(ThriftDoor, 1);
 	door->cat = cat;
 	door->config = config;

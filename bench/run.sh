@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# bench/run.sh — one command for the whole benchmark: a throwaway PostgreSQL, the built
+# propolis-server on a free loopback port, the data, every workload at 1/8/64 clients against
+# Propolis, the pg-direct baseline and the empty RPC, the idle-connections test, then a table.
+#
+#   bench/run.sh [--quick] [--seconds S] [--warmup S] [--clients "1 8 64"] [--tables N]
+#                [--idle N] [--out FILE] [--server BIN] [--keep]
+#
+# Everything listens on 127.0.0.1 only; every wait is bounded; the cluster, the server and the
+# idle-connection holder are started here and stopped here (by their own pids) on exit.
+# Raw results: one JSON object per line in --out (default build/bench-results.jsonl).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+BUILD=${BUILD_DIR:-$ROOT/build}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+SERVER=${PROPOLIS_BIN:-$BUILD/propolis-server}
+SECONDS_PER_POINT=3
+WARMUP=1
+CLIENTS="1 8 64"
+TABLES=1000
+IDLE=10000
+OUT=$BUILD/bench-results.jsonl
+KEEP=0
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) SECONDS_PER_POINT=1; WARMUP=0.3; IDLE=1000 ;;
+	--seconds) SECONDS_PER_POINT=$2; shift ;;
+	--warmup) WARMUP=$2; shift ;;
+	--clients) CLIENTS=$2; shift ;;
+	--tables) TABLES=$2; shift ;;
+	--idle) IDLE=$2; shift ;;
+	--out) OUT=$2; shift ;;
+	--server) SERVER=$2; shift ;;
+	--keep) KEEP=1 ;;
+	-h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---- build: the bench tools on their own (Release), the server if it is missing ----
+BENCH_BUILD=$BUILD/bench-standalone
+cmake -S "$HERE" -B "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BENCH_BUILD" -j2 >/dev/null
+LOADGEN=$BENCH_BUILD/loadgen
+PGDIRECT=$BENCH_BUILD/pgdirect
+if [ ! -x "$SERVER" ] && [ -f "$BUILD/CMakeCache.txt" ]; then
+	log "building propolis-server in $BUILD"
+	cmake --build "$BUILD" -j2 --target propolis-server >&2 || true
+fi
+HAVE_SERVER=0
+[ -x "$SERVER" ] && HAVE_SERVER=1
+
+# ---- file limit for 10,000 sockets (the server and loadgen inherit it) ----
+ulimit -Hn 65536 2>/dev/null || true
+ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
+log "open-file limit $(ulimit -n)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# ---- throwaway PostgreSQL ----
+TMP=$(mktemp -d /tmp/propolis-bench.XXXXXX)
+chmod 755 "$TMP"
+SERVER_PID=""
+IDLE_PID=""
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+	set +e
+	[ -n "$IDLE_PID" ] && kill "$IDLE_PID" 2>/dev/null && wait "$IDLE_PID" 2>/dev/null
+	if [ -n "$SERVER_PID" ]; then
+		kill -TERM "$SERVER_PID" 2>/dev/null
+		for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$SERVER_PID" 2>/dev/null
+	fi
+	[ -f "$TMP/pg/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl" -D "$TMP/pg" -m fast -w -t 30 stop >/dev/null 2>&1
+	if [ "$KEEP" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+PGPORT=$(free_port)
+mkdir -p "$TMP/pg"
+chown postgres "$TMP/pg" 2>/dev/null || true
+as_pg "$PG_BIN/initdb" -D "$TMP/pg" -U postgres -A trust -E UTF8 --no-sync >"$TMP/initdb.log" 2>&1
+as_pg "$PG_BIN/pg_ctl" -D "$TMP/pg" -w -t 60 -l "$TMP/pg/server.log" \
+	-o "-p $PGPORT -k $TMP/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB" \
+	start >/dev/null
+as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres propolis
+PGURL="postgresql://postgres@127.0.0.1:$PGPORT/propolis"
+psql_q() { "$PG_BIN/psql" -X -A -t -q -d "$PGURL" -c "$1"; }
+log "PostgreSQL 15 on 127.0.0.1:$PGPORT ($TMP/pg)"
+
+: >"$OUT"
+machine_line() { # what the run ran on, and how busy the machine was (other work skews every figure)
+	printf '{"workload": "machine", "when": "%s", "phase": "%s", "cpus": %d, "loadavg": "%s", "kernel": "%s", "cpu": "%s"}\n' \
+		"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$1" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(uname -r)" \
+		"$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+}
+machine_line start >>"$OUT"
+emit() { tee -a "$OUT"; } # JSON lines from loadgen/pgdirect go to the results file and the screen
+
+server_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
+pg_backends() { psql_q "SELECT count(*) FROM pg_stat_activity WHERE datname = 'propolis' AND pid <> pg_backend_pid()"; }
+
+# ---- the server ----
+PORT=""
+if [ "$HAVE_SERVER" = 1 ]; then
+	PORT=$(free_port)
+	cat >"$TMP/propolis.conf" <<CONF
+[limits]
+max_connections = $((IDLE + 1000))
+CONF
+	cp "$SERVER" "$TMP/propolis-server" # others may relink build/ while we run
+	"$TMP/propolis-server" --database "$PGURL" --listen "127.0.0.1:$PORT" --config "$TMP/propolis.conf" \
+		--migrations "$ROOT/migrations" >"$TMP/server.log" 2>&1 &
+	SERVER_PID=$!
+	up=0
+	for _ in $(seq 1 300); do # at most 60 s
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		if "$LOADGEN" --port "$PORT" --op get_status --seconds 0.05 --warmup 0 --timeout 2 >/dev/null 2>&1; then
+			up=1
+			break
+		fi
+		sleep 0.2
+	done
+	if [ "$up" = 0 ]; then
+		log "propolis-server did not answer getStatus; its log:"
+		tail -n 30 "$TMP/server.log" >&2 || true
+		HAVE_SERVER=0
+	else
+		log "propolis-server pid $SERVER_PID on 127.0.0.1:$PORT"
+	fi
+fi
+
+# ---- data: a database with $TABLES tables ----
+GET_TABLE_METHOD=get_table
+if [ "$HAVE_SERVER" = 1 ]; then
+	log "setup: database bench with $TABLES tables through create_table"
+	"$LOADGEN" --port "$PORT" --op setup --db bench --tables "$TABLES"
+	# Some IDL versions (Hive 4.0.1+) dropped get_table for get_table_req: use what answers.
+	if ! "$LOADGEN" --port "$PORT" --op get_table --db bench --tables "$TABLES" --seconds 0.1 --warmup 0 \
+		>/dev/null 2>"$TMP/probe.log"; then
+		log "get_table did not answer ($(tail -n1 "$TMP/probe.log")); using get_table_req"
+		GET_TABLE_METHOD=get_table_req
+	fi
+else
+	log "no working propolis-server: loading the same rows straight into PostgreSQL for pg-direct"
+	for f in "$ROOT"/migrations/[0-9][0-9][0-9][0-9]_*.sql; do "$PG_BIN/psql" -X -q -d "$PGURL" -v ON_ERROR_STOP=1 -f "$f"; done
+	psql_q "INSERT INTO catalogs (name) VALUES ('hive');
+	        INSERT INTO databases (catalog_id, name, doc) SELECT id, n, jsonb_build_object('Name', n) FROM catalogs, (VALUES ('default'), ('bench')) v(n);
+	        INSERT INTO tables (database_id, name, table_type, doc)
+	        SELECT d.id, format('tbl_%s', lpad(i::text, 5, '0')), 'EXTERNAL_TABLE',
+	               jsonb_build_object('Name', format('tbl_%s', lpad(i::text, 5, '0')), 'TableType', 'EXTERNAL_TABLE',
+	                 'StorageDescriptor', jsonb_build_object('Columns', (SELECT jsonb_agg(jsonb_build_object('Name', 'col_' || c, 'Type', 'string')) FROM generate_series(0, 7) c)))
+	        FROM databases d, generate_series(0, $TABLES - 1) i WHERE d.name = 'bench'" >/dev/null
+fi
+
+# ---- the workloads (each also reports server and PostgreSQL CPU per operation) ----
+PGPID=$(head -n1 "$TMP/pg/postmaster.pid")
+common=(--seconds "$SECONDS_PER_POINT" --warmup "$WARMUP" --postmaster-pid "$PGPID")
+[ -n "$SERVER_PID" ] && common+=(--server-pid "$SERVER_PID")
+# Each Propolis point is followed at once by its pg-direct twin, so both see the same machine.
+lg() { [ "$HAVE_SERVER" = 1 ] && { "$LOADGEN" --port "$PORT" "${common[@]}" "$@" | emit || true; }; return 0; }
+pd() { "$PGDIRECT" --conninfo "$PGURL" "${common[@]}" "$@" | emit || true; }
+for c in $CLIENTS; do
+	# The empty RPC is fb303 getVersion (a constant); getStatus is measured too: it may ping PostgreSQL.
+	lg --clients "$c" --op get_version --label empty_rpc
+	pd --clients "$c" --op select1 --label empty_rpc
+	lg --clients "$c" --op get_status
+	lg --clients "$c" --op get_database --db default
+	pd --clients "$c" --op get_database --db default
+	lg --clients "$c" --op "$GET_TABLE_METHOD" --label get_table --db bench --tables "$TABLES"
+	pd --clients "$c" --op get_table --db bench --tables "$TABLES"
+	lg --clients "$c" --op get_all_tables --db bench --tables "$TABLES"
+	pd --clients "$c" --op get_all_tables --db bench --tables "$TABLES"
+	lg --clients "$c" --op create_drop_table --db bench
+done
+
+# ---- idle connections: RSS and PostgreSQL backends before/after, then get_table at 64 ----
+if [ "$HAVE_SERVER" = 1 ]; then
+	rss0=$(server_rss_kb)
+	be0=$(pg_backends)
+	"$LOADGEN" --port "$PORT" --op idle --connections "$IDLE" --hold 600 --ready-file "$TMP/idle.ready" \
+		>"$TMP/idle.json" &
+	IDLE_PID=$!
+	for _ in $(seq 1 1200); do # at most 120 s
+		[ -s "$TMP/idle.ready" ] && break
+		kill -0 "$IDLE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	open=$(cat "$TMP/idle.ready" 2>/dev/null || echo 0)
+	sleep 1
+	rss1=$(server_rss_kb)
+	be1=$(pg_backends)
+	"$LOADGEN" --port "$PORT" --clients 64 "${common[@]}" --op "$GET_TABLE_METHOD" \
+		--label get_table_with_idle --db bench --tables "$TABLES" | emit || true
+	rss2=$(server_rss_kb)
+	be2=$(pg_backends)
+	kill "$IDLE_PID" 2>/dev/null || true
+	wait "$IDLE_PID" 2>/dev/null || true
+	IDLE_PID=""
+	printf '{"target": "propolis", "workload": "idle_connections", "requested": %d, "open": %d, "rss_before_kb": %d, "rss_idle_kb": %d, "rss_idle_load_kb": %d, "extra_rss_kb": %d, "extra_rss_per_conn_bytes": %.0f, "pg_backends_before": %d, "pg_backends_idle": %d, "pg_backends_idle_load": %d}\n' \
+		"$IDLE" "$open" "$rss0" "$rss1" "$rss2" $((rss1 - rss0)) \
+		"$(python3 -c "print(($rss1-$rss0)*1024/max(1,$open))")" "$be0" "$be1" "$be2" | emit
+fi
+
+machine_line end >>"$OUT"
+
+# ---- the table ----
+log "results in $OUT"
+python3 "$HERE/summary.py" "$OUT" --method "$GET_TABLE_METHOD"
