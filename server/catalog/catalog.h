@@ -103,6 +103,145 @@ gboolean catalog_drop_function(Catalog *cat, const CatalogCtx *ctx, const char *
 /* Function documents in db (NULL = all databases) whose name matches pattern (NULL = all). */
 GPtrArray *catalog_list_functions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *pattern, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* ---- column statistics (catalog/stats.c) ----
+ * Entries are the JsonObjects store.h describes ({"ColumnName", "ColumnType", "Kind", "Data"},
+ * "PartName" on partition entries). engine NULL = "hive". Table or partition missing:
+ * NOT_FOUND; a table-level column the table lacks: INVALID_INPUT (Hive's MetaException).
+ */
+
+/* One ColumnStatistics: the statistics of one table (part_name NULL) or one partition. */
+typedef struct {
+	const char *catalog;   /* NULL = default */
+	const char *db;
+	const char *table;
+	const char *part_name; /* Hive partition name k1=v1/k2=v2, or NULL for table level */
+	GPtrArray *entries;    /* JsonObject entries; normalised in place */
+} CatalogColumnStats;
+
+/* Writes n sets in one transaction, marking the columns in COLUMN_STATS_ACCURATE. */
+gboolean catalog_update_column_stats(Catalog *cat, const CatalogCtx *ctx, const CatalogColumnStats *sets, guint n, const char *engine, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Table-level entries of columns (NULL = all). */
+GPtrArray *catalog_get_table_column_stats(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *columns, const char *engine, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Entries (with PartName) of part_names × columns (NULL = all). */
+GPtrArray *catalog_get_partition_column_stats(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *part_names, GPtrArray *columns, const char *engine, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* get_aggr_stats_for: one aggregated entry per column that has stats; *parts_found as Hive counts it. */
+GPtrArray *catalog_get_aggr_column_stats(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *part_names, GPtrArray *columns, const char *engine, gint64 *parts_found, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deletes stats of column (NULL = all) of the table or of partition part_name; NOT_FOUND if a named column has none. */
+gboolean catalog_delete_column_stats(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, const char *part_name, const char *column, const char *engine, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- partitions (catalog/partition.c) ----
+ * Documents are Glue Partitions (MODEL.md): Values, DatabaseName, TableName, CreationTime,
+ * LastAccessTime, StorageDescriptor?, Parameters, Hive{...}. Errors carry Hive's texts. */
+
+/* Receives a listing: begin(count) once before any row, then batch() per batch of JsonObject*
+ * documents (or char* names); the batch is freed when batch() returns unless it steals the items.
+ * A FALSE with error from either stops the listing and is passed back to the caller. */
+typedef struct {
+	gboolean (*begin)(gpointer user, gint64 count, GError **error);
+	gboolean (*batch)(gpointer user, GPtrArray *batch, GError **error);
+	gpointer user;
+} CatalogPartitionSink;
+
+/* Which partitions a listing returns. */
+typedef struct {
+	const GPtrArray *spec; /* partial values (char*), "" = any value, trailing keys any; NULL = all */
+	const char *filter;    /* Hive partition filter text; NULL or blank = all */
+	gint max_parts;        /* < 0: all */
+	gboolean names_only;   /* batches of names instead of documents */
+} CatalogPartitionQuery;
+
+/* add_partitions: all or nothing. Returns the documents added (with if_not_exists, only the new ones). */
+GPtrArray *catalog_add_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *parts, gboolean if_not_exists, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* append_partition: values (char*) or a partition name; the table's descriptor at the default location. */
+JsonObject *catalog_append_partition(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *values, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* One partition by values (char*) or by name; NOT_FOUND when missing. */
+JsonObject *catalog_get_partition(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *values, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Partitions by name (char*), in the order given; missing ones skipped. */
+GPtrArray *catalog_get_partitions_by_names(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *names, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Streams a listing in value order to sink, in one snapshot (see CatalogPartitionSink). */
+gboolean catalog_list_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, const CatalogPartitionQuery *q, const CatalogPartitionSink *sink, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same listing collected into one array (documents or names). */
+GPtrArray *catalog_list_partitions_all(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, const CatalogPartitionQuery *q, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* get_num_partitions_by_filter. */
+gboolean catalog_count_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, const char *filter, gint64 *count, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* alter_partition(s): each found by its Values; all or nothing (INVALID_OPERATION names a missing one). */
+gboolean catalog_alter_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *parts, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* rename_partition: the partition at old_values (char*) takes part (its new Values). */
+gboolean catalog_rename_partition(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *old_values, JsonObject *part, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Drops partitions given by names (char*), or one by values (char*), or by a filter; all or nothing. Returns the dropped documents. */
+GPtrArray *catalog_drop_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *names, GPtrArray *values, const char *filter, gboolean if_exists, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- table versions (catalog/table_version.c) ---- */
+
+/* Versions of a table, newest first, below `before` (<= 0: from the newest), at most limit (<= 0: all). */
+GPtrArray *catalog_get_table_versions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *name, gint64 before, gint limit, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* One version of a table; NOT_FOUND if the table or version does not exist. */
+JsonObject *catalog_get_table_version(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *name, gint64 version, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- principals and access keys (catalog/principal.c); crypto lives in auth/ ---- */
+
+/* The newest data key, or wrapped_hex/fingerprint stored as the first one; see store_data_key_ensure(). */
+gboolean catalog_data_key_ensure(Catalog *cat, const char *fingerprint, const char *wrapped_hex, gint64 *id_out, char **wrapped_out, char **fingerprint_out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The wrapped data key (hex) with this id. NOT_FOUND / UNAVAILABLE. */
+char *catalog_data_key_get(Catalog *cat, gint64 id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Creates admin (principal + key) if no principal exists yet; *created says whether it did. */
+gboolean catalog_principal_bootstrap(Catalog *cat, const StorePrincipalKey *admin, gboolean *created, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* An active access key's principal and encrypted secret (clear with store_principal_key_clear). NOT_FOUND if unknown. */
+gboolean catalog_access_key_get(Catalog *cat, const char *key_id, StorePrincipalKey *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- Hive ACID: locks (catalog/lock.c), transactions (catalog/txn.c), notifications (catalog/notify.c).
+ * Documents use Hive's Thrift field names and enum numbers (LockType, LockLevel, LockState,
+ * TxnState, CompactionType); id lists are GArrays of gint64. Errors add NO_SUCH_LOCK,
+ * NO_SUCH_TXN, TXN_ABORTED, TXN_OPEN (common/error.h). ---- */
+
+/* lock {component[{type, level, dbname, tablename?, partitionname?, operationType?, isTransactional?}],
+ * txnid?, user, hostname, agentInfo?}: {lockid, state}. catalog NULL = default. */
+JsonObject *catalog_lock(Catalog *cat, const CatalogCtx *ctx, const char *catalog, JsonObject *request, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* check_lock: heartbeats and grants when free; *state = LockState. NO_SUCH_LOCK when gone. */
+gboolean catalog_check_lock(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, gint *state, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* unlock: unknown id is a no-op; an acquired txn lock is TXN_OPEN. */
+gboolean catalog_unlock(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* show_locks rows (ShowLocksResponseElement fields); NULL filters = any, txnid < 0 = any. */
+JsonArray *catalog_show_locks(Catalog *cat, const CatalogCtx *ctx, const char *db, const char *tbl, const char *part,
+                              gint64 txnid, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* heartbeat of a txn (txnid > 0) and/or a lock (lockid > 0). */
+gboolean catalog_heartbeat(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, gint64 txnid, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* {aborted: [ids], nosuch: [ids]} for [min, max]; open ones are heartbeated. */
+JsonObject *catalog_heartbeat_txn_range(Catalog *cat, const CatalogCtx *ctx, gint64 min, gint64 max, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* open_txns {num_txns, user, hostname, agentInfo?, txn_type?}: new ids. */
+GArray *catalog_open_txns(Catalog *cat, const CatalogCtx *ctx, JsonObject *request, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_commit_txn(Catalog *cat, const CatalogCtx *ctx, gint64 txnid, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Aborting an aborted txn is a no-op; unknown or committed ones are NO_SUCH_TXN. */
+gboolean catalog_abort_txns(Catalog *cat, const CatalogCtx *ctx, const GArray *txnids, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* {hwm, txns: [TxnInfo fields]}: open txns and aborted ones holding write ids. */
+JsonObject *catalog_get_open_txns(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* [{txnId, writeId}] for open txns on db.tbl, per-table write ids from 1. */
+JsonArray *catalog_allocate_write_ids(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                      const char *tbl, const GArray *txnids, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* [{fullTableName, hwm, invalid: [{w, aborted}]}] for "db.table" names under a ValidTxnList (NULL = now). */
+JsonArray *catalog_get_valid_write_ids(Catalog *cat, const CatalogCtx *ctx, GPtrArray *full_names,
+                                       const char *valid_txn_list, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_latest_txnid_in_conflict(Catalog *cat, const CatalogCtx *ctx, gint64 txnid, gint64 *out,
+                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_add_dynamic_partitions(Catalog *cat, const CatalogCtx *ctx, gint64 txnid, gint64 writeid,
+                                        const char *db, const char *tbl, GPtrArray *parts, gint op,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* compact {dbname, tablename, partitionname?, type, runas?, properties?, ...}: {id, state, accepted}. */
+JsonObject *catalog_compact(Catalog *cat, const CatalogCtx *ctx, JsonObject *request, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray *catalog_show_compact(Catalog *cat, const CatalogCtx *ctx, gint64 id, const char *db, const char *tbl,
+                                const char *part, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Events after last_event (NotificationEvent fields), at most max (<= 0 all), filtered; trims old ones first. */
+JsonArray *catalog_get_next_notification(Catalog *cat, const CatalogCtx *ctx, gint64 last_event, gint max,
+                                         GPtrArray *skip, const char *catalog, const char *db, GPtrArray *tables,
+                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_current_event_id(Catalog *cat, const CatalogCtx *ctx, gint64 *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_count_events(Catalog *cat, const CatalogCtx *ctx, gint64 from, gint64 to, const char *catalog,
+                              const char *db, GPtrArray *tables, gint64 limit, gint64 *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* fire_listener_event: INSERT events (inserts: [{replace, files[]}]) or one RELOAD (refresh); new ids. */
+GArray *catalog_fire_event(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                           const char *name, JsonArray *inserts, gboolean refresh, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Whether PostgreSQL answers (for health checks and getStatus). */
 gboolean catalog_ping(Catalog *cat, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -170,6 +170,218 @@ gboolean store_function_delete(StoreConn *conn, const char *catalog, const char 
 GPtrArray *store_function_list(StoreConn *conn, const char *catalog, const char *db, const char *regex,
                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* ---- column statistics (store/stats.c) ----
+ * An entry is a JsonObject {"ColumnName", "ColumnType", "Kind" (Hive's union member name, e.g.
+ * "longStats"), "Data" (that member's fields by Hive name; binary as base64), "LastAnalyzed"}
+ * plus "PartName" for partition entries. engine: Hive 4's stats engine ("hive").
+ */
+
+/* Upserts table-level entries (columns unique within the batch) in one statement. */
+gboolean store_stats_table_upsert(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                  const char *engine, GPtrArray *entries, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Upserts partition entries (PartName set, (PartName, column) unique) in one statement; unknown partitions are skipped. */
+gboolean store_stats_partition_upsert(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                      const char *engine, GPtrArray *entries, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Table-level entries of columns (char*, NULL = all), in the order of columns. */
+GPtrArray *store_stats_table_get(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                 const char *engine, GPtrArray *columns, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Entries of part_names × columns (NULL = all), ordered by partition then column position. */
+GPtrArray *store_stats_partition_get(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                     const char *engine, GPtrArray *part_names, GPtrArray *columns,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deletes the table's stats of column (NULL = all); returns the deleted column names (char*). */
+GPtrArray *store_stats_table_delete(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                    const char *engine, const char *column, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deletes one partition's stats of column (NULL = all); returns the deleted column names (char*). */
+GPtrArray *store_stats_partition_delete(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                        const char *part_name, const char *engine, const char *column,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* name → Parameters object of the named partitions that exist (rows locked FOR UPDATE). */
+JsonObject *store_stats_partition_params(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                         GPtrArray *part_names, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Sets Parameters[key] = values[i] (char*, NULL removes the key) on partition part_names[i], one statement. */
+gboolean store_stats_partition_set_param(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                         const char *key, GPtrArray *part_names, GPtrArray *values,
+                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- partitions (store/partition.c) ----
+ * A partition document is Glue-shaped (catalog/MODEL.md, Partition) with "Values"; each row
+ * also carries its Hive name (k1=v1/k2=v2, escaped by the catalog). The StorageDescriptor is
+ * stored once per distinct content (without Location) and rebuilt on read. */
+
+/* Opens a read-only REPEATABLE READ transaction (instead of store_begin) for a count and its pages. */
+gboolean store_begin_snapshot(StoreConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The table's document (with VersionId) and its id; NOT_FOUND if missing. for_update locks the row. */
+JsonObject *store_partition_table(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                  gboolean for_update, gint64 *table_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * Inserts partitions (docs: JsonObject with Values; names: their Hive names, char*) in one
+ * statement. Rows whose values already exist are skipped: returns the names inserted (char*).
+ */
+GPtrArray *store_partition_insert_batch(StoreConn *conn, gint64 table_id, GPtrArray *docs, GPtrArray *names,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * Replaces the partitions named old_names[i] by docs[i] named names[i] (values may change: a
+ * rename) in one statement. Returns the old names found and updated; STORE_ERROR_UNIQUE when a
+ * new name is taken.
+ */
+GPtrArray *store_partition_update_batch(StoreConn *conn, gint64 table_id, GPtrArray *old_names, GPtrArray *docs,
+                                        GPtrArray *names, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Documents of the partitions named (char*), in the order of names; missing ones skipped. */
+GPtrArray *store_partition_get_by_names(StoreConn *conn, gint64 table_id, GPtrArray *names,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Deletes the partitions named (char*); returns the documents of those deleted. */
+GPtrArray *store_partition_delete_by_names(StoreConn *conn, gint64 table_id, GPtrArray *names,
+                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* For a table renamed with its directory: locations equal to or under old_prefix move under new_prefix. */
+gboolean store_partition_relocate(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                  const char *old_prefix, const char *new_prefix,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Which partitions a count or scan selects; all members optional (NULL = no condition). */
+typedef struct {
+	const struct PartFilterNode *filter; /* checked against keys (catalog/partfilter.h) */
+	JsonArray *keys;                     /* the table's PartitionKeys, for the filter */
+	GPtrArray *spec;                     /* partial values by key position (char*), "" = any value */
+} StorePartitionWhere;
+
+/* Number of partitions w selects. */
+gboolean store_partition_count(StoreConn *conn, gint64 table_id, const StorePartitionWhere *w, gint64 *count,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Receives one batch (JsonObject* documents, or char* names); FALSE with error stops the scan. */
+typedef gboolean (*StorePartitionBatchFunc)(gpointer user, GPtrArray *batch, GError **error);
+
+/*
+ * Streams the partitions w selects in value order, at most limit (< 0: all), batch_size rows
+ * per statement (keyset pages), calling fn per batch; the batch is freed after fn returns.
+ * Run it inside store_begin_snapshot() so pages see one snapshot.
+ */
+gboolean store_partition_scan(StoreConn *conn, gint64 table_id, const StorePartitionWhere *w, gint64 limit,
+                              gboolean names_only, guint batch_size, StorePartitionBatchFunc fn, gpointer user,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- locks (store/lock.c); enums as Hive's numbers, documents with Hive's field names ---- */
+
+/* Takes the row lock that serializes lock grants across servers, held to the caller's commit. */
+gboolean store_lock_serialize(StoreConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Aborts open txns and deletes txn-less locks that had no heartbeat for timeout_s. */
+gboolean store_lock_reap(StoreConn *conn, guint timeout_s, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Inserts a WAITING lock request {txnid, user, hostname, agentInfo?, component[]}; its id, 0 on error. */
+gint64 store_lock_insert(StoreConn *conn, const char *catalog, JsonObject *request, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Heartbeats and grants lock id when no earlier lock conflicts; *state = 1 ACQUIRED / 2 WAITING. NOT_FOUND. */
+gboolean store_lock_check(StoreConn *conn, gint64 id, gint *state, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* {lockid, txnid, state}, or NULL with NOT_FOUND. */
+JsonObject *store_lock_get(StoreConn *conn, gint64 id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean store_lock_delete(StoreConn *conn, gint64 id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* NOT_FOUND ("No such lock: lockid:<n>") when the lock does not exist. */
+gboolean store_lock_heartbeat(StoreConn *conn, gint64 id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* show_locks rows (ShowLocksResponseElement field names); NULL filters = any, txnid < 0 = any. */
+JsonArray *store_lock_list(StoreConn *conn, const char *db, const char *tbl, const char *part, gint64 txnid,
+                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- transactions, write ids, compactions (store/txn.c); ids: GArray of gint64 ---- */
+
+/* Opens n txns {user, hostname, agentInfo?, txn_type?}; the first (consecutive) id, 0 on error. */
+gint64 store_txn_open(StoreConn *conn, gint n, JsonObject *request, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* {"<id>": TxnState} of the known ids among ids. */
+JsonObject *store_txn_states(StoreConn *conn, const GArray *ids, gboolean for_update, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Marks ids committed (1) or aborted (2) and deletes their locks. */
+gboolean store_txn_finish(StoreConn *conn, const GArray *ids, gint state, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Heartbeats open txns in [min, max]; {"<id>": TxnState} of the known ones. */
+JsonObject *store_txn_heartbeat_range(StoreConn *conn, gint64 min, gint64 max, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* {hwm, txns: [TxnInfo-shaped]} of open (and aborted with write ids) txns. */
+JsonObject *store_txn_list_open(StoreConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* [{txnId, writeId}] for txn_ids on a table, allocating missing write ids in txn order. */
+JsonArray *store_write_ids_allocate(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
+                                    const GArray *txn_ids, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* {hwm, invalid: [{w, aborted}]} of a table for a reader's snapshot (open txns, txn hwm; 0 = now). */
+JsonObject *store_write_ids_valid(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
+                                  const GArray *open_in_snapshot, gint64 txn_hwm, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The latest committed txn writing a table txn_id writes, committed after txn_id started; 0 if none. */
+gboolean store_txn_latest_in_conflict(StoreConn *conn, gint64 txn_id, gint64 *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Records add_dynamic_partitions (parts: char*). */
+gboolean store_txn_add_dynamic_partitions(StoreConn *conn, gint64 txn_id, gint64 write_id, const char *catalog,
+                                          const char *db, const char *tbl, GPtrArray *parts, gint op,
+                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Records a compaction request (CompactionRequest field names); its id, 0 on error. */
+gint64 store_compaction_insert(StoreConn *conn, const char *catalog, JsonObject *request, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Recorded compactions (ShowCompactResponseElement field names); id <= 0 / NULL = any. */
+JsonArray *store_compaction_list(StoreConn *conn, gint64 id, const char *db, const char *tbl, const char *part,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- notification log (store/notification.c): gap-free ids, see that file ---- */
+
+/* Appends an event in the caller's transaction (call last, just before commit); its id, 0 on error. */
+gint64 store_event_append(StoreConn *conn, const char *catalog, const char *db, const char *tbl, const char *type,
+                          const char *message, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Events after `after` (NotificationEvent field names), at most max (<= 0 all), filtered. */
+JsonArray *store_event_list(StoreConn *conn, gint64 after, gint max, GPtrArray *skip, const char *catalog,
+                            const char *db, GPtrArray *tables, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The id of the last event appended. */
+gboolean store_event_current(StoreConn *conn, gint64 *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Events of db with from < id <= to (to <= 0 open), capped at limit (<= 0 none). */
+gboolean store_event_count(StoreConn *conn, gint64 from, gint64 to, const char *catalog, const char *db,
+                           GPtrArray *tables, gint64 limit, gint64 *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deletes events older than ttl_s seconds. */
+gboolean store_event_trim(StoreConn *conn, guint ttl_s, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- table versions (store/table_version.c) ---- */
+
+/*
+ * Versions of a table, newest first, with "VersionId" set: at most limit of them (limit <= 0:
+ * all) whose version is below before (before <= 0: from the newest). NOT_FOUND if no such table.
+ */
+GPtrArray *store_table_versions(StoreConn *conn, const char *catalog, const char *db, const char *name,
+                                gint64 before, gint limit, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* One version of a table with "VersionId" set; NOT_FOUND if the table or the version is missing. */
+JsonObject *store_table_version_get(StoreConn *conn, const char *catalog, const char *db, const char *name,
+                                    gint64 version, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- principals, access keys, data keys (store/principal.c) ---- */
+
+/* A principal with one access key; blobs are lower-case hex. Strings owned by whoever filled it. */
+typedef struct {
+	char *arn;          /* arn:aws:iam::<account>:user/<name> */
+	char *name;
+	char *kind;         /* "user" | "role" */
+	gboolean is_admin;  /* data lake administrator */
+	char *key_id;       /* access key id */
+	gint64 data_key_id; /* the data key the secret is encrypted under */
+	char *secret_hex;   /* nonce || ciphertext || tag */
+} StorePrincipalKey;
+
+/* Frees the strings of a key filled by store_access_key_get(). */
+void store_principal_key_clear(StorePrincipalKey *key);
+
+/*
+ * The newest data key (id, wrapped hex, master key fingerprint); when there is none, inserts
+ * wrapped_hex/fingerprint as the first and returns it. Under the bootstrap advisory lock.
+ */
+gboolean store_data_key_ensure(StoreConn *conn, const char *fingerprint, const char *wrapped_hex, gint64 *id_out,
+                               char **wrapped_out, char **fingerprint_out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The wrapped data key (hex) with this id; NULL with NOT_FOUND. */
+char *store_data_key_get(StoreConn *conn, gint64 id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * When no principal exists yet, inserts admin (principal + access key) and sets *created;
+ * otherwise does nothing (*created FALSE). Under the bootstrap advisory lock.
+ */
+gboolean store_principal_bootstrap(StoreConn *conn, const StorePrincipalKey *admin, gboolean *created,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Fills *out (new strings) for an active access key; FALSE with NOT_FOUND when unknown or inactive. */
+gboolean store_access_key_get(StoreConn *conn, const char *key_id, StorePrincipalKey *out,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS
 
 #endif
