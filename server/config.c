@@ -39,6 +39,18 @@ static const ConfigLimit config_limit_table[] = {
 	      "unsent reply bytes per connection (a client that stops reading)"),
 	LIMIT(output_stall_ms, 30000, 100, 3600000, "milliseconds",
 	      "a streamed reply (100k partitions) holds a worker and a backend while its client does not read"),
+	LIMIT(http_max_body, 16777216, 1024, 268435456, "bytes",
+	      "a Glue BatchCreatePartition of 100 big partitions fits; ceiling bounds memory per request"),
+	LIMIT(http_max_header, 32768, 4096, 1048576, "bytes",
+	      "SigV4 headers are < 2 KiB; per-connection header memory (MHD), ceiling 1 MiB"),
+	LIMIT(http_threads, 4, 1, 256, "threads", "each HTTP thread runs its requests against PostgreSQL in turn"),
+	LIMIT(http_max_connections, 1000, 1, 100000, "connections", "SDK clients keep a few pooled connections each"),
+	LIMIT(http_timeout_s, 120, 1, 86400, "seconds", "SDKs reuse idle connections for ~60 s"),
+	LIMIT(json_max_depth, 64, 8, 512, "levels", "Glue shapes nest < 10 deep; ceiling keeps parsing bounded"),
+	LIMIT(lock_timeout_s, 300, 1, 86400, "seconds",
+	      "a lock or transaction without a heartbeat this long expires (Hive's metastore.txn.timeout, 300 s); a day at most so a lost client cannot block a table forever"),
+	LIMIT(event_ttl_s, 86400, 1, 31536000, "seconds",
+	      "notification events older than this are trimmed (Hive's event.db.listener.timetolive is 86400 s); a year at most bounds the log"),
 };
 
 /* The limits table; static storage. */
@@ -63,6 +75,9 @@ PropolisConfig *config_new_default(void)
 	c->catalog_name = g_strdup("hive");
 	c->log_level = g_strdup("info");
 	c->migrations_dir = g_strdup(PROPOLIS_SOURCE_MIGRATIONS);
+	c->http_listen_host = g_strdup("127.0.0.1");
+	c->http_listen_port = 9084;
+	c->account_id = g_strdup("000000000000");
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++)
 		*config_limit_field(c, &config_limit_table[i]) = config_limit_table[i].def;
 	return c;
@@ -79,6 +94,10 @@ void config_free(PropolisConfig *c)
 	g_free(c->catalog_name);
 	g_free(c->log_level);
 	g_free(c->migrations_dir);
+	g_free(c->http_listen_host);
+	g_free(c->master_key_file);
+	g_free(c->admin_credentials);
+	g_free(c->account_id);
 	g_free(c);
 }
 
@@ -108,6 +127,26 @@ static gboolean config_set_listen(PropolisConfig *c, const char *value, GError *
 	return TRUE;
 }
 
+/* Sets the HTTP (Glue) listen address from "HOST:PORT", reusing the Thrift parser. */
+static gboolean config_set_http_listen(PropolisConfig *c, const char *value, GError **error)
+{
+	char *host = c->listen_host;
+	guint port = c->listen_port;
+	c->listen_host = g_strdup(host);
+	if (!config_set_listen(c, value, error)) {
+		g_free(c->listen_host);
+		c->listen_host = host;
+		return FALSE;
+	}
+	g_free(c->http_listen_host);
+	c->http_listen_host = c->listen_host;
+	c->http_listen_port = c->listen_port;
+	c->http_listen_set = TRUE;
+	c->listen_host = host;
+	c->listen_port = port;
+	return TRUE;
+}
+
 /* Replaces *dst with a copy of value when value is set. */
 static void config_take(char **dst, const char *value)
 {
@@ -123,8 +162,9 @@ static gboolean config_read_file(PropolisConfig *c, const char *path, GError **e
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, error))
 		return FALSE;
-	static const char *const server_keys[] = {"listen",  "data_dir",  "database", "warehouse",
-	                                          "catalog", "log_level", "migrations"};
+	static const char *const server_keys[] = {"listen",     "data_dir",        "database",          "warehouse",
+	                                          "catalog",    "log_level",       "migrations",        "http_listen",
+	                                          "account_id", "master_key_file", "admin_credentials"};
 	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
 	for (guint g = 0; groups[g]; g++) {
 		g_auto(GStrv) keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
@@ -153,6 +193,14 @@ static gboolean config_read_file(PropolisConfig *c, const char *path, GError **e
 					config_take(&c->log_level, v);
 				if (strcmp(keys[k], "migrations") == 0)
 					config_take(&c->migrations_dir, v);
+				if (strcmp(keys[k], "http_listen") == 0 && !config_set_http_listen(c, v, error))
+					return FALSE;
+				if (strcmp(keys[k], "account_id") == 0)
+					config_take(&c->account_id, v);
+				if (strcmp(keys[k], "master_key_file") == 0)
+					config_take(&c->master_key_file, v);
+				if (strcmp(keys[k], "admin_credentials") == 0)
+					config_take(&c->admin_credentials, v);
 			} else if (strcmp(groups[g], "limits") == 0) {
 				const ConfigLimit *l = NULL;
 				for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++)
@@ -186,7 +234,8 @@ static gboolean config_read_file(PropolisConfig *c, const char *path, GError **e
 static char *config_limits_text(void)
 {
 	GString *s = g_string_new("Config file keys (GKeyFile):\n"
-	                          "  [server] listen, data_dir, database, warehouse, catalog, log_level, migrations\n"
+	                          "  [server] listen, data_dir, database, warehouse, catalog, log_level, migrations,\n"
+	                          "           http_listen, account_id, master_key_file, admin_credentials\n"
 	                          "  [limits] key = value (default, range, unit: why):\n");
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++) {
 		const ConfigLimit *l = &config_limit_table[i];
@@ -199,7 +248,8 @@ static char *config_limits_text(void)
 PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **error)
 {
 	g_autofree char *config_file = NULL, *data_dir = NULL, *database = NULL, *listen = NULL, *warehouse = NULL,
-	                *log_level = NULL, *migrations = NULL;
+	                *log_level = NULL, *migrations = NULL, *http_listen = NULL, *master_key = NULL,
+	                *admin_credentials = NULL, *account_id = NULL;
 	gboolean version = FALSE, print_limits = FALSE;
 	GOptionEntry entries[] = {
 		{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Config file (GKeyFile)", "FILE"},
@@ -210,6 +260,14 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 		{"warehouse", 'w', 0, G_OPTION_ARG_STRING, &warehouse, "Warehouse root URI", "URI"},
 		{"log-level", 0, 0, G_OPTION_ARG_STRING, &log_level, "error, warning, info or debug", "LEVEL"},
 		{"migrations", 0, 0, G_OPTION_ARG_FILENAME, &migrations, "Directory of NNNN_name.sql migrations", "DIR"},
+		{"http-listen", 0, 0, G_OPTION_ARG_STRING, &http_listen,
+		 "Glue HTTP (SigV4) listen address (default 127.0.0.1:9084)", "HOST:PORT"},
+		{"master-key-file", 0, 0, G_OPTION_ARG_FILENAME, &master_key,
+		 "Master key wrapping the data keys (default <data-dir>/master.key, created 0600)", "FILE"},
+		{"admin-credentials", 0, 0, G_OPTION_ARG_FILENAME, &admin_credentials,
+		 "Where first start writes the admin's keys (default <data-dir>/admin.credentials)", "FILE"},
+		{"account-id", 0, 0, G_OPTION_ARG_STRING, &account_id, "Account id (Glue CatalogId), default 000000000000",
+		 "ID"},
 		{"print-limits", 0, 0, G_OPTION_ARG_NONE, &print_limits, "Print the limits table and exit", NULL},
 		{"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -243,6 +301,17 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	config_take(&c->migrations_dir, migrations);
 	if (listen && !config_set_listen(c, listen, error))
 		return NULL;
+	if (http_listen && !config_set_http_listen(c, http_listen, error))
+		return NULL;
+	config_take(&c->master_key_file, master_key);
+	config_take(&c->admin_credentials, admin_credentials);
+	config_take(&c->account_id, account_id);
+	if (c->data_dir != NULL) {
+		if (c->master_key_file == NULL)
+			c->master_key_file = g_build_filename(c->data_dir, "master.key", NULL);
+		if (c->admin_credentials == NULL)
+			c->admin_credentials = g_build_filename(c->data_dir, "admin.credentials", NULL);
+	}
 	if ((c->data_dir == NULL) == (c->database_url == NULL)) {
 		g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 		                    "exactly one of --data-dir DIR (embedded PostgreSQL) or --database URL is required");

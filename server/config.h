@@ -22,6 +22,12 @@ typedef struct {
 	char *catalog_name;  /* "hive" */
 	char *log_level;     /* "info" */
 	char *migrations_dir;/* where NNNN_name.sql live */
+	char *http_listen_host;   /* Glue HTTP door: "127.0.0.1" */
+	guint http_listen_port;   /* 9084 */
+	gboolean http_listen_set; /* given by flag or file: failing to listen is then fatal */
+	char *master_key_file;    /* NULL: <data-dir>/master.key (required with --database) */
+	char *admin_credentials;  /* NULL: <data-dir>/admin.credentials (required with --database) */
+	char *account_id;         /* Glue CatalogId / IAM account: "000000000000" */
 
 	/* [limits] — see the table in config.c */
 	guint max_connections;      /* open client connections; more are refused at accept */
@@ -37,6 +43,14 @@ typedef struct {
 	guint shutdown_grace_ms;    /* SIGTERM: wait this long for requests in flight */
 	guint max_output_buffer;    /* unsent reply bytes per connection before it is closed */
 	guint output_stall_ms;      /* a streamed reply whose client reads nothing this long is abandoned */
+	guint http_max_body;        /* bytes of one HTTP request body (Glue JSON) */
+	guint http_max_header;      /* bytes of one HTTP request's headers (per-connection memory) */
+	guint http_threads;         /* HTTP door threads, each serving its connections' requests */
+	guint http_max_connections; /* open HTTP connections */
+	guint http_timeout_s;       /* an idle HTTP connection is closed after this */
+	guint json_max_depth;       /* nesting of a Glue JSON request body */
+	guint lock_timeout_s;       /* a lock/txn without heartbeat this long expires (locks, txns) */
+	guint event_ttl_s;          /* notification events older than this are trimmed */
 } PropolisConfig;
 
 /* One row of the limits table, for --help, --print-limits and the edge tests. */

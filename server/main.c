@@ -10,15 +10,74 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/keys.h"
 #include "catalog/catalog.h"
 #include "common/log.h"
 #include "config.h"
+#include "glue/glue.h"
+#include "http/http.h"
 #include "net/net.h"
 #include "store/embedded.h"
 #include "store/store.h"
 #include "thrift/door.h"
 
 static NetServer *main_server; /* for the signal handler only */
+
+/* The Glue door: key ring, door and HTTP listener, started beside the Thrift listener. */
+typedef struct {
+	AuthKeyring *keyring;
+	GlueDoor *door;
+	HttpServer *http;
+} MainGlue;
+
+/*
+ * Starts the Glue HTTP door when a master key is known (embedded mode, or --master-key-file):
+ * key ring, first-start administrator, listener. FALSE only when the operator asked for the
+ * door explicitly (--http-listen) and it cannot start; otherwise a failure is a warning.
+ */
+static gboolean main_start_glue(PropolisConfig *config, Catalog *catalog, MainGlue *g)
+{
+	GError *error = NULL;
+	if (config->master_key_file == NULL) {
+		if (config->http_listen_set)
+			g_critical("--http-listen needs --master-key-file (or --data-dir) to keep access keys");
+		else
+			g_message("Glue HTTP door off: no --master-key-file (with --database)");
+		return !config->http_listen_set;
+	}
+	g->keyring = auth_keyring_open(catalog, config->master_key_file, &error);
+	gboolean created = FALSE;
+	if (g->keyring && config->admin_credentials &&
+	    !auth_keyring_bootstrap(g->keyring, config->account_id, config->admin_credentials, &created, &error))
+		g_clear_pointer(&g->keyring, auth_keyring_free);
+	if (created)
+		g_message("created the data lake administrator arn:aws:iam::%s:user/admin; keys in %s", config->account_id,
+		          config->admin_credentials);
+	if (g->keyring) {
+		g->door = glue_door_new(catalog, g->keyring, config);
+		g->http = http_server_start(config, config->http_listen_host, config->http_listen_port, glue_door_handle,
+		                            glue_door_healthy, g->door, &error);
+	}
+	if (g->http == NULL) {
+		if (config->http_listen_set)
+			g_critical("Glue HTTP door: %s", error->message);
+		else
+			g_warning("Glue HTTP door not started: %s", error->message);
+		g_clear_error(&error);
+		return !config->http_listen_set;
+	}
+	g_message("Glue HTTP door listening on %s:%u (account %s)", config->http_listen_host, http_server_port(g->http),
+	          config->account_id);
+	return TRUE;
+}
+
+/* Stops the Glue door (listener first, so no request runs while the rest goes). */
+static void main_stop_glue(MainGlue *g)
+{
+	g_clear_pointer(&g->http, http_server_stop);
+	g_clear_pointer(&g->door, glue_door_free);
+	g_clear_pointer(&g->keyring, auth_keyring_free);
+}
 
 static void main_on_signal(int sig)
 {
@@ -71,6 +130,14 @@ static int main_run(PropolisConfig *config)
 		embedded_pg_stop(embedded);
 		return 1;
 	}
+	MainGlue glue = {0};
+	if (!main_start_glue(config, catalog, &glue)) {
+		main_stop_glue(&glue);
+		catalog_free(catalog);
+		store_pool_free(pool);
+		embedded_pg_stop(embedded);
+		return 1;
+	}
 	gpointer door = thrift_door_new(catalog, config);
 	NetServer *server = net_server_new(config, thrift_door_vtable(), door);
 	if (!net_server_listen(server, config->listen_host, config->listen_port, &error)) {
@@ -91,6 +158,7 @@ static int main_run(PropolisConfig *config)
 		}
 		main_server = NULL;
 	}
+	main_stop_glue(&glue);
 	net_server_free(server);
 	thrift_door_free(door);
 	catalog_free(catalog);

@@ -57,6 +57,7 @@ JsonObject *catalog_create_database(Catalog *cat, const CatalogCtx *ctx, const c
 		g_autofree char *nocat = g_strdup_printf("Catalog %s does not exist", catname);
 		catalog_error_from_store(serr, nocat, exists, error);
 	}
+	ok = ok && catalog_notify_create_database(&work, catname, db, error);
 	if (!catalog_work_end(&work, ok, error))
 		return NULL;
 	catalog_doc_set_catalog(db, catname);
@@ -146,6 +147,7 @@ gboolean catalog_alter_database(Catalog *cat, const CatalogCtx *ctx, const char 
 		if (!ok)
 			catalog_error_from_store(serr, NULL, NULL, error);
 	}
+	ok = ok && catalog_notify_alter_database(&work, catname, old, db, error);
 	return catalog_work_end(&work, ok, error);
 }
 
@@ -202,5 +204,6 @@ gboolean catalog_drop_database(Catalog *cat, const CatalogCtx *ctx, const char *
 			catalog_error_from_store(serr, msg, NULL, error);
 		}
 	}
+	ok = ok && catalog_notify_drop_database(&work, catname, old, error);
 	return catalog_work_end(&work, ok, error);
 }

@@ -57,6 +57,7 @@ JsonObject *catalog_create_function(Catalog *cat, const CatalogCtx *ctx, const c
 		g_autofree char *exists = g_strdup_printf("Function %s already exists", name);
 		catalog_error_from_store(serr, missing, exists, error);
 	}
+	ok = ok && catalog_notify_create_function(&work, catname, fn, error);
 	if (!catalog_work_end(&work, ok, error))
 		return NULL;
 	catalog_doc_set_catalog(fn, catname);
@@ -145,6 +146,7 @@ gboolean catalog_drop_function(Catalog *cat, const CatalogCtx *ctx, const char *
 		g_autofree char *msg = g_strdup_printf("Function %s.%s does not exist", ldb, lname);
 		catalog_error_from_store(serr, msg, NULL, error);
 	}
+	ok = ok && catalog_notify_drop_function(&work, catname, ldb, lname, error);
 	return catalog_work_end(&work, ok, error);
 }
 

@@ -71,4 +71,35 @@ JsonObject *catalog_json_obj_ensure(JsonObject *obj, const char *member);
 GPtrArray *catalog_filter_table_names(CatalogWork *work, const char *catalog, const char *db, const char *filter,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+
+/* ---- Hive ACID helpers (txn.c) ---- */
+
+/* catalog_work_begin(write) plus expiry of timed-out txns and locks (config lock_timeout_s). */
+gboolean catalog_acid_begin(Catalog *cat, const CatalogCtx *ctx, CatalogWork *work, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Every txn in ids must be open (aborted ones pass when skip_aborted); *open_out (may be NULL) gets the open ones. */
+gboolean catalog_txn_require_open(CatalogWork *work, const GArray *ids, gboolean for_update, gboolean skip_aborted,
+                                  GArray **open_out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- notifications (notify.c): each appends one event in work's transaction. Call it LAST,
+ * just before catalog_work_end(), so the event-id row lock is held briefly. Documents are the
+ * stored Glue documents (tables with DatabaseName and Name; partitions with Values). ---- */
+gboolean catalog_notify_create_database(CatalogWork *work, const char *catalog, JsonObject *db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_notify_alter_database(CatalogWork *work, const char *catalog, JsonObject *before, JsonObject *after,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_notify_drop_database(CatalogWork *work, const char *catalog, JsonObject *db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_notify_create_table(CatalogWork *work, const char *catalog, JsonObject *table, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_notify_alter_table(CatalogWork *work, const char *catalog, JsonObject *before, JsonObject *after,
+                                    gboolean truncate, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_notify_drop_table(CatalogWork *work, const char *catalog, JsonObject *table, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_notify_create_function(CatalogWork *work, const char *catalog, JsonObject *fn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_notify_drop_function(CatalogWork *work, const char *catalog, const char *db, const char *name,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* For partition.c: partitions are GPtrArrays of Glue partition documents (JsonObject*). */
+gboolean catalog_notify_add_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
+                                       GPtrArray *partitions, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_notify_alter_partition(CatalogWork *work, const char *catalog, JsonObject *table,
+                                        JsonObject *before, JsonObject *after, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
+                                        GPtrArray *partitions, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 #endif

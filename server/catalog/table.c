@@ -188,6 +188,7 @@ JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char
 		if (!ok)
 			catalog_error_from_store(serr, NULL, NULL, error);
 	}
+	ok = ok && catalog_notify_create_table(&work, catname, table, error);
 	if (!catalog_work_end(&work, ok, error))
 		return NULL;
 	json_object_set_string_member(table, "VersionId", "1");
@@ -331,7 +332,7 @@ static gboolean table_same_partition_keys(JsonObject *a, JsonObject *b)
 /* Checks Iceberg's expected parameter against the current table; CONFLICT-like MetaException text. */
 static gboolean table_check_expected(JsonObject *old, const CatalogAlterTableOpts *opts, GError **error)
 {
-	if (opts == NULL || opts->expected_key == NULL)
+	if (opts == NULL || opts->expected_key == NULL || opts->expected_value == NULL)
 		return TRUE;
 	JsonNode *p = json_object_get_member(old, "Parameters");
 	const char *cur = p && JSON_NODE_HOLDS_OBJECT(p) ? catalog_json_str(json_node_get_object(p), opts->expected_key)
@@ -400,6 +401,29 @@ static JsonObject *table_alter_get_db(CatalogWork *work, const char *catname, co
 }
 
 /*
+ * When a rename moved a managed table's directory (table_prepare_alter), the partitions whose
+ * locations were under the old directory move with it, in the same transaction (Hive's alterTable).
+ */
+static gboolean table_relocate_partitions(CatalogWork *work, const char *catname, JsonObject *old, JsonObject *table,
+                                          GError **error)
+{
+	JsonObject *oldsd = table_sd(old), *newsd = table_sd(table);
+	const char *oldloc = oldsd ? catalog_json_str(oldsd, "Location") : NULL;
+	const char *newloc = newsd ? catalog_json_str(newsd, "Location") : NULL;
+	gboolean renamed = g_strcmp0(catalog_json_str(old, "Name"), catalog_json_str(table, "Name")) != 0 ||
+	                   g_strcmp0(catalog_json_str(old, "DatabaseName"), catalog_json_str(table, "DatabaseName")) != 0;
+	if (!renamed || table_is_external(table) || oldloc == NULL || newloc == NULL || *oldloc == '\0' ||
+	    strcmp(oldloc, newloc) == 0)
+		return TRUE;
+	GError *serr = NULL;
+	if (store_partition_relocate(work->conn, catname, catalog_json_str(table, "DatabaseName"),
+	                             catalog_json_str(table, "Name"), oldloc, newloc, &serr))
+		return TRUE;
+	catalog_error_from_store(serr, NULL, NULL, error);
+	return FALSE;
+}
+
+/*
  * alter_table: replaces the table with `table` as a new version, renaming or moving it when its
  * Name/DatabaseName differ. Errors use Hive's InvalidOperationException texts; the conditional
  * checks fail with CONFLICT.
@@ -455,8 +479,10 @@ gboolean catalog_alter_table(Catalog *cat, const CatalogCtx *ctx, const char *ca
 		} else {
 			g_autofree char *v = g_strdup_printf("%" G_GINT64_FORMAT, version);
 			json_object_set_string_member(table, "VersionId", v);
+			ok = table_relocate_partitions(&work, catname, old, table, error);
 		}
 	}
+	ok = ok && catalog_notify_alter_table(&work, catname, old, table, FALSE, error);
 	return catalog_work_end(&work, ok, error);
 }
 
@@ -475,6 +501,8 @@ gboolean catalog_drop_table(Catalog *cat, const CatalogCtx *ctx, const char *cat
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
 	GError *serr = NULL;
+	g_autoptr(JsonObject) old = store_table_get(work.conn, catname, dbname, tname, TRUE, &serr);
+	g_clear_error(&serr); /* a missing table fails below, in the delete */
 	gboolean ok = store_table_delete(work.conn, catname, dbname, tname, &serr);
 	if (!ok) {
 		gboolean missing = serr->domain == STORE_ERROR && serr->code == STORE_ERROR_NOT_FOUND;
@@ -486,6 +514,7 @@ gboolean catalog_drop_table(Catalog *cat, const CatalogCtx *ctx, const char *cat
 			catalog_error_from_store(serr, msg, NULL, error);
 		}
 	}
+	ok = ok && (old == NULL || catalog_notify_drop_table(&work, catname, old, error));
 	return catalog_work_end(&work, ok, error);
 }
 
@@ -530,6 +559,7 @@ gboolean catalog_truncate_table(Catalog *cat, const CatalogCtx *ctx, const char 
 		if (!ok)
 			catalog_error_from_store(serr, NULL, NULL, error);
 	}
+	ok = ok && catalog_notify_alter_table(&work, catname, t, t, TRUE, error);
 	return catalog_work_end(&work, ok, error);
 }
 

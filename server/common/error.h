@@ -24,6 +24,11 @@ typedef enum {
 	CATALOG_ERROR_CONFLICT,          /* MetaException: concurrent modification (optimistic check) */
 	CATALOG_ERROR_UNAVAILABLE,       /* MetaException: PostgreSQL unreachable, pool exhausted, deadline */
 	CATALOG_ERROR_INTERNAL,          /* MetaException: a bug or an unexpected database answer */
+	/* Hive ACID (locks and transactions); the Thrift door maps them in handler_txn.c. */
+	CATALOG_ERROR_NO_SUCH_LOCK,      /* NoSuchLockException: "No such lock: lockid:<n>" */
+	CATALOG_ERROR_NO_SUCH_TXN,       /* NoSuchTxnException: "No such transaction txnid:<n>" */
+	CATALOG_ERROR_TXN_ABORTED,       /* TxnAbortedException: the transaction was aborted (or timed out) */
+	CATALOG_ERROR_TXN_OPEN,          /* TxnOpenException: unlock of a lock a transaction owns */
 } CatalogErrorCode;
 
 #define CATALOG_ERROR (catalog_error_quark())
@@ -53,6 +58,18 @@ typedef enum {
 
 #define NET_ERROR (net_error_quark())
 GQuark net_error_quark(void);
+
+/* Authentication codes (auth/): why a request's credentials were refused. Each door maps them. */
+typedef enum {
+	AUTH_ERROR_MISSING,       /* no Authorization header: MissingAuthenticationTokenException */
+	AUTH_ERROR_INCOMPLETE,    /* malformed Authorization / missing X-Amz-Date: IncompleteSignatureException */
+	AUTH_ERROR_SIGNATURE,     /* signature does not match, or the date is out of range: InvalidSignatureException */
+	AUTH_ERROR_UNKNOWN_KEY,   /* access key id not known (or inactive): UnrecognizedClientException */
+	AUTH_ERROR_CRYPTO,        /* master key / data key / decryption failure (an operator problem) */
+} AuthErrorCode;
+
+#define AUTH_ERROR (auth_error_quark())
+GQuark auth_error_quark(void);
 
 /* Returns the stable upper-case name of a catalog code ("NOT_FOUND"), for logs and tests. */
 const char *catalog_error_code_name(CatalogErrorCode code);

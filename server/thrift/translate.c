@@ -806,3 +806,67 @@ TableMeta *translate_table_meta_new_from_json(JsonObject *row, const char *catal
 	}
 	return m;
 }
+
+/* ---- partitions ---- */
+
+/* Partition → {Values, DatabaseName, TableName, CreationTime, LastAccessTime, StorageDescriptor?,
+ * Parameters, Hive{Privileges?, WriteId?, IsStatsCompliant?}}. colStats and fileMetadata are
+ * reply-only decorations and are not kept. */
+JsonObject *translate_partition_to_json(const Partition *p)
+{
+	JsonObject *o = json_object_new();
+	if (p->__isset_values)
+		json_object_set_array_member(o, "Values", strv_to_json(p->values));
+	put_str(o, "DatabaseName", p->dbName, p->__isset_dbName);
+	put_str(o, "TableName", p->tableName, p->__isset_tableName);
+	json_object_set_int_member(o, "CreationTime", p->createTime);
+	json_object_set_int_member(o, "LastAccessTime", p->lastAccessTime);
+	if (p->__isset_sd)
+		json_object_set_object_member(o, "StorageDescriptor", sd_to_json(p->sd));
+	json_object_set_object_member(o, "Parameters", map_to_json(p->parameters));
+	JsonObject *h = hive_obj(o);
+	if (p->__isset_privileges)
+		json_object_set_object_member(h, "Privileges", privileges_to_json(p->privileges));
+	if (p->__isset_writeId)
+		json_object_set_int_member(h, "WriteId", p->writeId);
+	if (p->__isset_isStatsCompliant)
+		json_object_set_boolean_member(h, "IsStatsCompliant", p->isStatsCompliant);
+	hive_prune(o);
+	return o;
+}
+
+/* Fills out from a partition document. */
+void translate_partition_from_json(JsonObject *doc, Partition *out)
+{
+	take_strv(doc, "Values", out->values, &out->__isset_values);
+	take_str(doc, "DatabaseName", &out->dbName, &out->__isset_dbName);
+	take_str(doc, "TableName", &out->tableName, &out->__isset_tableName);
+	take_i32(doc, "CreationTime", &out->createTime, &out->__isset_createTime);
+	take_i32(doc, "LastAccessTime", &out->lastAccessTime, &out->__isset_lastAccessTime);
+	JsonObject *sd = sub_obj(doc, "StorageDescriptor");
+	if (sd) {
+		sd_from_json(sd, out->sd);
+		out->__isset_sd = TRUE;
+	}
+	take_map(doc, "Parameters", out->parameters, &out->__isset_parameters);
+	take_str(doc, "CatalogName", &out->catName, &out->__isset_catName);
+	JsonObject *h = sub_obj(doc, "Hive");
+	if (h == NULL)
+		return;
+	JsonObject *priv = sub_obj(h, "Privileges");
+	if (priv) {
+		privileges_from_json(priv, out->privileges);
+		out->__isset_privileges = TRUE;
+	}
+	if (take_int(h, "WriteId", &out->writeId))
+		out->__isset_writeId = TRUE;
+	take_bool(h, "IsStatsCompliant", &out->isStatsCompliant, &out->__isset_isStatsCompliant);
+}
+
+/* A new Partition filled from doc. */
+Partition *translate_partition_new_from_json(JsonObject *doc)
+{
+	Partition *p = g_object_new(TYPE_PARTITION, NULL);
+	translate_partition_from_json(doc, p);
+	return p;
+}

@@ -44,6 +44,12 @@ void translate_constraints_from_json(JsonArray *arr, GType type, GPtrArray *out)
 /* A store_table_list_meta row {DatabaseName, Name, TableType, Description?} as TableMeta. */
 TableMeta *translate_table_meta_new_from_json(JsonObject *row, const char *catalog);
 
+/* Partition ⇄ Glue Partition document {Values, DatabaseName, TableName, CreationTime, ...}. */
+JsonObject *translate_partition_to_json(const Partition *p);
+void translate_partition_from_json(JsonObject *doc, Partition *out);
+/* A new Partition filled from doc. */
+Partition *translate_partition_new_from_json(JsonObject *doc);
+
 G_END_DECLS
 
 #endif

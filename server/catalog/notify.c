@@ -1,0 +1,352 @@
+/*
+ * notify.c — the notification log: one event per catalog change, in the change's transaction,
+ * with messages shaped like Hive's JSONMessageEncoder ("json-0.2"), and the reads that
+ * follow it (get_next_notification, the current id, counts, fire_listener_event).
+ *
+ * Invariants: catalog_notify_* run inside the writer's CatalogWork, as its LAST statement
+ * (store/notification.c explains why ids are then gap-free and ordered); a change that rolls
+ * back takes its event with it. Every message carries server, servicePrincipal, db and
+ * timestamp (seconds), as Hive's EventMessage requires.
+ *
+ * Known gap: Hive's *ObjJson fields hold the Thrift JSON (TJSONProtocol) of the object; the
+ * catalog holds Glue-shaped documents and no Thrift types, so those fields carry the Glue
+ * document (as a JSON string, in the same field). Readers that only use the message's plain
+ * fields (db, table, tableType, partitions, files, timestamp) read them as Hive's; a Hive
+ * JSONMessageDeserializer that calls getTableObj() cannot decode them.
+ */
+#include <string.h>
+
+#include "catalog/internal.h"
+
+#define EVENT_TRIM_EVERY 64 /* appends between two trims of old events */
+
+/* A message builder with the fields every Hive message has. */
+static JsonObject *notify_message(Catalog *cat, const char *db)
+{
+	JsonObject *m = json_object_new();
+	g_autofree char *server =
+		g_strdup_printf("thrift://%s:%u", cat->config->listen_host ? cat->config->listen_host : "localhost",
+		                cat->config->listen_port);
+	json_object_set_string_member(m, "server", server);
+	json_object_set_string_member(m, "servicePrincipal", "");
+	json_object_set_string_member(m, "db", db ? db : "");
+	json_object_set_int_member(m, "timestamp", catalog_now());
+	return m;
+}
+
+/* obj serialized as a JSON string member of m (Hive's *ObjJson fields; see the gap above). */
+static void notify_set_obj_json(JsonObject *m, const char *member, JsonObject *obj)
+{
+	if (obj == NULL) {
+		json_object_set_null_member(m, member);
+		return;
+	}
+	g_autoptr(JsonNode) n = json_node_new(JSON_NODE_OBJECT);
+	json_node_set_object(n, obj);
+	g_autofree char *text = json_to_string(n, FALSE);
+	json_object_set_string_member(m, member, text);
+}
+
+/* Appends event `type` with message m (consumed) in work's transaction; trims now and then. */
+static gboolean notify_append_id(CatalogWork *work, const char *catalog, const char *db, const char *tbl,
+                                 const char *type, JsonObject *m, gint64 *out_id, GError **error)
+{
+	g_autoptr(JsonNode) n = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(n, m);
+	g_autofree char *text = json_to_string(n, FALSE);
+	GError *serr = NULL;
+	gint64 id = store_event_append(work->conn, catalog, db, tbl, type, text, &serr);
+	if (id <= 0) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return FALSE;
+	}
+	if (out_id)
+		*out_id = id;
+	if (id % EVENT_TRIM_EVERY == 0 && !store_event_trim(work->conn, work->cat->config->event_ttl_s, &serr)) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* notify_append_id without the id. */
+static gboolean notify_append(CatalogWork *work, const char *catalog, const char *db, const char *tbl,
+                              const char *type, JsonObject *m, GError **error)
+{
+	return notify_append_id(work, catalog, db, tbl, type, m, NULL, error);
+}
+
+/* The table fields of table/partition messages: table, tableType, tableObjJson. */
+static void notify_set_table(JsonObject *m, JsonObject *table)
+{
+	json_object_set_string_member(m, "table", catalog_json_str(table, "Name") ?: "");
+	json_object_set_string_member(m, "tableType", catalog_json_str(table, "TableType") ?: "");
+	notify_set_obj_json(m, "tableObjJson", table);
+}
+
+/* CREATE_DATABASE {dbJson}. */
+gboolean catalog_notify_create_database(CatalogWork *work, const char *catalog, JsonObject *db, GError **error)
+{
+	const char *name = catalog_json_str(db, "Name");
+	JsonObject *m = notify_message(work->cat, name);
+	notify_set_obj_json(m, "dbJson", db);
+	return notify_append(work, catalog, name, NULL, "CREATE_DATABASE", m, error);
+}
+
+/* ALTER_DATABASE {dbObjBeforeJson, dbObjAfterJson}. */
+gboolean catalog_notify_alter_database(CatalogWork *work, const char *catalog, JsonObject *before, JsonObject *after,
+                                       GError **error)
+{
+	const char *name = catalog_json_str(before, "Name");
+	JsonObject *m = notify_message(work->cat, name);
+	notify_set_obj_json(m, "dbObjBeforeJson", before);
+	notify_set_obj_json(m, "dbObjAfterJson", after);
+	return notify_append(work, catalog, name, NULL, "ALTER_DATABASE", m, error);
+}
+
+/* DROP_DATABASE {dbJson}. */
+gboolean catalog_notify_drop_database(CatalogWork *work, const char *catalog, JsonObject *db, GError **error)
+{
+	const char *name = catalog_json_str(db, "Name");
+	JsonObject *m = notify_message(work->cat, name);
+	notify_set_obj_json(m, "dbJson", db);
+	return notify_append(work, catalog, name, NULL, "DROP_DATABASE", m, error);
+}
+
+/* CREATE_TABLE {table, tableType, tableObjJson, files: []}. */
+gboolean catalog_notify_create_table(CatalogWork *work, const char *catalog, JsonObject *table, GError **error)
+{
+	const char *db = catalog_json_str(table, "DatabaseName");
+	JsonObject *m = notify_message(work->cat, db);
+	notify_set_table(m, table);
+	json_object_set_array_member(m, "files", json_array_new());
+	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "CREATE_TABLE", m, error);
+}
+
+/* ALTER_TABLE {table, tableType, isTruncateOp, tableObjBeforeJson, tableObjAfterJson}, named by before. */
+gboolean catalog_notify_alter_table(CatalogWork *work, const char *catalog, JsonObject *before, JsonObject *after,
+                                    gboolean truncate, GError **error)
+{
+	const char *db = catalog_json_str(before, "DatabaseName");
+	JsonObject *m = notify_message(work->cat, db);
+	json_object_set_string_member(m, "table", catalog_json_str(before, "Name") ?: "");
+	json_object_set_string_member(m, "tableType", catalog_json_str(before, "TableType") ?: "");
+	json_object_set_string_member(m, "isTruncateOp", truncate ? "true" : "false");
+	notify_set_obj_json(m, "tableObjBeforeJson", before);
+	notify_set_obj_json(m, "tableObjAfterJson", after);
+	return notify_append(work, catalog, db, catalog_json_str(before, "Name"), "ALTER_TABLE", m, error);
+}
+
+/* DROP_TABLE {table, tableType, tableObjJson}. */
+gboolean catalog_notify_drop_table(CatalogWork *work, const char *catalog, JsonObject *table, GError **error)
+{
+	const char *db = catalog_json_str(table, "DatabaseName");
+	JsonObject *m = notify_message(work->cat, db);
+	notify_set_table(m, table);
+	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "DROP_TABLE", m, error);
+}
+
+/* CREATE_FUNCTION {functionObjJson}. */
+gboolean catalog_notify_create_function(CatalogWork *work, const char *catalog, JsonObject *fn, GError **error)
+{
+	const char *db = catalog_json_str(fn, "DatabaseName");
+	JsonObject *m = notify_message(work->cat, db);
+	notify_set_obj_json(m, "functionObjJson", fn);
+	return notify_append(work, catalog, db, NULL, "CREATE_FUNCTION", m, error);
+}
+
+/* DROP_FUNCTION {functionName}. */
+gboolean catalog_notify_drop_function(CatalogWork *work, const char *catalog, const char *db, const char *name,
+                                      GError **error)
+{
+	JsonObject *m = notify_message(work->cat, db);
+	json_object_set_string_member(m, "functionName", name);
+	return notify_append(work, catalog, db, NULL, "DROP_FUNCTION", m, error);
+}
+
+/* A partition's key → value map (Hive's LinkedHashMap), from the table's keys and its Values. */
+static JsonObject *notify_partition_keys(JsonObject *table, JsonObject *part)
+{
+	JsonObject *kv = json_object_new();
+	JsonNode *kn = json_object_get_member(table, "PartitionKeys");
+	JsonNode *vn = json_object_get_member(part, "Values");
+	JsonArray *keys = kn && JSON_NODE_HOLDS_ARRAY(kn) ? json_node_get_array(kn) : NULL;
+	JsonArray *vals = vn && JSON_NODE_HOLDS_ARRAY(vn) ? json_node_get_array(vn) : NULL;
+	guint n = MIN(keys ? json_array_get_length(keys) : 0, vals ? json_array_get_length(vals) : 0);
+	for (guint i = 0; i < n; i++) {
+		const char *k = catalog_json_str(json_array_get_object_element(keys, i), "Name");
+		const char *v = json_array_get_string_element(vals, i);
+		if (k)
+			json_object_set_string_member(kv, k, v ? v : "");
+	}
+	return kv;
+}
+
+/* Partition key maps (and, when with_json, Glue documents as strings) of partitions (JsonObject*). */
+static void notify_set_partitions(JsonObject *m, JsonObject *table, GPtrArray *partitions, gboolean with_json)
+{
+	JsonArray *maps = json_array_new();
+	JsonArray *docs = json_array_new();
+	for (guint i = 0; partitions && i < partitions->len; i++) {
+		JsonObject *p = g_ptr_array_index(partitions, i);
+		json_array_add_object_element(maps, notify_partition_keys(table, p));
+		g_autoptr(JsonNode) n = json_node_new(JSON_NODE_OBJECT);
+		json_node_set_object(n, p);
+		json_array_add_string_element(docs, json_to_string(n, FALSE));
+	}
+	json_object_set_array_member(m, "partitions", maps);
+	if (with_json)
+		json_object_set_array_member(m, "partitionListJson", docs);
+	else
+		json_array_unref(docs);
+}
+
+/*
+ * ADD_PARTITION {table, tableType, tableObjJson, partitions, partitionListJson, partitionFiles: []}
+ * for Glue partition documents (JsonObject*, with Values) of table, in work's transaction.
+ */
+gboolean catalog_notify_add_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
+                                       GPtrArray *partitions, GError **error)
+{
+	const char *db = catalog_json_str(table, "DatabaseName");
+	JsonObject *m = notify_message(work->cat, db);
+	notify_set_table(m, table);
+	notify_set_partitions(m, table, partitions, TRUE);
+	json_object_set_array_member(m, "partitionFiles", json_array_new());
+	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "ADD_PARTITION", m, error);
+}
+
+/* ALTER_PARTITION {table, tableType, keyValues, isTruncateOp, tableObjJson, partitionObjBeforeJson/AfterJson}. */
+gboolean catalog_notify_alter_partition(CatalogWork *work, const char *catalog, JsonObject *table,
+                                        JsonObject *before, JsonObject *after, GError **error)
+{
+	const char *db = catalog_json_str(table, "DatabaseName");
+	JsonObject *m = notify_message(work->cat, db);
+	notify_set_table(m, table);
+	json_object_set_object_member(m, "keyValues", notify_partition_keys(table, before));
+	json_object_set_string_member(m, "isTruncateOp", "false");
+	notify_set_obj_json(m, "partitionObjBeforeJson", before);
+	notify_set_obj_json(m, "partitionObjAfterJson", after);
+	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "ALTER_PARTITION", m, error);
+}
+
+/* DROP_PARTITION {table, tableType, tableObjJson, partitions (key maps)}. */
+gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
+                                        GPtrArray *partitions, GError **error)
+{
+	const char *db = catalog_json_str(table, "DatabaseName");
+	JsonObject *m = notify_message(work->cat, db);
+	notify_set_table(m, table);
+	notify_set_partitions(m, table, partitions, FALSE);
+	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "DROP_PARTITION", m, error);
+}
+
+/* ---- reads and fire_listener_event ---- */
+
+/*
+ * get_next_notification: events after last_event in id order, at most max (<= 0: all), without
+ * the types in skip, only of catalog/db/tables when given. Old events are trimmed first.
+ */
+JsonArray *catalog_get_next_notification(Catalog *cat, const CatalogCtx *ctx, gint64 last_event, gint max,
+                                         GPtrArray *skip, const char *catalog, const char *db, GPtrArray *tables,
+                                         GError **error)
+{
+	g_autofree char *catname = catalog ? catalog_lower(catalog) : NULL;
+	g_autofree char *dbname = catalog_lower(db);
+	CatalogWork work;
+	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
+		return NULL;
+	GError *serr = NULL;
+	JsonArray *events = NULL;
+	if (store_event_trim(work.conn, cat->config->event_ttl_s, &serr))
+		events = store_event_list(work.conn, last_event, max, skip, catname, dbname, tables, &serr);
+	if (events == NULL)
+		catalog_error_from_store(serr, NULL, NULL, error);
+	catalog_work_end(&work, events != NULL, NULL);
+	return events;
+}
+
+/* The id of the last event; FALSE with error when PostgreSQL fails. */
+gboolean catalog_current_event_id(Catalog *cat, const CatalogCtx *ctx, gint64 *out, GError **error)
+{
+	CatalogWork work;
+	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
+		return FALSE;
+	GError *serr = NULL;
+	gboolean ok = store_event_current(work.conn, out, &serr);
+	if (!ok)
+		catalog_error_from_store(serr, NULL, NULL, error);
+	catalog_work_end(&work, ok, NULL);
+	return ok;
+}
+
+/* get_notification_events_count: events of db after from (up to to when > 0), capped at limit. */
+gboolean catalog_count_events(Catalog *cat, const CatalogCtx *ctx, gint64 from, gint64 to, const char *catalog,
+                              const char *db, GPtrArray *tables, gint64 limit, gint64 *out, GError **error)
+{
+	if (db == NULL) {
+		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database name cannot be null.");
+		return FALSE;
+	}
+	g_autofree char *catname = catalog ? catalog_lower(catalog) : NULL;
+	g_autofree char *dbname = catalog_lower(db);
+	CatalogWork work;
+	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
+		return FALSE;
+	GError *serr = NULL;
+	gboolean ok = store_event_count(work.conn, from, to, catname, dbname, tables, limit, out, &serr);
+	if (!ok)
+		catalog_error_from_store(serr, NULL, NULL, error);
+	catalog_work_end(&work, ok, NULL);
+	return ok;
+}
+
+/*
+ * fire_listener_event: one INSERT event per element of inserts ({replace, files[],
+ * partitionVal[]?}) on table db.name, or one RELOAD event when refresh. Returns the new event
+ * ids (GArray of gint64). NOT_FOUND when the table does not exist.
+ */
+GArray *catalog_fire_event(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                           const char *name, JsonArray *inserts, gboolean refresh, GError **error)
+{
+	if (db == NULL || name == NULL) {
+		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
+		return NULL;
+	}
+	g_autofree char *catname = catalog_resolve(cat, catalog);
+	g_autofree char *dbname = catalog_lower(db);
+	g_autofree char *tname = catalog_lower(name);
+	CatalogWork work;
+	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
+		return NULL;
+	GError *serr = NULL;
+	g_autoptr(JsonObject) table = store_table_get(work.conn, catname, dbname, tname, FALSE, &serr);
+	gboolean ok = table != NULL;
+	if (!ok) {
+		g_autofree char *msg = g_strdup_printf("%s.%s table not found", dbname, tname);
+		catalog_error_from_store(serr, msg, NULL, error);
+	}
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	guint n = refresh ? 1 : (inserts ? json_array_get_length(inserts) : 0);
+	for (guint i = 0; ok && i < n; i++) {
+		JsonObject *m = notify_message(cat, dbname);
+		notify_set_table(m, table);
+		json_object_set_null_member(m, "ptnObjJson");
+		if (refresh) {
+			json_object_set_string_member(m, "refreshEvent", "true");
+		} else {
+			JsonObject *ins = json_array_get_object_element(inserts, i);
+			json_object_set_string_member(m, "replace", json_object_get_boolean_member_with_default(ins, "replace", FALSE)
+			                                                ? "true" : "false");
+			JsonNode *f = json_object_get_member(ins, "files");
+			json_object_set_member(m, "files", f ? json_node_copy(f) : json_node_init_array(json_node_alloc(), json_array_new()));
+		}
+		gint64 id = 0;
+		ok = notify_append_id(&work, catname, dbname, tname, refresh ? "RELOAD" : "INSERT", m, &id, error);
+		if (ok)
+			g_array_append_val(ids, id);
+	}
+	if (!catalog_work_end(&work, ok, error))
+		return NULL;
+	return g_steal_pointer(&ids);
+}

@@ -1,0 +1,750 @@
+/*
+ * partition.c — partitions with Hive's semantics: names, default locations, partial specs,
+ * filters, all-or-nothing batches, and listings streamed batch by batch to the door.
+ *
+ * Invariants: a stored partition has exactly as many Values as its table has partition keys;
+ * its Hive name is partname_make(keys, values) and is what the store looks partitions up by,
+ * so a name a client sends is split, re-ordered by key and re-made before any lookup. Every
+ * write is one transaction (catalog_work_begin), so a batch with one bad partition leaves
+ * nothing behind, and its error names the partition. Listings run in one REPEATABLE READ
+ * snapshot: the count the door writes first and the rows that follow agree.
+ * Documents returned carry the table's current DatabaseName/TableName and CatalogName.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/internal.h"
+#include "catalog/partfilter.h"
+#include "catalog/partname.h"
+
+#define DDL_TIME "transient_lastDdlTime"
+#define PART_BATCH 1000
+
+typedef enum { PART_READ, PART_SNAPSHOT, PART_WRITE } PartMode;
+
+/* One partition operation's unit of work and the table it works on. */
+typedef struct {
+	CatalogWork work;
+	char *catname, *dbname, *tname;
+	gint64 table_id;
+	JsonObject *table;
+	JsonArray *keys; /* borrowed from table */
+	gboolean open;
+} PartOp;
+
+static void part_op_clear(PartOp *op)
+{
+	g_free(op->catname);
+	g_free(op->dbname);
+	g_free(op->tname);
+	if (op->table)
+		json_object_unref(op->table);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PartOp, part_op_clear)
+
+/* How a missing table is reported: Hive's exception differs per operation. */
+typedef enum { MISSING_NOT_FOUND, MISSING_ADD, MISSING_ALTER } PartMissing;
+
+static void part_table_missing(PartOp *op, PartMissing how, GError **error)
+{
+	switch (how) {
+	case MISSING_ADD:
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_OBJECT,
+		            "Unable to add partitions because database or table %s.%s does not exist", op->dbname, op->tname);
+		break;
+	case MISSING_ALTER:
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_OPERATION,
+		            "Unable to alter partition because table or database %s.%s does not exist", op->dbname, op->tname);
+		break;
+	default:
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "%s.%s table not found", op->dbname, op->tname);
+	}
+}
+
+/* Opens the unit of work and reads the table; FALSE with Hive's error when it is missing. */
+static gboolean part_op_open(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                             const char *table, PartMode mode, PartMissing how, PartOp *op, GError **error)
+{
+	memset(op, 0, sizeof *op);
+	if (db == NULL || table == NULL) {
+		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
+		return FALSE;
+	}
+	op->catname = catalog_resolve(cat, catalog);
+	op->dbname = catalog_lower(db);
+	op->tname = catalog_lower(table);
+	if (!catalog_work_begin(cat, ctx, mode == PART_WRITE, &op->work, error))
+		return FALSE;
+	op->open = TRUE;
+	GError *serr = NULL;
+	if (mode == PART_SNAPSHOT) {
+		if (!store_begin_snapshot(op->work.conn, &serr)) {
+			catalog_error_from_store(serr, NULL, NULL, error);
+			return FALSE;
+		}
+		op->work.in_txn = TRUE;
+	}
+	op->table = store_partition_table(op->work.conn, op->catname, op->dbname, op->tname, FALSE, &op->table_id, &serr);
+	if (op->table == NULL) {
+		if (serr->domain == STORE_ERROR && serr->code == STORE_ERROR_NOT_FOUND) {
+			g_clear_error(&serr);
+			part_table_missing(op, how, error);
+		} else {
+			catalog_error_from_store(serr, NULL, NULL, error);
+		}
+		return FALSE;
+	}
+	JsonNode *k = json_object_get_member(op->table, "PartitionKeys");
+	op->keys = k && JSON_NODE_HOLDS_ARRAY(k) ? json_node_get_array(k) : NULL;
+	return TRUE;
+}
+
+/* Ends the unit of work (commit when ok); returns the final ok. */
+static gboolean part_op_close(PartOp *op, gboolean ok, GError **error)
+{
+	if (!op->open)
+		return FALSE;
+	op->open = FALSE;
+	return catalog_work_end(&op->work, ok, error);
+}
+
+static guint part_nkeys(PartOp *op)
+{
+	return op->keys ? json_array_get_length(op->keys) : 0;
+}
+
+static const char *part_key_name(PartOp *op, guint i)
+{
+	return catalog_json_str(json_array_get_object_element(op->keys, i), "Name");
+}
+
+/* Sets the current names and catalog on a document going back to a door. */
+static void part_stamp(PartOp *op, JsonObject *doc)
+{
+	json_object_set_string_member(doc, "DatabaseName", op->dbname);
+	json_object_set_string_member(doc, "TableName", op->tname);
+	catalog_doc_set_catalog(doc, op->catname);
+}
+
+static GPtrArray *part_stamp_all(PartOp *op, GPtrArray *docs)
+{
+	for (guint i = 0; docs && i < docs->len; i++)
+		part_stamp(op, g_ptr_array_index(docs, i));
+	return docs;
+}
+
+/* "[a, b, ]" as Hive's Warehouse.makePartName prints lists in its error. */
+static void part_append_list(GString *s, const char *const *items, guint n)
+{
+	g_string_append_c(s, '[');
+	for (guint i = 0; i < n; i++)
+		g_string_append_printf(s, "%s, ", items[i] ? items[i] : "null");
+	g_string_append_c(s, ']');
+}
+
+/*
+ * The Hive name of values (char*) under the table's keys. FALSE with Hive's MetaException text
+ * when the count differs or the table has no partition keys.
+ */
+static char *part_name_of(PartOp *op, GPtrArray *values, GError **error)
+{
+	guint n = part_nkeys(op);
+	g_autofree const char **keys = g_new0(const char *, n + 1);
+	for (guint i = 0; i < n; i++)
+		keys[i] = part_key_name(op, i);
+	if (values == NULL || values->len != n || n == 0) {
+		GString *s = g_string_new("Invalid partition key & values; keys ");
+		part_append_list(s, keys, n);
+		g_string_append(s, ", values ");
+		part_append_list(s, values ? (const char *const *)values->pdata : NULL, values ? values->len : 0);
+		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, s->str);
+		g_string_free(s, TRUE);
+		return NULL;
+	}
+	return partname_make(keys, (const char *const *)values->pdata, n);
+}
+
+/* The values (char*, key order) a client's partition name stands for; Hive's getPartValsFromName. */
+static GPtrArray *part_values_of_name(PartOp *op, const char *name, GError **error)
+{
+	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) vals = g_ptr_array_new_with_free_func(g_free);
+	if (!partname_split(name, keys, vals, error))
+		return NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < part_nkeys(op); i++) {
+		const char *key = part_key_name(op, i);
+		const char *val = NULL;
+		for (guint j = 0; j < keys->len && val == NULL; j++)
+			if (g_ascii_strcasecmp(g_ptr_array_index(keys, j), key) == 0)
+				val = g_ptr_array_index(vals, j);
+		if (val == NULL) {
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Invalid partition name %s: incomplete partition name - missing %s", name, key);
+			g_ptr_array_unref(out);
+			return NULL;
+		}
+		g_ptr_array_add(out, g_strdup(val));
+	}
+	return out;
+}
+
+/* The canonical stored name for a client's partition name. */
+static char *part_canonical_name(PartOp *op, const char *name, GError **error)
+{
+	g_autoptr(GPtrArray) vals = part_values_of_name(op, name, error);
+	return vals ? part_name_of(op, vals, error) : NULL;
+}
+
+/* The Values of a document as a new array of borrowed strings (NULL for a non-string). */
+static GPtrArray *part_doc_values(JsonObject *doc)
+{
+	JsonNode *n = json_object_get_member(doc, "Values");
+	if (n == NULL || !JSON_NODE_HOLDS_ARRAY(n))
+		return NULL;
+	JsonArray *arr = json_node_get_array(n);
+	GPtrArray *vals = g_ptr_array_new();
+	for (guint i = 0; i < json_array_get_length(arr); i++) {
+		JsonNode *e = json_array_get_element(arr, i);
+		g_ptr_array_add(vals, (gpointer)(JSON_NODE_HOLDS_VALUE(e) ? json_node_get_string(e) : NULL));
+	}
+	return vals;
+}
+
+static JsonObject *part_sd(JsonObject *doc)
+{
+	JsonNode *n = json_object_get_member(doc, "StorageDescriptor");
+	return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+}
+
+static gboolean part_table_is_external(JsonObject *table)
+{
+	JsonNode *p = json_object_get_member(table, "Parameters");
+	const char *ext = p && JSON_NODE_HOLDS_OBJECT(p) ? catalog_json_str(json_node_get_object(p), "EXTERNAL") : NULL;
+	return (ext && g_ascii_strcasecmp(ext, "TRUE") == 0) || g_strcmp0(catalog_json_str(table, "TableType"), "EXTERNAL_TABLE") == 0;
+}
+
+/* `<table location>/<name>`, or NULL when the table has no location. */
+static char *part_default_location(PartOp *op, const char *name)
+{
+	JsonObject *tsd = part_sd(op->table);
+	const char *loc = tsd ? catalog_json_str(tsd, "Location") : NULL;
+	if (loc == NULL || *loc == '\0')
+		return NULL;
+	gsize n = strlen(loc);
+	return g_strdup_printf("%.*s/%s", (int)(loc[n - 1] == '/' ? n - 1 : n), loc, name);
+}
+
+/* Sets the ddl time parameter to now when absent or 0 (Hive's initializeAddedPartition). */
+static void part_touch_ddl_time(JsonObject *doc)
+{
+	JsonObject *params = catalog_json_obj_ensure(doc, "Parameters");
+	const char *ddl = catalog_json_str(params, DDL_TIME);
+	if (ddl == NULL || atoll(ddl) == 0) {
+		g_autofree char *now = g_strdup_printf("%" G_GINT64_FORMAT, catalog_now());
+		json_object_set_string_member(params, DDL_TIME, now);
+	}
+}
+
+/*
+ * Validates a partition for this table and fills what the server sets: names, create time,
+ * ddl time, default location. Returns its Hive name, or NULL with Hive's error.
+ */
+static char *part_prepare_new(PartOp *op, JsonObject *doc, GError **error)
+{
+	const char *pdb = catalog_json_str(doc, "DatabaseName"), *ptbl = catalog_json_str(doc, "TableName");
+	g_autoptr(GPtrArray) vals = part_doc_values(doc);
+	if ((pdb && g_ascii_strcasecmp(pdb, op->dbname) != 0) || (ptbl && g_ascii_strcasecmp(ptbl, op->tname) != 0)) {
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
+		            "Partition does not belong to target table %s.%s.%s: %s.%s", op->catname, op->dbname, op->tname,
+		            pdb ? pdb : "null", ptbl ? ptbl : "null");
+		return NULL;
+	}
+	char *name = part_name_of(op, vals, error);
+	if (name == NULL)
+		return NULL;
+	json_object_set_string_member(doc, "DatabaseName", op->dbname);
+	json_object_set_string_member(doc, "TableName", op->tname);
+	json_object_remove_member(doc, "CatalogName");
+	json_object_set_int_member(doc, "CreationTime", catalog_now());
+	part_touch_ddl_time(doc);
+	JsonObject *sd = part_sd(doc);
+	const char *loc = sd ? catalog_json_str(sd, "Location") : NULL;
+	if (sd && (loc == NULL || *loc == '\0')) {
+		g_autofree char *def = part_default_location(op, name);
+		if (def)
+			json_object_set_string_member(sd, "Location", def);
+	}
+	return name;
+}
+
+/* Maps a store error of a partition write; UNIQUE names the partition. */
+static void part_store_error(GError *serr, const char *name, PartOp *op, GError **error)
+{
+	g_autofree char *exists = g_strdup_printf("Partition already exists: %s.%s.%s", op->dbname, op->tname, name ? name : "");
+	catalog_error_from_store(serr, NULL, exists, error);
+}
+
+/* add_partitions: all or nothing; see catalog.h. */
+GPtrArray *catalog_add_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                  const char *table, GPtrArray *parts, gboolean if_not_exists, GError **error)
+{
+	g_auto(PartOp) op;
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, MISSING_ADD, &op, error)) {
+		part_op_close(&op, FALSE, NULL);
+		return NULL;
+	}
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	gboolean ok = TRUE;
+	for (guint i = 0; ok && parts && i < parts->len; i++) {
+		char *name = part_prepare_new(&op, g_ptr_array_index(parts, i), error);
+		ok = name != NULL;
+		if (ok) {
+			g_ptr_array_add(names, name);
+			if (!g_hash_table_add(seen, name)) {
+				g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Duplicate partitions in the list: %s", name);
+				ok = FALSE;
+			}
+		}
+	}
+	g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
+	if (ok && names->len > 0) {
+		GError *serr = NULL;
+		g_autoptr(GPtrArray) inserted = store_partition_insert_batch(op.work.conn, op.table_id, parts, names, &serr);
+		ok = inserted != NULL;
+		if (!ok)
+			part_store_error(serr, NULL, &op, error);
+		g_autoptr(GHashTable) is_new = g_hash_table_new(g_str_hash, g_str_equal);
+		for (guint i = 0; ok && i < inserted->len; i++)
+			g_hash_table_add(is_new, g_ptr_array_index(inserted, i));
+		for (guint i = 0; ok && i < names->len; i++) {
+			if (g_hash_table_contains(is_new, g_ptr_array_index(names, i))) {
+				g_ptr_array_add(added, json_object_ref(g_ptr_array_index(parts, i)));
+			} else if (!if_not_exists) {
+				g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_ALREADY_EXISTS, "Partition already exists: %s.%s.%s",
+				            op.dbname, op.tname, (char *)g_ptr_array_index(names, i));
+				ok = FALSE;
+			}
+		}
+	}
+	if (!part_op_close(&op, ok, error))
+		return NULL;
+	part_stamp_all(&op, added);
+	return g_steal_pointer(&added);
+}
+
+/* A deep copy of obj (a partition must never share nodes with its table's document). */
+static JsonObject *part_deep_copy(JsonObject *obj)
+{
+	g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), obj);
+	g_autofree char *text = json_to_string(node, FALSE);
+	g_autoptr(JsonNode) parsed = json_from_string(text, NULL);
+	return json_node_dup_object(parsed);
+}
+
+/* append_partition(_by_name): a new partition with the table's descriptor at the default location. */
+JsonObject *catalog_append_partition(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                     const char *table, GPtrArray *values, const char *name, GError **error)
+{
+	g_auto(PartOp) op;
+	gboolean ok = part_op_open(cat, ctx, catalog, db, table, PART_READ, MISSING_ADD, &op, error);
+	g_autoptr(GPtrArray) vals = NULL;
+	if (ok && values == NULL) {
+		vals = part_values_of_name(&op, name, error);
+		ok = vals != NULL;
+	}
+	g_autoptr(JsonObject) doc = json_object_new();
+	if (ok) {
+		JsonArray *arr = json_array_new();
+		GPtrArray *v = values ? values : vals;
+		for (guint i = 0; i < v->len; i++)
+			json_array_add_string_element(arr, g_ptr_array_index(v, i) ? g_ptr_array_index(v, i) : "");
+		json_object_set_array_member(doc, "Values", arr);
+		json_object_set_int_member(doc, "LastAccessTime", 0);
+		json_object_set_object_member(doc, "Parameters", json_object_new());
+		JsonObject *tsd = part_sd(op.table);
+		if (tsd) {
+			JsonObject *sd = part_deep_copy(tsd);
+			json_object_remove_member(sd, "Location");
+			json_object_set_object_member(doc, "StorageDescriptor", sd);
+		}
+	}
+	part_op_close(&op, ok, NULL);
+	if (!ok)
+		return NULL;
+	g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
+	g_ptr_array_add(one, json_object_ref(doc));
+	g_autoptr(GPtrArray) added = catalog_add_partitions(cat, ctx, catalog, db, table, one, FALSE, error);
+	return added && added->len == 1 ? json_object_ref(g_ptr_array_index(added, 0)) : NULL;
+}
+
+/* Resolves a selection (client names or value lists) into stored names. */
+static GPtrArray *part_resolve_names(PartOp *op, GPtrArray *names, GPtrArray *values, GError **error)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; names && i < names->len; i++) {
+		char *n = part_canonical_name(op, g_ptr_array_index(names, i), error);
+		if (n == NULL)
+			return NULL;
+		g_ptr_array_add(out, n);
+	}
+	if (values) {
+		char *n = part_name_of(op, values, error);
+		if (n == NULL)
+			return NULL;
+		g_ptr_array_add(out, n);
+	}
+	return g_steal_pointer(&out);
+}
+
+/* "partition values=[a, b]" as Hive's NoSuchObjectException for a missing partition. */
+static void part_not_found(PartOp *op, const char *name, GError **error)
+{
+	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) vals = g_ptr_array_new_with_free_func(g_free);
+	GString *s = g_string_new("partition values=[");
+	if (partname_split(name, keys, vals, NULL))
+		for (guint i = 0; i < vals->len; i++)
+			g_string_append_printf(s, "%s%s", i ? ", " : "", (char *)g_ptr_array_index(vals, i));
+	g_string_append_printf(s, "] of table %s.%s not found", op->dbname, op->tname);
+	g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, s->str);
+	g_string_free(s, TRUE);
+}
+
+/* get_partition / get_partition_by_name; see catalog.h. */
+JsonObject *catalog_get_partition(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                  const char *table, GPtrArray *values, const char *name, GError **error)
+{
+	g_auto(PartOp) op;
+	gboolean ok = part_op_open(cat, ctx, catalog, db, table, PART_READ, MISSING_NOT_FOUND, &op, error);
+	g_autoptr(GPtrArray) one = NULL;
+	if (name != NULL && values == NULL) {
+		one = g_ptr_array_new();
+		g_ptr_array_add(one, (gpointer)name);
+	}
+	g_autoptr(GPtrArray) names = ok ? part_resolve_names(&op, one, values, error) : NULL;
+	g_autoptr(GPtrArray) docs = NULL;
+	if (names) {
+		GError *serr = NULL;
+		docs = store_partition_get_by_names(op.work.conn, op.table_id, names, &serr);
+		if (docs == NULL)
+			catalog_error_from_store(serr, NULL, NULL, error);
+		else if (docs->len == 0)
+			part_not_found(&op, g_ptr_array_index(names, 0), error);
+	}
+	part_op_close(&op, docs != NULL, NULL);
+	if (docs == NULL || docs->len == 0)
+		return NULL;
+	JsonObject *doc = json_object_ref(g_ptr_array_index(docs, 0));
+	part_stamp(&op, doc);
+	return doc;
+}
+
+/* get_partitions_by_names; see catalog.h. */
+GPtrArray *catalog_get_partitions_by_names(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                           const char *table, GPtrArray *names, GError **error)
+{
+	g_auto(PartOp) op;
+	gboolean ok = part_op_open(cat, ctx, catalog, db, table, PART_READ, MISSING_NOT_FOUND, &op, error);
+	g_autoptr(GPtrArray) stored = ok ? part_resolve_names(&op, names, NULL, error) : NULL;
+	GPtrArray *docs = NULL;
+	if (stored) {
+		GError *serr = NULL;
+		docs = store_partition_get_by_names(op.work.conn, op.table_id, stored, &serr);
+		if (docs == NULL)
+			catalog_error_from_store(serr, NULL, NULL, error);
+	}
+	part_op_close(&op, docs != NULL, NULL);
+	return part_stamp_all(&op, docs);
+}
+
+/* Parses and checks a filter for the table; NULL filter or blank text = no filter (*ast NULL). */
+static gboolean part_filter_prepare(PartOp *op, const char *filter, PartFilterNode **ast, GError **error)
+{
+	*ast = NULL;
+	if (filter == NULL)
+		return TRUE;
+	g_autofree char *trimmed = g_strstrip(g_strdup(filter));
+	if (*trimmed == '\0')
+		return TRUE;
+	g_autoptr(PartFilterNode) tree = partfilter_parse(filter, error);
+	if (tree == NULL)
+		return FALSE;
+	if (!partfilter_check(tree, op->keys, error))
+		return FALSE;
+	*ast = g_steal_pointer(&tree);
+	return TRUE;
+}
+
+/* A partial spec checked against the keys: more values than keys is Hive's MetaException. */
+static gboolean part_spec_check(PartOp *op, const GPtrArray *spec, GError **error)
+{
+	if (spec == NULL || spec->len <= part_nkeys(op))
+		return TRUE;
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < spec->len; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "", (char *)g_ptr_array_index(spec, i));
+	g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
+	            "Incorrect number of partition values. numPartKeys=%u, part_val=[%s]", part_nkeys(op), s->str);
+	g_string_free(s, TRUE);
+	return FALSE;
+}
+
+/* Forwards a store batch to the door's sink, stamping documents first. */
+typedef struct {
+	PartOp *op;
+	const CatalogPartitionSink *sink;
+	gboolean names_only;
+} PartForward;
+
+static gboolean part_forward(gpointer user, GPtrArray *batch, GError **error)
+{
+	PartForward *f = user;
+	if (!f->names_only)
+		part_stamp_all(f->op, batch);
+	return f->sink->batch(f->sink->user, batch, error);
+}
+
+/* The listing behind every get_partitions* and get_partition_names*; see catalog.h. */
+gboolean catalog_list_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                 const char *table, const CatalogPartitionQuery *q, const CatalogPartitionSink *sink,
+                                 GError **error)
+{
+	g_auto(PartOp) op;
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_SNAPSHOT, MISSING_NOT_FOUND, &op, error))
+		return part_op_close(&op, FALSE, NULL);
+	g_autoptr(PartFilterNode) ast = NULL;
+	gboolean ok = part_spec_check(&op, q->spec, error) && part_filter_prepare(&op, q->filter, &ast, error);
+	StorePartitionWhere w = {.filter = ast, .keys = op.keys, .spec = (GPtrArray *)q->spec};
+	gint64 count = 0;
+	if (ok) {
+		GError *serr = NULL;
+		ok = store_partition_count(op.work.conn, op.table_id, &w, &count, &serr);
+		if (!ok)
+			catalog_error_from_store(serr, NULL, NULL, error);
+	}
+	if (ok && q->max_parts >= 0 && count > q->max_parts)
+		count = q->max_parts;
+	ok = ok && sink->begin(sink->user, count, error);
+	if (ok && count > 0) {
+		PartForward f = {&op, sink, q->names_only};
+		GError *serr = NULL;
+		ok = store_partition_scan(op.work.conn, op.table_id, &w, count, q->names_only, PART_BATCH, part_forward, &f,
+		                          &serr);
+		if (!ok && serr != NULL) {
+			if (serr->domain == STORE_ERROR)
+				catalog_error_from_store(serr, NULL, NULL, error);
+			else
+				g_propagate_error(error, serr);
+		}
+	}
+	return part_op_close(&op, ok, ok ? error : NULL);
+}
+
+/* Collecting sink for callers that want the whole list at once. */
+static gboolean part_collect_begin(gpointer user, gint64 count, GError **error)
+{
+	return TRUE;
+}
+
+static gboolean part_collect_batch(gpointer user, GPtrArray *batch, GError **error)
+{
+	GPtrArray *all = user;
+	gsize n = 0;
+	gpointer *items = g_ptr_array_steal(batch, &n); /* moved into all: the batch frees nothing */
+	for (gsize i = 0; i < n; i++)
+		g_ptr_array_add(all, items[i]);
+	g_free(items);
+	return TRUE;
+}
+
+/* The whole listing in one array; see catalog.h. */
+GPtrArray *catalog_list_partitions_all(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                       const char *table, const CatalogPartitionQuery *q, GError **error)
+{
+	GPtrArray *all = q->names_only ? g_ptr_array_new_with_free_func(g_free)
+	                               : g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
+	CatalogPartitionSink sink = {part_collect_begin, part_collect_batch, all};
+	if (!catalog_list_partitions(cat, ctx, catalog, db, table, q, &sink, error)) {
+		g_ptr_array_unref(all);
+		return NULL;
+	}
+	return all;
+}
+
+/* get_num_partitions_by_filter; see catalog.h. */
+gboolean catalog_count_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                  const char *table, const char *filter, gint64 *count, GError **error)
+{
+	g_auto(PartOp) op;
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_READ, MISSING_NOT_FOUND, &op, error))
+		return part_op_close(&op, FALSE, NULL);
+	g_autoptr(PartFilterNode) ast = NULL;
+	gboolean ok = part_filter_prepare(&op, filter, &ast, error);
+	if (ok) {
+		StorePartitionWhere w = {.filter = ast, .keys = op.keys};
+		GError *serr = NULL;
+		ok = store_partition_count(op.work.conn, op.table_id, &w, count, &serr);
+		if (!ok)
+			catalog_error_from_store(serr, NULL, NULL, error);
+	}
+	return part_op_close(&op, ok, NULL);
+}
+
+/* Fills an altered partition from its old document (create time, location, ddl time). */
+static void part_prepare_alter(PartOp *op, JsonObject *old, JsonObject *doc)
+{
+	json_object_set_string_member(doc, "DatabaseName", op->dbname);
+	json_object_set_string_member(doc, "TableName", op->tname);
+	json_object_remove_member(doc, "CatalogName");
+	gint64 created = json_object_has_member(doc, "CreationTime") ? json_object_get_int_member(doc, "CreationTime") : 0;
+	if (created == 0 && json_object_has_member(old, "CreationTime"))
+		json_object_set_int_member(doc, "CreationTime", json_object_get_int_member(old, "CreationTime"));
+	part_touch_ddl_time(doc);
+	JsonObject *sd = part_sd(doc), *oldsd = part_sd(old);
+	const char *loc = sd ? catalog_json_str(sd, "Location") : NULL;
+	const char *oldloc = oldsd ? catalog_json_str(oldsd, "Location") : NULL;
+	if (sd && (loc == NULL || *loc == '\0') && oldloc)
+		json_object_set_string_member(sd, "Location", oldloc);
+}
+
+/* Writes docs over the partitions named old_names; the first missing one fails the whole batch. */
+static gboolean part_write_over(PartOp *op, GPtrArray *old_names, GPtrArray *docs, GPtrArray *names, GError **error)
+{
+	g_autoptr(GPtrArray) olds = NULL;
+	GError *serr = NULL;
+	olds = store_partition_get_by_names(op->work.conn, op->table_id, old_names, &serr);
+	if (olds == NULL) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return FALSE;
+	}
+	g_autoptr(GHashTable) by_name = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < olds->len; i++) {
+		g_autoptr(GPtrArray) v = part_doc_values(g_ptr_array_index(olds, i));
+		g_autofree char *n = part_name_of(op, v, NULL);
+		if (n)
+			g_hash_table_insert(by_name, (gpointer)g_intern_string(n), g_ptr_array_index(olds, i));
+	}
+	for (guint i = 0; i < old_names->len; i++) {
+		JsonObject *old = g_hash_table_lookup(by_name, g_intern_string(g_ptr_array_index(old_names, i)));
+		if (old == NULL) {
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_OPERATION,
+			            "alter is not possible: partition %s of %s.%s does not exist",
+			            (char *)g_ptr_array_index(old_names, i), op->dbname, op->tname);
+			return FALSE;
+		}
+		part_prepare_alter(op, old, g_ptr_array_index(docs, i));
+	}
+	g_autoptr(GPtrArray) done = store_partition_update_batch(op->work.conn, op->table_id, old_names, docs, names, &serr);
+	if (done == NULL) {
+		gboolean unique = serr->domain == STORE_ERROR && serr->code == STORE_ERROR_UNIQUE;
+		part_store_error(serr, names->len == 1 ? g_ptr_array_index(names, 0) : NULL, op, error);
+		if (unique && error && *error)
+			(*error)->code = CATALOG_ERROR_INVALID_OPERATION;
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* alter_partition(s): all or nothing; see catalog.h. */
+gboolean catalog_alter_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                  const char *table, GPtrArray *parts, GError **error)
+{
+	g_auto(PartOp) op;
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, MISSING_ALTER, &op, error))
+		return part_op_close(&op, FALSE, NULL);
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	gboolean ok = TRUE;
+	for (guint i = 0; ok && i < parts->len; i++) {
+		g_autoptr(GPtrArray) vals = part_doc_values(g_ptr_array_index(parts, i));
+		char *n = part_name_of(&op, vals, error);
+		ok = n != NULL;
+		if (ok)
+			g_ptr_array_add(names, n);
+	}
+	ok = ok && (parts->len == 0 || part_write_over(&op, names, parts, names, error));
+	return part_op_close(&op, ok, error);
+}
+
+/* rename_partition: new values for the partition at old_values; see catalog.h. */
+gboolean catalog_rename_partition(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                  const char *table, GPtrArray *old_values, JsonObject *part, GError **error)
+{
+	g_auto(PartOp) op;
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, MISSING_ALTER, &op, error))
+		return part_op_close(&op, FALSE, NULL);
+	g_autoptr(GPtrArray) olds = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) news = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) newvals = part_doc_values(part);
+	char *oldn = part_name_of(&op, old_values, error);
+	char *newn = oldn ? part_name_of(&op, newvals, error) : NULL;
+	gboolean ok = oldn != NULL && newn != NULL;
+	if (oldn)
+		g_ptr_array_add(olds, oldn);
+	if (newn)
+		g_ptr_array_add(news, newn);
+	if (ok && !part_table_is_external(op.table)) {
+		/* a managed table's partition directory follows its new name (Hive's renamePartition) */
+		g_autofree char *def = part_default_location(&op, newn);
+		JsonObject *sd = part_sd(part);
+		if (def && sd)
+			json_object_set_string_member(sd, "Location", def);
+	}
+	g_autoptr(GPtrArray) docs = g_ptr_array_new();
+	g_ptr_array_add(docs, part);
+	ok = ok && part_write_over(&op, olds, docs, news, error);
+	return part_op_close(&op, ok, error);
+}
+
+/* drop_partition(s): all or nothing; see catalog.h. */
+GPtrArray *catalog_drop_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                   const char *table, GPtrArray *names, GPtrArray *values, const char *filter,
+                                   gboolean if_exists, GError **error)
+{
+	g_auto(PartOp) op;
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, MISSING_NOT_FOUND, &op, error)) {
+		part_op_close(&op, FALSE, NULL);
+		return NULL;
+	}
+	g_autoptr(GPtrArray) stored = NULL;
+	gboolean ok = TRUE;
+	if (filter != NULL) {
+		CatalogPartitionQuery q = {.filter = filter, .max_parts = -1, .names_only = TRUE};
+		g_autoptr(PartFilterNode) ast = NULL;
+		ok = part_filter_prepare(&op, filter, &ast, error);
+		StorePartitionWhere w = {.filter = ast, .keys = op.keys};
+		stored = g_ptr_array_new_with_free_func(g_free);
+		CatalogPartitionSink sink = {part_collect_begin, part_collect_batch, stored};
+		PartForward f = {&op, &sink, TRUE};
+		GError *serr = NULL;
+		if (ok && !store_partition_scan(op.work.conn, op.table_id, &w, -1, TRUE, PART_BATCH, part_forward, &f, &serr)) {
+			catalog_error_from_store(serr, NULL, NULL, error);
+			ok = FALSE;
+		}
+		(void)q;
+	} else {
+		stored = part_resolve_names(&op, names, values, error);
+		ok = stored != NULL;
+	}
+	GPtrArray *dropped = NULL;
+	if (ok) {
+		GError *serr = NULL;
+		dropped = store_partition_delete_by_names(op.work.conn, op.table_id, stored, &serr);
+		if (dropped == NULL) {
+			catalog_error_from_store(serr, NULL, NULL, error);
+			ok = FALSE;
+		} else if (dropped->len < stored->len && !if_exists && filter == NULL) {
+			if (stored->len == 1)
+				part_not_found(&op, g_ptr_array_index(stored, 0), error);
+			else
+				g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Some partitions to drop are missing");
+			ok = FALSE;
+		}
+	}
+	if (!part_op_close(&op, ok, error)) {
+		if (dropped)
+			g_ptr_array_unref(dropped);
+		return NULL;
+	}
+	return part_stamp_all(&op, dropped);
+}

@@ -1,0 +1,179 @@
+/*
+ * door.c — the Glue door's request path: target, SigV4, JSON, dispatch, response.
+ *
+ * Order matters and is AWS's: an unknown X-Amz-Target or content type is refused before
+ * authentication; a request whose signature does not verify does nothing; the body is
+ * parsed only after the signature (which covers it) verified, and its nesting is bounded
+ * before json-glib sees it. Every error is logged once here and answered through errors.c.
+ */
+#include <string.h>
+
+#include "auth/sigv4.h"
+#include "glue/internal.h"
+
+#define GLUE_TARGET_PREFIX "AWSGlue."
+
+static volatile gint glue_request_ids;
+
+/* A new door over the catalog and key ring. */
+GlueDoor *glue_door_new(Catalog *cat, AuthKeyring *keyring, const PropolisConfig *config)
+{
+	GlueDoor *door = g_new0(GlueDoor, 1);
+	door->cat = cat;
+	door->keyring = keyring;
+	door->config = config;
+	return door;
+}
+
+void glue_door_free(GlueDoor *door)
+{
+	g_free(door);
+}
+
+/* TRUE when PostgreSQL answers. */
+gboolean glue_door_healthy(gpointer user)
+{
+	GlueDoor *door = user;
+	return catalog_ping(door->cat, NULL);
+}
+
+/* The operation named op, or NULL. */
+static GlueOpFn glue_find_op(const char *op)
+{
+	const GlueOp *tables[] = {glue_database_ops, glue_table_ops, glue_function_ops};
+	for (guint t = 0; t < G_N_ELEMENTS(tables); t++)
+		for (const GlueOp *o = tables[t]; o->name; o++)
+			if (strcmp(o->name, op) == 0)
+				return o->fn;
+	return NULL;
+}
+
+/* TRUE when the JSON text nests no deeper than max (brackets outside strings). */
+static gboolean glue_depth_ok(const guint8 *p, gsize n, guint max)
+{
+	guint depth = 0;
+	gboolean in_str = FALSE;
+	for (gsize i = 0; i < n; i++) {
+		guint8 c = p[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = FALSE;
+		} else if (c == '"') {
+			in_str = TRUE;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max)
+				return FALSE;
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return TRUE;
+}
+
+/* The request body as a JSON object (an empty body is {}). */
+static JsonObject *glue_parse_body(GlueDoor *door, const HttpRequest *req, GError **error)
+{
+	if (req->body_len == 0)
+		return json_object_new();
+	if (!glue_depth_ok(req->body, req->body_len, door->config->json_max_depth)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "JSON nesting exceeds the limit json_max_depth (%u)",
+		            door->config->json_max_depth);
+		return NULL;
+	}
+	g_autoptr(JsonParser) parser = json_parser_new_immutable();
+	GError *perr = NULL;
+	if (!json_parser_load_from_data(parser, (const char *)req->body, (gssize)req->body_len, &perr)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Malformed JSON: %s", perr->message);
+		g_error_free(perr);
+		return NULL;
+	}
+	JsonNode *root = json_parser_get_root(parser);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The request body must be a JSON object");
+		return NULL;
+	}
+	/* A mutable deep copy: operations normalise documents in place. */
+	return glue_copy_object(json_node_get_object(root));
+}
+
+/* Verifies the SigV4 signature; fills *principal. */
+static gboolean glue_authenticate(GlueDoor *door, const HttpRequest *req, AuthPrincipal *principal, GError **error)
+{
+	SigV4Request sreq = {req->method, req->path,      req->query, req->hdr_names, req->hdr_values,
+	                     req->n_headers, req->body, req->body_len};
+	const char *authz = sigv4_header(&sreq, "authorization");
+	if (authz == NULL) {
+		g_set_error_literal(error, AUTH_ERROR, AUTH_ERROR_MISSING, "Missing Authentication Token");
+		return FALSE;
+	}
+	g_auto(SigV4Auth) auth = {0};
+	if (!sigv4_parse_authorization(authz, &auth, error))
+		return FALSE;
+	g_autofree char *secret = NULL;
+	if (!auth_keyring_lookup(door->keyring, auth.access_key_id, principal, &secret, error))
+		return FALSE;
+	gboolean ok = sigv4_verify(&sreq, &auth, secret, g_get_real_time() / G_USEC_PER_SEC, error);
+	memset(secret, 0, strlen(secret));
+	return ok;
+}
+
+/* Fills resp with a 200 JSON body. */
+static void glue_respond_ok(JsonObject *out, HttpResponse *resp)
+{
+	g_autoptr(JsonNode) node = json_node_new(JSON_NODE_OBJECT);
+	json_node_set_object(node, out);
+	resp->status = 200;
+	resp->content_type = "application/x-amz-json-1.1";
+	resp->body = json_to_string(node, FALSE);
+	resp->body_len = strlen(resp->body);
+}
+
+/* Checks target and content type; returns the operation name (borrowed from the header). */
+static const char *glue_target(const HttpRequest *req, GlueOpFn *fn, GError **error)
+{
+	SigV4Request sreq = {.hdr_names = req->hdr_names, .hdr_values = req->hdr_values, .n_headers = req->n_headers};
+	const char *target = sigv4_header(&sreq, "x-amz-target");
+	const char *ctype = sigv4_header(&sreq, "content-type");
+	if (target == NULL || !g_str_has_prefix(target, GLUE_TARGET_PREFIX) ||
+	    (*fn = glue_find_op(target + strlen(GLUE_TARGET_PREFIX))) == NULL) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Unknown or unsupported operation %s",
+		            target ? target : "(no X-Amz-Target)");
+		return NULL;
+	}
+	if (ctype == NULL || !g_str_has_prefix(ctype, "application/x-amz-json-1.1")) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Content-Type must be application/x-amz-json-1.1");
+		return NULL;
+	}
+	return target + strlen(GLUE_TARGET_PREFIX);
+}
+
+/* Serves one POST /. */
+void glue_door_handle(gpointer user, const HttpRequest *req, HttpResponse *resp)
+{
+	GlueDoor *door = user;
+	guint64 rid = (guint64)g_atomic_int_add(&glue_request_ids, 1) + 1;
+	GError *error = NULL;
+	GlueOpFn fn = NULL;
+	AuthPrincipal principal = {0};
+	g_autoptr(JsonObject) in = NULL, out = NULL;
+	const char *op = glue_target(req, &fn, &error);
+	if (op != NULL && glue_authenticate(door, req, &principal, &error) && (in = glue_parse_body(door, req, &error))) {
+		GlueCall call = {door, {principal.arn, rid, 0}, op, in};
+		call.ctx.deadline_us = g_get_monotonic_time() + (gint64)door->config->request_deadline_ms * 1000;
+		out = fn(&call, &error);
+	}
+	if (out != NULL) {
+		glue_respond_ok(out, resp);
+		g_debug("glue req=%" G_GUINT64_FORMAT " peer=%s %s by %s: ok", rid, req->peer, op, principal.arn);
+	} else {
+		guint status = 0;
+		const char *type = glue_error_type(error, &status);
+		g_message("glue req=%" G_GUINT64_FORMAT " peer=%s %s by %s: %s: %s", rid, req->peer, op ? op : "-",
+		          principal.arn ? principal.arn : "-", type, error->message);
+		glue_error_respond(error, resp);
+		g_error_free(error);
+	}
+	auth_principal_clear(&principal);
+}

@@ -1,0 +1,231 @@
+/*
+ * http.c — the HTTP listener: libmicrohttpd with an internal epoll thread pool.
+ *
+ * libmicrohttpd parses HTTP and owns the sockets; this file collects a request's headers and
+ * body (refusing a body over http_max_body with 413 before reading it when Content-Length says
+ * so, and after http_max_body bytes otherwise), answers GET /healthz itself and hands a
+ * complete POST / to the handler. Header size is bounded by MHD's per-connection memory
+ * (http_max_header), which answers 431 itself. Each MHD thread runs its requests to the end,
+ * so http_threads bounds the requests running at once.
+ */
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "common/error.h"
+#include "http/http.h"
+
+struct HttpServer {
+	struct MHD_Daemon *daemon;
+	const PropolisConfig *config;
+	HttpHandler handler;
+	HttpHealth health;
+	gpointer user;
+	guint port;
+};
+
+/* Per-request state between libmicrohttpd's calls of http_access(). */
+typedef struct {
+	GByteArray *body;
+	gboolean too_big;
+} HttpPending;
+
+/* Collects headers (names, values) and query arguments while iterating MHD's values. */
+typedef struct {
+	GPtrArray *names;
+	GPtrArray *values;
+	GString *query;
+} HttpCollect;
+
+static enum MHD_Result http_collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	HttpCollect *c = cls;
+	g_ptr_array_add(c->names, (gpointer)key);
+	g_ptr_array_add(c->values, (gpointer)(value ? value : ""));
+	return MHD_YES;
+}
+
+static enum MHD_Result http_collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	HttpCollect *c = cls;
+	if (c->query->len > 0)
+		g_string_append_c(c->query, '&');
+	g_string_append_uri_escaped(c->query, key, NULL, FALSE);
+	g_string_append_c(c->query, '=');
+	if (value)
+		g_string_append_uri_escaped(c->query, value, NULL, FALSE);
+	return MHD_YES;
+}
+
+/* Queues a response; takes body. */
+static enum MHD_Result http_reply(struct MHD_Connection *conn, guint status, const char *ctype, char *body, gsize len,
+                                  const char *xname, char *xvalue)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body ? body : (char *)"", MHD_RESPMEM_MUST_COPY);
+	g_free(body);
+	MHD_add_response_header(r, "Content-Type", ctype ? ctype : "application/json");
+	if (xname && xvalue)
+		MHD_add_response_header(r, xname, xvalue);
+	g_free(xvalue);
+	enum MHD_Result ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A JSON error body in AWS's shape, for errors the listener answers itself. */
+static enum MHD_Result http_reply_error(struct MHD_Connection *conn, guint status, const char *type, const char *msg)
+{
+	g_autoptr(GString) s = g_string_new("{\"__type\":\"");
+	g_string_append_printf(s, "%s\",\"message\":\"%s\"}", type, msg);
+	gsize len = s->len;
+	return http_reply(conn, status, "application/x-amz-json-1.1", g_string_free(g_steal_pointer(&s), FALSE), len,
+	                  "x-amzn-ErrorType", g_strdup(type));
+}
+
+/* "ip:port" of the client. */
+static char *http_peer(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char host[NI_MAXHOST] = "?", serv[NI_MAXSERV] = "?";
+	if (ci && ci->client_addr) {
+		socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		getnameinfo(ci->client_addr, len, host, sizeof host, serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV);
+	}
+	return g_strdup_printf("%s:%s", host, serv);
+}
+
+/* A complete POST /: builds the HttpRequest and runs the handler. */
+static enum MHD_Result http_dispatch(HttpServer *srv, struct MHD_Connection *conn, const char *url, const char *method,
+                                     HttpPending *p)
+{
+	HttpCollect c = {g_ptr_array_new(), g_ptr_array_new(), g_string_new(NULL)};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_header, &c);
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, http_collect_arg, &c);
+	g_autofree char *peer = http_peer(conn);
+	HttpRequest req = {method,
+	                   url,
+	                   c.query->len ? c.query->str : NULL,
+	                   (const char *const *)c.names->pdata,
+	                   (const char *const *)c.values->pdata,
+	                   c.names->len,
+	                   p->body->data,
+	                   p->body->len,
+	                   peer};
+	HttpResponse resp = {500, NULL, NULL, 0, NULL, NULL};
+	srv->handler(srv->user, &req, &resp);
+	g_ptr_array_unref(c.names);
+	g_ptr_array_unref(c.values);
+	g_string_free(c.query, TRUE);
+	return http_reply(conn, resp.status, resp.content_type, resp.body, resp.body_len, resp.extra_header,
+	                  resp.extra_value);
+}
+
+/* GET /healthz: 200 when the health check passes, else 503. */
+static enum MHD_Result http_healthz(HttpServer *srv, struct MHD_Connection *conn)
+{
+	gboolean ok = srv->health == NULL || srv->health(srv->user);
+	const char *body = ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}";
+	return http_reply(conn, ok ? 200 : 503, "application/json", g_strdup(body), strlen(body), NULL, NULL);
+}
+
+/* libmicrohttpd's access handler: called for headers, for each body chunk, then once more at the end. */
+static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                   const char *version, const char *upload_data, size_t *upload_size, void **state)
+{
+	HttpServer *srv = cls;
+	HttpPending *p = *state;
+	if (p == NULL) {
+		p = g_new0(HttpPending, 1);
+		p->body = g_byte_array_new();
+		*state = p;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl && g_ascii_strtoull(cl, NULL, 10) > srv->config->http_max_body) {
+			p->too_big = TRUE;
+			return http_reply_error(conn, 413, "SerializationException",
+			                        "Request body exceeds the limit http_max_body");
+		}
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (!p->too_big && p->body->len + *upload_size <= srv->config->http_max_body)
+			g_byte_array_append(p->body, (const guint8 *)upload_data, (guint)*upload_size);
+		else
+			p->too_big = TRUE;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (p->too_big)
+		return http_reply_error(conn, 413, "SerializationException", "Request body exceeds the limit http_max_body");
+	if (strcmp(method, "GET") == 0 && strcmp(url, "/healthz") == 0)
+		return http_healthz(srv, conn);
+	if (strcmp(method, "POST") == 0 && strcmp(url, "/") == 0)
+		return http_dispatch(srv, conn, url, method, p);
+	if (strcmp(url, "/") == 0 || strcmp(url, "/healthz") == 0)
+		return http_reply_error(conn, 405, "MethodNotAllowedException", "Method not allowed");
+	return http_reply_error(conn, 404, "UnknownOperationException", "Not found");
+}
+
+/* Frees a request's state when libmicrohttpd is done with it. */
+static void http_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode why)
+{
+	HttpPending *p = *state;
+	if (p == NULL)
+		return;
+	g_byte_array_unref(p->body);
+	g_free(p);
+	*state = NULL;
+}
+
+/* Starts the daemon; see http.h. */
+HttpServer *http_server_start(const PropolisConfig *config, const char *host, guint port, HttpHandler handler,
+                              HttpHealth health, gpointer user, GError **error)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+	struct addrinfo *ai = NULL;
+	g_autofree char *ports = g_strdup_printf("%u", port);
+	int rc = getaddrinfo(host, ports, &hints, &ai);
+	if (rc != 0) {
+		g_set_error(error, NET_ERROR, NET_ERROR_IO, "http_listen %s:%u: %s", host, port, gai_strerror(rc));
+		return NULL;
+	}
+	g_autofree HttpServer *srv = g_new0(HttpServer, 1);
+	srv->config = config;
+	srv->handler = handler;
+	srv->health = health;
+	srv->user = user;
+	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	srv->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, http_access, srv, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned int)config->http_threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)config->http_max_connections,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)config->http_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)config->http_max_header, MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (srv->daemon == NULL) {
+		g_set_error(error, NET_ERROR, NET_ERROR_IO, "http_listen %s:%u: cannot listen (address in use?)", host, port);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info ? info->port : port;
+	return g_steal_pointer(&srv);
+}
+
+/* The bound port. */
+guint http_server_port(HttpServer *srv)
+{
+	return srv->port;
+}
+
+/* Stops and frees the listener. */
+void http_server_stop(HttpServer *srv)
+{
+	if (srv == NULL)
+		return;
+	MHD_stop_daemon(srv->daemon);
+	g_free(srv);
+}
