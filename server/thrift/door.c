@@ -15,6 +15,7 @@
 
 #include "thrift/buffer.h"
 #include "thrift/handler.h"
+#include "thrift/stream.h"
 
 struct ThriftDoor {
 	Catalog *cat;
@@ -123,6 +124,27 @@ static gboolean door_handle(gpointer door_data, gpointer session, const NetReque
 		g_message("request %" G_GUINT64_FORMAT " conn %" G_GUINT64_FORMAT ": not a Thrift binary message, closing",
 		          info->request_id, info->conn_id);
 		return FALSE;
+	}
+	if (head.type == T_CALL && thrift_stream_handles(head.name) && thrift_handler_implements(head.name)) {
+		ThriftCall call = {
+			.cat = door->cat,
+			.config = door->config,
+			.session = session,
+			.request_id = info->request_id,
+			.deadline_us = info->deadline_us,
+			.method = head.name,
+			.trust_set_ugi = door->trust_set_ugi,
+			.started_s = door->started_s,
+		};
+		thrift_call_set_current(&call);
+		ThriftStreamResult r = thrift_stream_run(&call, head.name, head.seqid, msg, len, reply, info);
+		thrift_call_set_current(NULL);
+		if (r != STREAM_FALLBACK) {
+			g_debug("request %" G_GUINT64_FORMAT " conn %" G_GUINT64_FORMAT " %s (streamed) %.3f ms",
+			        info->request_id, info->conn_id, head.name, (g_get_monotonic_time() - t0) / 1000.0);
+			return r == STREAM_DONE;
+		}
+		g_byte_array_set_size(reply, 0);
 	}
 	ThriftTransport *in_t = thrift_buffer_new(msg, len, reply);
 	ThriftProtocol *in = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", in_t, NULL);
