@@ -13,9 +13,12 @@
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/thrift_application_exception.h>
 
+#include "common/metrics.h"
 #include "thrift/buffer.h"
 #include "thrift/handler.h"
+#include "thrift/json_protocol.h"
 #include "thrift/stream.h"
+#include "thrift/translate.h"
 
 struct ThriftDoor {
 	Catalog *cat;
@@ -101,20 +104,26 @@ static gboolean peek_head(const guint8 *msg, gsize len, MsgHead *h)
 	return TRUE;
 }
 
-/* Writes TApplicationException UNKNOWN_METHOD for h into out. */
+/*
+ * Writes TApplicationException UNKNOWN_METHOD for h into out: struct {1: string message,
+ * 2: i32 type}. Encoded by hand: libthrift_c_glib's ThriftApplicationException finalizes
+ * without chaining up to GObject and would lose a few bytes per unknown call.
+ */
 static gboolean reply_unknown_method(ThriftProtocol *out, const MsgHead *h, GError **error)
 {
 	g_autofree char *text = g_strdup_printf("Invalid method name: '%s'", h->name);
-	ThriftApplicationException *x = g_object_new(THRIFT_TYPE_APPLICATION_EXCEPTION, "type",
-	                                             THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN_METHOD, "message", text, NULL);
-	gboolean ok = thrift_protocol_write_message_begin(out, h->name, T_EXCEPTION, h->seqid, error) >= 0 &&
-	              thrift_struct_write(THRIFT_STRUCT(x), out, error) >= 0 &&
-	              thrift_protocol_write_message_end(out, error) >= 0;
-	g_object_unref(x);
-	return ok;
+	return thrift_protocol_write_message_begin(out, h->name, T_EXCEPTION, h->seqid, error) >= 0 &&
+	       thrift_protocol_write_struct_begin(out, "TApplicationException", error) >= 0 &&
+	       thrift_protocol_write_field_begin(out, "message", T_STRING, 1, error) >= 0 &&
+	       thrift_protocol_write_string(out, text, error) >= 0 &&
+	       thrift_protocol_write_field_end(out, error) >= 0 &&
+	       thrift_protocol_write_field_begin(out, "type", T_I32, 2, error) >= 0 &&
+	       thrift_protocol_write_i32(out, THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN_METHOD, error) >= 0 &&
+	       thrift_protocol_write_field_end(out, error) >= 0 && thrift_protocol_write_field_stop(out, error) >= 0 &&
+	       thrift_protocol_write_struct_end(out, error) >= 0 && thrift_protocol_write_message_end(out, error) >= 0;
 }
 
-static gboolean door_handle(gpointer door_data, gpointer session, const NetRequestInfo *info, const guint8 *msg,
+static gboolean door_handle_message(gpointer door_data, gpointer session, const NetRequestInfo *info, const guint8 *msg,
                             gsize len, GByteArray *reply)
 {
 	ThriftDoor *door = door_data;
@@ -179,6 +188,43 @@ static gboolean door_handle(gpointer door_data, gpointer session, const NetReque
 	return ok;
 }
 
+/*
+ * How a reply ended, read from its bytes: a T_REPLY whose result struct starts with field 0
+ * (or is empty) is "ok", another field is a declared Hive "exception", T_EXCEPTION is an
+ * "application_exception". A reply already flushed (streamed) no longer starts with its
+ * header and counts as "ok".
+ */
+static const char *door_outcome(const guint8 *p, gsize len, const char *name)
+{
+	if (len < 12 || (be32(p) & 0xffff0000u) != 0x80010000u)
+		return "ok";
+	guint32 type = be32(p) & 0xff, nlen = be32(p + 4);
+	gsize off = 8 + (gsize)nlen + 4;
+	if (nlen != strlen(name) || off > len || memcmp(p + 8, name, nlen) != 0)
+		return "ok";
+	if (type == T_EXCEPTION)
+		return "application_exception";
+	if (type != T_REPLY || off + 3 > len || p[off] == T_STOP)
+		return "ok";
+	return (p[off + 1] << 8 | p[off + 2]) == 0 ? "ok" : "exception";
+}
+
+/* Runs one message and counts it in the metrics registry (common/metrics.h). */
+static gboolean door_handle(gpointer door_data, gpointer session, const NetRequestInfo *info, const guint8 *msg,
+                            gsize len, GByteArray *reply)
+{
+	gint64 t0 = g_get_monotonic_time();
+	guint start = reply->len;
+	gboolean ok = door_handle_message(door_data, session, info, msg, len, reply);
+	MsgHead head;
+	gboolean known = peek_head(msg, len, &head) && thrift_handler_implements(head.name);
+	const char *outcome = !ok ? "protocol_error"
+	                    : !known ? "unknown_method"
+	                    : door_outcome(reply->data + start, reply->len - start, head.name);
+	metrics_request_observe("thrift", known ? head.name : "unknown", outcome, g_get_monotonic_time() - t0);
+	return ok;
+}
+
 /* The NetDoor callbacks of the Thrift door. */
 const NetDoor *thrift_door_vtable(void)
 {
@@ -188,6 +234,36 @@ const NetDoor *thrift_door_vtable(void)
 		.handle = door_handle,
 	};
 	return &vtable;
+}
+
+/*
+ * The catalog's object encoder (catalog_set_object_encoder): a Glue document as the Hive struct
+ * of its kind in Thrift's JSON protocol, as Hive's MessageBuilder writes *ObjJson fields.
+ * NULL (the catalog then falls back to the document's JSON) for an unknown kind.
+ */
+static char *door_encode_object(const char *kind, JsonObject *doc, gpointer data)
+{
+	(void)data;
+	ThriftStruct *obj = NULL;
+	if (strcmp(kind, "table") == 0) {
+		obj = THRIFT_STRUCT(translate_table_new_from_json(doc));
+	} else if (strcmp(kind, "partition") == 0) {
+		obj = THRIFT_STRUCT(translate_partition_new_from_json(doc));
+	} else if (strcmp(kind, "database") == 0) {
+		obj = g_object_new(TYPE_DATABASE, NULL);
+		translate_database_from_json(doc, (Database *)obj);
+	} else if (strcmp(kind, "function") == 0) {
+		obj = g_object_new(TYPE_FUNCTION, NULL);
+		translate_function_from_json(doc, (Function *)obj);
+	}
+	if (obj == NULL)
+		return NULL;
+	g_autoptr(GError) err = NULL;
+	char *text = thrift_json_serialize(obj, &err);
+	if (text == NULL)
+		g_warning("notification: cannot encode %s: %s", kind, err ? err->message : "?");
+	g_object_unref(obj);
+	return text;
 }
 
 /* A new door; never fails. */
@@ -204,6 +280,7 @@ gpointer thrift_door_new(Catalog *cat, const PropolisConfig *config)
 	door->processor = g_object_new(TYPE_THRIFT_HIVE_METASTORE_PROCESSOR, "handler", door->handler, NULL);
 	door->trust_set_ugi = TRUE;
 	door->started_s = g_get_real_time() / G_USEC_PER_SEC;
+	catalog_set_object_encoder(cat, door_encode_object, NULL); /* stateless: outlives the door safely */
 	return door;
 }
 

@@ -39,6 +39,17 @@ static FieldSchema *col(const char *name, const char *type, const char *comment)
 	return g_object_new(TYPE_FIELD_SCHEMA, "name", name, "type", type, "comment", comment, NULL);
 }
 
+/*
+ * Releases an object of libthrift_c_glib itself (socket, transports, TApplicationException).
+ * Thrift 0.17's own finalizers do not chain up to GObject's, so each such object loses the
+ * few bytes GObject keeps for it; tests/lsan.supp names this function so the sanitizer build
+ * still checks every other allocation of the client.
+ */
+static void thrift_lib_unref(gpointer object)
+{
+	g_object_unref(object);
+}
+
 static Table *full_table(const char *db, const char *name)
 {
 	Table *t = g_object_new(TYPE_TABLE, "tableName", name, "dbName", db, "owner", "alice", "createTime", 0,
@@ -149,7 +160,7 @@ static void unknown_method(ThriftProtocol *proto)
 	      "unknown method → UNKNOWN_METHOD", msg ? msg : (err ? err->message : NULL));
 	g_free(msg);
 	g_free(name);
-	g_object_unref(x);
+	thrift_lib_unref(x);
 	g_object_unref(t);
 	g_clear_error(&err);
 }
@@ -251,8 +262,8 @@ int main(int argc, char **argv)
 	g_free(name);
 	g_object_unref(c);
 	g_object_unref(proto);
-	g_object_unref(tr);
-	g_object_unref(sock);
+	thrift_lib_unref(tr);
+	thrift_lib_unref(sock);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
