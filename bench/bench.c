@@ -36,6 +36,7 @@ typedef struct {
 	uint64_t *samples;
 	size_t n_samples, cap_samples;
 	uint64_t errors;
+	uint64_t last_end; /* when the last counted operation ended (ns) */
 	char first_error[256];
 } BenchThread;
 
@@ -159,8 +160,10 @@ static void *bench_thread_main(void *arg)
 		BenchStatus st = t->driver->op(t->client, n, err, sizeof err);
 		uint64_t t1 = bench_now_ns();
 		if (st == BENCH_OK) {
-			if (phase == PHASE_MEASURE)
+			if (phase == PHASE_MEASURE) {
 				bench_thread_sample(t, t1 - t0);
+				t->last_end = t1;
+			}
 			continue;
 		}
 		bench_thread_error(t, err);
@@ -223,7 +226,9 @@ int bench_run(const BenchDriver *driver, void *cfg, const BenchRunOptions *opts,
 	BenchThread *threads = calloc((size_t)n, sizeof *threads);
 	pthread_t *tids = calloc((size_t)n, sizeof *tids);
 	pthread_barrier_t start;
-	atomic_int phase = PHASE_WARMUP;
+	/* Without a warm-up the first operations count: long ones (a 100,000-partition listing) would
+	 * otherwise all start in a warm-up of a few microseconds and none would be measured. */
+	atomic_int phase = opts->warmup_s > 0 ? PHASE_WARMUP : PHASE_MEASURE;
 	int connected = 0;
 
 	pthread_barrier_init(&start, NULL, (unsigned)n + 1);
@@ -238,20 +243,31 @@ int bench_run(const BenchDriver *driver, void *cfg, const BenchRunOptions *opts,
 			connected++;
 		pthread_create(&tids[i], NULL, bench_thread_main, t);
 	}
-	pthread_barrier_wait(&start);
-	bench_sleep(opts->warmup_s);
+	if (opts->warmup_s > 0) {
+		pthread_barrier_wait(&start);
+		bench_sleep(opts->warmup_s);
+	}
 	double cpu0[3] = {bench_self_cpu_s(), opts->server_pid > 0 ? bench_proc_cpu_s(opts->server_pid, 0) : -1,
 	                  opts->postmaster_pid > 0 ? bench_proc_cpu_s(opts->postmaster_pid, 1) : -1};
 	uint64_t t0 = bench_now_ns();
+	if (opts->warmup_s <= 0)
+		pthread_barrier_wait(&start); /* the clients start now, already measured */
 	atomic_store(&phase, PHASE_MEASURE);
 	bench_sleep(opts->seconds);
 	atomic_store(&phase, PHASE_STOP);
 	uint64_t t1 = bench_now_ns();
-	double cpu1[3] = {bench_self_cpu_s(), opts->server_pid > 0 ? bench_proc_cpu_s(opts->server_pid, 0) : -1,
-	                  opts->postmaster_pid > 0 ? bench_proc_cpu_s(opts->postmaster_pid, 1) : -1};
 	for (int i = 0; i < n; i++)
 		pthread_join(tids[i], NULL);
-	bench_collect(threads, n, (double)(t1 - t0) / 1e9, out);
+	/* CPU after the last operation ended: the ones in flight at the window's end are counted. */
+	double cpu1[3] = {bench_self_cpu_s(), opts->server_pid > 0 ? bench_proc_cpu_s(opts->server_pid, 0) : -1,
+	                  opts->postmaster_pid > 0 ? bench_proc_cpu_s(opts->postmaster_pid, 1) : -1};
+	/* Operations longer than the window (a 100,000-partition listing) end after it: the
+	 * throughput then counts the time until the last counted one ended. */
+	uint64_t t_end = t1;
+	for (int i = 0; i < n; i++)
+		if (threads[i].last_end > t_end)
+			t_end = threads[i].last_end;
+	bench_collect(threads, n, (double)(t_end - t0) / 1e9, out);
 	double *per_op[3] = {&out->client_cpu_us, &out->server_cpu_us, &out->pg_cpu_us};
 	for (int i = 0; i < 3; i++)
 		*per_op[i] = cpu0[i] >= 0 && cpu1[i] >= 0 && out->ops > 0 ? (cpu1[i] - cpu0[i]) * 1e6 / (double)out->ops : -1;
@@ -264,6 +280,23 @@ int bench_run(const BenchDriver *driver, void *cfg, const BenchRunOptions *opts,
 	free(threads);
 	free(tids);
 	return connected > 0 ? 0 : -1;
+}
+
+void bench_result_from_samples(uint64_t *ns, size_t n, double secs, BenchResult *out)
+{
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += (double)ns[i];
+	qsort(ns, n, sizeof *ns, bench_cmp_u64);
+	out->ops = n;
+	out->secs = secs;
+	out->ops_per_s = secs > 0 ? (double)n / secs : 0;
+	if (n > 0) {
+		out->mean_ms = sum / (double)n / 1e6;
+		out->p50_ms = (double)ns[(n - 1) * 50 / 100] / 1e6;
+		out->p99_ms = (double)ns[(n - 1) * 99 / 100] / 1e6;
+		out->max_ms = (double)ns[n - 1] / 1e6;
+	}
 }
 
 /* Writes s as a JSON string (the few characters that need escaping in an error text). */

@@ -55,6 +55,10 @@ uint64_t bench_rand(uint64_t *state);
  * (the reason is in out->first_error). */
 int bench_run(const BenchDriver *driver, void *cfg, const BenchRunOptions *opts, BenchResult *out);
 
+/* Fills *out from n latency samples (ns, sorted in place) of operations that took secs in all:
+ * ops, percentiles, mean, and ops_per_s = n / secs. For runs of a few long operations. */
+void bench_result_from_samples(uint64_t *ns, size_t n, double secs, BenchResult *out);
+
 /* Prints one human line to stderr and one JSON object line to stdout. */
 void bench_report(const BenchRunOptions *opts, const BenchResult *res);
 

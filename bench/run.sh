@@ -4,7 +4,12 @@
 # Propolis, the pg-direct baseline and the empty RPC, the idle-connections test, then a table.
 #
 #   bench/run.sh [--quick] [--seconds S] [--warmup S] [--clients "1 8 64"] [--tables N]
-#                [--idle N] [--out FILE] [--server BIN] [--keep]
+#                [--idle N] [--parts N] [--batch N] [--rounds N] [--out FILE] [--server BIN] [--keep]
+#
+# Partitions: a table of --parts (100,000) partitions, listed whole, filtered to a tenth
+# (`bucket < 100`) and by name at 1 and 8 clients; peak server RSS while 8 clients list it;
+# --rounds (3) fresh tables each getting add_partitions of --batch (10,000) in one call and
+# drop_partitions_req of them by name. Then the Iceberg commit and Glue GetTable over HTTP + SigV4.
 #
 # Everything listens on 127.0.0.1 only; every wait is bounded; the cluster, the server and the
 # idle-connection holder are started here and stopped here (by their own pids) on exit.
@@ -21,12 +26,18 @@ WARMUP=1
 CLIENTS="1 8 64"
 TABLES=1000
 IDLE=10000
+PARTS=100000
+BATCH=10000
+ROUNDS=3
 OUT=$BUILD/bench-results.jsonl
 KEEP=0
 
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--quick) SECONDS_PER_POINT=1; WARMUP=0.3; IDLE=1000 ;;
+	--quick) SECONDS_PER_POINT=1; WARMUP=0.3; IDLE=1000; PARTS=10000; BATCH=1000; ROUNDS=1 ;;
+	--parts) PARTS=$2; shift ;;
+	--batch) BATCH=$2; shift ;;
+	--rounds) ROUNDS=$2; shift ;;
 	--seconds) SECONDS_PER_POINT=$2; shift ;;
 	--warmup) WARMUP=$2; shift ;;
 	--clients) CLIENTS=$2; shift ;;
@@ -35,7 +46,7 @@ while [ $# -gt 0 ]; do
 	--out) OUT=$2; shift ;;
 	--server) SERVER=$2; shift ;;
 	--keep) KEEP=1 ;;
-	-h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -108,15 +119,18 @@ pg_backends() { psql_q "SELECT count(*) FROM pg_stat_activity WHERE datname = 'p
 
 # ---- the server ----
 PORT=""
+HPORT=""
 if [ "$HAVE_SERVER" = 1 ]; then
 	PORT=$(free_port)
+	HPORT=$(free_port)
 	cat >"$TMP/propolis.conf" <<CONF
 [limits]
 max_connections = $((IDLE + 1000))
 CONF
 	cp "$SERVER" "$TMP/propolis-server" # others may relink build/ while we run
 	"$TMP/propolis-server" --database "$PGURL" --listen "127.0.0.1:$PORT" --config "$TMP/propolis.conf" \
-		--migrations "$ROOT/migrations" >"$TMP/server.log" 2>&1 &
+		--migrations "$ROOT/migrations" --http-listen "127.0.0.1:$HPORT" --master-key-file "$TMP/master.key" \
+		--admin-credentials "$TMP/admin.credentials" >"$TMP/server.log" 2>&1 &
 	SERVER_PID=$!
 	up=0
 	for _ in $(seq 1 300); do # at most 60 s
@@ -166,6 +180,73 @@ common=(--seconds "$SECONDS_PER_POINT" --warmup "$WARMUP" --postmaster-pid "$PGP
 # Each Propolis point is followed at once by its pg-direct twin, so both see the same machine.
 lg() { [ "$HAVE_SERVER" = 1 ] && { "$LOADGEN" --port "$PORT" "${common[@]}" "$@" | emit || true; }; return 0; }
 pd() { "$PGDIRECT" --conninfo "$PGURL" "${common[@]}" "$@" | emit || true; }
+
+# ---- partitions: the 100,000-partition table, reply sizes, peak RSS, listings, batches ----
+if [ "$HAVE_SERVER" = 1 ]; then
+	log "setup: bench.parts_100k with $PARTS partitions (add_partitions of 1,000 per call)"
+	"$LOADGEN" --port "$PORT" --op setup_partitions --db bench --ptable parts_100k --parts "$PARTS" --setup-batch 1000 || true
+	TENTH=$((PARTS / 10))
+	for op in get_partitions get_partitions_by_filter get_partition_names; do
+		"$LOADGEN" --port "$PORT" --op "$op" --probe --db bench --ptable parts_100k --timeout 300 | emit || true
+	done
+	# Peak server RSS while 8 clients list at once: VmHWM reset first (clear_refs 5), VmRSS sampled
+	# every 0.1 s while they run. The 10,000-partition filter first, then the whole 100,000: if
+	# memory followed the partition count, the second peak would be ~10x the first.
+	rss_peak() { # label op expect
+		local label=$1 op=$2 expect=$3 rss0 peak=0 r hwm
+		echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true
+		rss0=$(server_rss_kb)
+		"$LOADGEN" --port "$PORT" "${common[@]}" --seconds 0.5 --warmup 0 --clients 8 --op "$op" --db bench \
+			--ptable parts_100k --expect "$expect" --timeout 600 >"$TMP/rss.json" &
+		local lpid=$!
+		for _ in $(seq 1 6000); do # at most 600 s
+			kill -0 "$lpid" 2>/dev/null || break
+			r=$(server_rss_kb)
+			[ "${r:-0}" -gt "$peak" ] && peak=$r
+			sleep 0.1
+		done
+		wait "$lpid" || true
+		emit <"$TMP/rss.json"
+		hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
+		printf '{"target": "propolis", "workload": "peak_rss", "op": "%s", "label": "%s", "clients": 8, "rss_before_kb": %d, "peak_rss_sampled_kb": %d, "vm_hwm_kb": %d}\n' \
+			"$op" "$label" "$rss0" "$peak" "$hwm" | emit
+	}
+	rss_peak "a tenth" get_partitions_by_filter "$TENTH"
+	rss_peak "all" get_partitions "$PARTS"
+	# the 8-client points of those two came from the RSS runs; their pg-direct twins:
+	pd --clients 8 --seconds 0.5 --warmup 0 --op part_filter --label get_partitions_by_filter --expect "$TENTH"
+	pd --clients 8 --seconds 0.5 --warmup 0 --op part_list --label get_partitions --expect "$PARTS"
+	for c in 1 8; do
+		[ "$c" = 1 ] && lg --clients 1 --seconds 1 --warmup 0 --op get_partitions --db bench --expect "$PARTS" --timeout 300
+		[ "$c" = 1 ] && pd --clients 1 --seconds 1 --warmup 0 --op part_list --label get_partitions --expect "$PARTS"
+		[ "$c" = 1 ] && lg --clients 1 --seconds 1 --warmup 0 --op get_partitions_by_filter --db bench --expect "$TENTH" --timeout 300
+		[ "$c" = 1 ] && pd --clients 1 --seconds 1 --warmup 0 --op part_filter --label get_partitions_by_filter --expect "$TENTH"
+		lg --clients "$c" --seconds 1 --warmup 0 --op get_partition_names --db bench --expect "$PARTS" --timeout 300
+		pd --clients "$c" --seconds 1 --warmup 0 --op part_names --label get_partition_names --expect "$PARTS"
+	done
+	log "add_partitions / drop_partitions_req of $BATCH, $ROUNDS rounds"
+	"$LOADGEN" --port "$PORT" --op partition_batch --db bench --parts "$BATCH" --rounds "$ROUNDS" --timeout 300 \
+		--server-pid "$SERVER_PID" --postmaster-pid "$PGPID" | emit || true
+	"$PGDIRECT" --conninfo "$PGURL" --op partition_batch --db bench --ptable parts_100k --parts "$BATCH" \
+		--rounds "$ROUNDS" --postmaster-pid "$PGPID" | emit || true
+	# The Iceberg commit (each client on its own table: uncontended) and Glue over HTTP.
+	for c in 1 8; do
+		lg --clients "$c" --op iceberg_commit --db bench
+	done
+	for c in $CLIENTS; do
+		"$LOADGEN" --port "$HPORT" "${common[@]}" --clients "$c" --op glue_get_table --db bench --tables "$TABLES" \
+			--credentials "$TMP/admin.credentials" | emit || true
+	done
+	if ! "$LOADGEN" --port "$HPORT" --op glue_get_partitions --seconds 0.1 --warmup 0 --db bench \
+		--credentials "$TMP/admin.credentials" >/dev/null 2>"$TMP/gp.log"; then
+		msg=$(grep -o 'first: .*' "$TMP/gp.log" | head -c 300 | tr -d '"\\')
+		printf '{"target": "propolis", "workload": "glue_get_partitions", "clients": 1, "unsupported": true, "error": "%s"}\n' "$msg" | emit
+	else
+		lg_glue_gp=1
+		"$LOADGEN" --port "$HPORT" "${common[@]}" --clients 8 --op glue_get_partitions --db bench \
+			--credentials "$TMP/admin.credentials" | emit || true
+	fi
+fi
 for c in $CLIENTS; do
 	# The empty RPC is fb303 getVersion (a constant); getStatus is measured too: it may ping PostgreSQL.
 	lg --clients "$c" --op get_version --label empty_rpc

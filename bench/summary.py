@@ -16,11 +16,22 @@ BASELINES = {
     "empty_rpc": ("pg-direct", "empty_rpc"),
     "get_status": ("pg-direct", "empty_rpc"),
     "create_drop_table": (None, None),
+    "get_partitions": ("pg-direct", "get_partitions"),
+    "get_partitions_by_filter": ("pg-direct", "get_partitions_by_filter"),
+    "get_partition_names": ("pg-direct", "get_partition_names"),
+    "add_partitions": ("pg-direct", "add_partitions"),
+    "drop_partitions_req": ("pg-direct", "drop_partitions_req"),
+    "iceberg_commit": ("propolis", "get_table"),
+    "glue_get_table": ("propolis", "get_table"),
 }
+# Partition workloads: elements per call, for the per-partition figures.
+PER_PART = {"get_partitions": "all", "get_partition_names": "all", "get_partitions_by_filter": "tenth",
+            "add_partitions": "batch", "drop_partitions_req": "batch"}
 
 
 def load(path):
     rows, idle, machine = {}, None, []
+    load.extra = []
     with open(path) as f:
         for line in f:
             line = line.strip()
@@ -29,6 +40,9 @@ def load(path):
             r = json.loads(line)
             if r.get("workload") == "machine":
                 machine.append(r)
+                continue
+            if r.get("workload") in ("peak_rss", "reply_size") or r.get("unsupported"):
+                load.extra.append(r)
                 continue
             if r.get("workload") == "idle_connections":
                 if "rss_before_kb" in r:
@@ -72,7 +86,8 @@ def main():
             if f in r:
                 res[f] = r[f]
         if b:
-            res.update({"baseline": bt if bt != "propolis" else "propolis-without-idle",
+            res.update({"baseline": bt if bt != "propolis" else ("propolis-without-idle" if wl == "get_table_with_idle"
+                                                                 else "propolis-get_table"),
                         "baseline_ops_per_s": b["ops_per_s"], "baseline_p99_ms": b["p99_ms"],
                         "ratio": ratio(r["ops_per_s"], b["ops_per_s"]),
                         "p99_ratio": ratio(r["p99_ms"], b["p99_ms"])})
@@ -109,6 +124,33 @@ def main():
         r = rows.get((t, w, c))
         return r[f] if r else None
 
+    extra = load.extra
+    sizes = {r["op"]: r for r in extra if r.get("workload") == "reply_size"}
+    for r in extra:
+        if r.get("workload") == "reply_size":
+            print("\nreply size: %s: %d elements, %d bytes (%.0f B each), %.0f ms for one call" % (
+                r["op"], r["elements"], r["reply_bytes"], r["reply_bytes"] / max(1, r["elements"]), r["ms"]))
+        elif r.get("workload") == "peak_rss":
+            full = sizes.get(r["op"], {}).get("reply_bytes")
+            r["reply_bytes"] = full
+            out.append(r)
+            print("peak RSS, 8 clients x %s (%s): before %d kB, peak sampled %d kB, VmHWM %d kB (+%.1f MB); one reply %s"
+                  % (r["op"], r["label"], r["rss_before_kb"], r["peak_rss_sampled_kb"], r["vm_hwm_kb"],
+                     (max(r["vm_hwm_kb"], r["peak_rss_sampled_kb"]) - r["rss_before_kb"]) / 1024.0,
+                     "%.1f MB" % (full / 1048576.0) if full else "?"))
+        elif r.get("unsupported"):
+            out.append(r)
+            print("%s: not measured, the server does not answer it: %s" % (r["workload"], r.get("error")))
+    n_all = sizes.get("get_partitions", {}).get("elements")
+    n_tenth = sizes.get("get_partitions_by_filter", {}).get("elements")
+
+    def per_part_us(wl, c, n):
+        v = get("propolis", wl, c, "p50_ms")
+        return v * 1000.0 / n if v is not None and n else None
+
+    def p50_ratio(wl, c):
+        return ratio(get("propolis", wl, c, "p50_ms"), get("pg-direct", wl, c, "p50_ms"))
+
     print("\ntargets (issue 8):")
     checks = [
         ("get_table >= 50% of pg-direct throughput at 8 clients",
@@ -128,6 +170,40 @@ def main():
          ratio(get("propolis", "get_all_tables", 8, "ops_per_s"), get("pg-direct", "get_all_tables", 8, "ops_per_s")),
          None, "%.2f"),
     ]
+    checks += [
+        ("get_partitions (all %s) p50 per partition < 10 us, 1 client" % n_all,
+         per_part_us("get_partitions", 1, n_all), lambda v: v < 10, "%.1f us"),
+        ("get_partitions (all) within 2x pg-direct (p50 ratio, 1 client)", p50_ratio("get_partitions", 1),
+         lambda v: v <= 2, "%.2fx"),
+        ("get_partitions (all) within 2x pg-direct (p50 ratio, 8 clients)", p50_ratio("get_partitions", 8),
+         lambda v: v <= 2, "%.2fx"),
+        ("get_partitions_by_filter (%s) within 2x pg-direct (p50, 1 client)" % n_tenth,
+         p50_ratio("get_partitions_by_filter", 1), lambda v: v <= 2, "%.2fx"),
+        ("get_partitions_by_filter within 2x pg-direct (p50, 8 clients)",
+         p50_ratio("get_partitions_by_filter", 8), lambda v: v <= 2, "%.2fx"),
+        ("get_partition_names (all) within 2x pg-direct (p50, 1 client)",
+         p50_ratio("get_partition_names", 1), lambda v: v <= 2, "%.2fx"),
+        ("add_partitions, one call of --batch (10,000 in the full run) < 1 s", get("propolis", "add_partitions", 1, "p50_ms"),
+         lambda v: v < 1000, "%.0f ms"),
+        ("add_partitions within 2x pg-direct COPY (p50)", p50_ratio("add_partitions", 1), lambda v: v <= 2,
+         "%.2fx"),
+        ("drop_partitions_req within 2x pg-direct DELETE (p50)", p50_ratio("drop_partitions_req", 1),
+         lambda v: v <= 2, "%.2fx"),
+        ("iceberg_commit p50 <= 3x get_table p50 (1 client)",
+         ratio(get("propolis", "iceberg_commit", 1, "p50_ms"), get("propolis", "get_table", 1, "p50_ms")),
+         lambda v: v <= 3, "%.2fx"),
+        ("iceberg_commit never WAITING (errors, 1 and 8 clients)",
+         (get("propolis", "iceberg_commit", 1, "errors") or 0) + (get("propolis", "iceberg_commit", 8, "errors") or 0)
+         if get("propolis", "iceberg_commit", 1, "errors") is not None else None, lambda v: v == 0, "%d"),
+        ("glue_get_table throughput vs Thrift get_table at 8 clients",
+         ratio(get("propolis", "glue_get_table", 8, "ops_per_s"), get("propolis", "get_table", 8, "ops_per_s")),
+         None, "%.2f"),
+    ]
+    for r in extra:
+        if r.get("workload") == "peak_rss":
+            checks.append(("peak RSS, 8 x %s: growth over before" % r["op"],
+                           (max(r["vm_hwm_kb"], r["peak_rss_sampled_kb"]) - r["rss_before_kb"]) / 1024.0, None,
+                           "%.1f MB"))
     if idle:
         checks.append(("idle connections: extra RSS <= 64 MB", idle["extra_rss_kb"] / 1024.0, lambda v: v <= 64,
                        "%.1f MB"))
