@@ -79,6 +79,8 @@ typedef struct {
 	gsize len;
 	GByteArray *reply;
 	gboolean keep_open;
+	gboolean preframed; /* reply already carries its frame header (a worker sent part of it) */
+	gboolean sent_by_worker; /* the worker wrote (some of) the reply to the socket itself */
 } NetJob;
 
 #define NET_READ_CHUNK 65536

@@ -235,10 +235,17 @@ static void loop_finish(NetJob *job)
 	conn->request_bytes = 0;
 	if (!job->keep_open || server->stopping)
 		conn->close_after_write = TRUE;
-	if (job->reply->len > 0)
+	if (job->sent_by_worker)
+		conn->last_active_us = g_get_monotonic_time();
+	if (job->reply->len > 0 && job->preframed) {
+		g_clear_pointer(&conn->out, g_byte_array_unref);
+		conn->out = job->reply;
+		conn->out_sent = 0;
+	} else if (job->reply->len > 0) {
 		net_frame_reply(conn, job->reply);
-	else
+	} else {
 		g_byte_array_unref(job->reply);
+	}
 	g_free(job);
 	net_loop_send(conn);
 }
