@@ -1,7 +1,8 @@
 /*
  * config.c — defaults, the limits table, the config file and the command line.
  *
- * Order of precedence: built-in defaults < config file (GKeyFile, --config) < flags.
+ * Order of precedence: built-in defaults < config file (GKeyFile, --config) < environment
+ * (PROPOLIS_<SECTION>_<KEY>, e.g. PROPOLIS_LIMITS_MAX_CONNECTIONS) < flags.
  * Every limit is one row of config_limit_table: a file may set it only inside [min, max];
  * outside is a start-up error naming the key. The result is read-only after config_load().
  */
@@ -78,6 +79,7 @@ PropolisConfig *config_new_default(void)
 	c->http_listen_host = g_strdup("127.0.0.1");
 	c->http_listen_port = 9084;
 	c->account_id = g_strdup("000000000000");
+	c->audit_log = TRUE;
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++)
 		*config_limit_field(c, &config_limit_table[i]) = config_limit_table[i].def;
 	return c;
@@ -156,51 +158,99 @@ static void config_take(char **dst, const char *value)
 	*dst = g_strdup(value);
 }
 
+/* The [server] keys, as in the file; PROPOLIS_SERVER_<KEY> in the environment. */
+static const char *const server_keys[] = {"listen",     "data_dir",        "database",          "warehouse",
+                                          "catalog",    "log_level",       "migrations",        "http_listen",
+                                          "account_id", "master_key_file", "admin_credentials", "audit_log"};
+
+/* Parses a boolean as GKeyFile and env users write it. FALSE when it is none of them. */
+static gboolean config_parse_bool(const char *v, gboolean *out)
+{
+	static const char *const yes[] = {"true", "1", "yes", "on"}, *const no[] = {"false", "0", "no", "off"};
+	for (guint i = 0; i < G_N_ELEMENTS(yes); i++) {
+		if (g_ascii_strcasecmp(v, yes[i]) == 0 || g_ascii_strcasecmp(v, no[i]) == 0) {
+			*out = g_ascii_strcasecmp(v, yes[i]) == 0;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* Sets one [server] key from its text; where names the source in errors. FALSE on an unknown key or bad value. */
+static gboolean config_set_server(PropolisConfig *c, const char *key, const char *v, const char *where, GError **error)
+{
+	gboolean known = FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS(server_keys); i++)
+		known |= strcmp(key, server_keys[i]) == 0;
+	if (!known) {
+		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND, "%s: unknown key [server] %s", where, key);
+		return FALSE;
+	}
+	GError *local = NULL;
+	if (strcmp(key, "listen") == 0 && !config_set_listen(c, v, &local))
+		goto bad;
+	if (strcmp(key, "data_dir") == 0)
+		config_take(&c->data_dir, v);
+	if (strcmp(key, "database") == 0)
+		config_take(&c->database_url, v);
+	if (strcmp(key, "warehouse") == 0)
+		config_take(&c->warehouse, v);
+	if (strcmp(key, "catalog") == 0)
+		config_take(&c->catalog_name, v);
+	if (strcmp(key, "log_level") == 0)
+		config_take(&c->log_level, v);
+	if (strcmp(key, "migrations") == 0)
+		config_take(&c->migrations_dir, v);
+	if (strcmp(key, "http_listen") == 0 && !config_set_http_listen(c, v, &local))
+		goto bad;
+	if (strcmp(key, "account_id") == 0)
+		config_take(&c->account_id, v);
+	if (strcmp(key, "master_key_file") == 0)
+		config_take(&c->master_key_file, v);
+	if (strcmp(key, "admin_credentials") == 0)
+		config_take(&c->admin_credentials, v);
+	if (strcmp(key, "audit_log") == 0 && !config_parse_bool(v, &c->audit_log)) {
+		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+		            "%s: [server] audit_log = '%s' must be true or false", where, v);
+		return FALSE;
+	}
+	return TRUE;
+bad:
+	g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: %s", where, local->message);
+	g_error_free(local);
+	return FALSE;
+}
+
+/* Sets one limit from its text, inside [min, max]; where names the source in errors. */
+static gboolean config_set_limit(PropolisConfig *c, const ConfigLimit *l, const char *v, const char *where,
+                                 GError **error)
+{
+	char *end = NULL;
+	guint64 n = g_ascii_strtoull(v, &end, 10);
+	if (end == v || *end != '\0' || n < l->min || n > l->max) {
+		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+		            "%s: [limits] %s = '%s' must be an integer in [%u, %u] (%s)", where, l->key, v, l->min, l->max,
+		            l->unit);
+		return FALSE;
+	}
+	*config_limit_field(c, l) = (guint)n;
+	return TRUE;
+}
+
 /* Reads [server] and [limits] from a key file. Unknown keys are errors: typos must not pass silently. */
 static gboolean config_read_file(PropolisConfig *c, const char *path, GError **error)
 {
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, error))
 		return FALSE;
-	static const char *const server_keys[] = {"listen",     "data_dir",        "database",          "warehouse",
-	                                          "catalog",    "log_level",       "migrations",        "http_listen",
-	                                          "account_id", "master_key_file", "admin_credentials"};
 	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
 	for (guint g = 0; groups[g]; g++) {
 		g_auto(GStrv) keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
 		for (guint k = 0; keys && keys[k]; k++) {
 			g_autofree char *v = g_key_file_get_string(kf, groups[g], keys[k], NULL);
 			if (strcmp(groups[g], "server") == 0) {
-				gboolean known = FALSE;
-				for (guint i = 0; i < G_N_ELEMENTS(server_keys); i++)
-					known |= strcmp(keys[k], server_keys[i]) == 0;
-				if (!known) {
-					g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND, "%s: unknown key [server] %s",
-					            path, keys[k]);
+				if (!config_set_server(c, keys[k], v, path, error))
 					return FALSE;
-				}
-				if (strcmp(keys[k], "listen") == 0 && !config_set_listen(c, v, error))
-					return FALSE;
-				if (strcmp(keys[k], "data_dir") == 0)
-					config_take(&c->data_dir, v);
-				if (strcmp(keys[k], "database") == 0)
-					config_take(&c->database_url, v);
-				if (strcmp(keys[k], "warehouse") == 0)
-					config_take(&c->warehouse, v);
-				if (strcmp(keys[k], "catalog") == 0)
-					config_take(&c->catalog_name, v);
-				if (strcmp(keys[k], "log_level") == 0)
-					config_take(&c->log_level, v);
-				if (strcmp(keys[k], "migrations") == 0)
-					config_take(&c->migrations_dir, v);
-				if (strcmp(keys[k], "http_listen") == 0 && !config_set_http_listen(c, v, error))
-					return FALSE;
-				if (strcmp(keys[k], "account_id") == 0)
-					config_take(&c->account_id, v);
-				if (strcmp(keys[k], "master_key_file") == 0)
-					config_take(&c->master_key_file, v);
-				if (strcmp(keys[k], "admin_credentials") == 0)
-					config_take(&c->admin_credentials, v);
 			} else if (strcmp(groups[g], "limits") == 0) {
 				const ConfigLimit *l = NULL;
 				for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++)
@@ -211,15 +261,8 @@ static gboolean config_read_file(PropolisConfig *c, const char *path, GError **e
 					            path, keys[k]);
 					return FALSE;
 				}
-				char *end = NULL;
-				guint64 n = g_ascii_strtoull(v, &end, 10);
-				if (end == v || *end != '\0' || n < l->min || n > l->max) {
-					g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-					            "%s: [limits] %s = '%s' must be an integer in [%u, %u] (%s)", path, l->key, v, l->min,
-					            l->max, l->unit);
+				if (!config_set_limit(c, l, v, path, error))
 					return FALSE;
-				}
-				*config_limit_field(c, l) = (guint)n;
 			} else {
 				g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND, "%s: unknown section [%s]", path,
 				            groups[g]);
@@ -230,12 +273,132 @@ static gboolean config_read_file(PropolisConfig *c, const char *path, GError **e
 	return TRUE;
 }
 
+/* "PROPOLIS_<SECTION>_<KEY>" for a key. New string. */
+static char *config_env_name(const char *section, const char *key)
+{
+	g_autofree char *name = g_strdup_printf("PROPOLIS_%s_%s", section, key);
+	return g_ascii_strup(name, -1);
+}
+
+/*
+ * Applies PROPOLIS_SERVER_<KEY> and PROPOLIS_LIMITS_<KEY> from the environment, each as its key
+ * in the file would. An unknown variable with either prefix is an error (a typo must not pass
+ * silently); errors name the variable.
+ */
+static gboolean config_read_env(PropolisConfig *c, GError **error)
+{
+	g_auto(GStrv) env = g_get_environ();
+	for (guint e = 0; env[e]; e++) {
+		const char *eq = strchr(env[e], '=');
+		if (eq == NULL || !(g_str_has_prefix(env[e], "PROPOLIS_SERVER_") || g_str_has_prefix(env[e], "PROPOLIS_LIMITS_")))
+			continue;
+		g_autofree char *name = g_strndup(env[e], (gsize)(eq - env[e]));
+		const char *value = eq + 1;
+		gboolean matched = FALSE;
+		for (guint i = 0; i < G_N_ELEMENTS(server_keys) && !matched; i++) {
+			g_autofree char *want = config_env_name("server", server_keys[i]);
+			if (strcmp(name, want) != 0)
+				continue;
+			matched = TRUE;
+			g_autofree char *where = g_strdup_printf("environment variable %s", name);
+			if (!config_set_server(c, server_keys[i], value, where, error))
+				return FALSE;
+		}
+		for (guint i = 0; i < G_N_ELEMENTS(config_limit_table) && !matched; i++) {
+			g_autofree char *want = config_env_name("limits", config_limit_table[i].key);
+			if (strcmp(name, want) != 0)
+				continue;
+			matched = TRUE;
+			g_autofree char *where = g_strdup_printf("environment variable %s", name);
+			if (!config_set_limit(c, &config_limit_table[i], value, where, error))
+				return FALSE;
+		}
+		if (!matched) {
+			g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+			            "environment variable %s: no such config key", name);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* A database URL or conninfo with its password replaced by "****". New string. */
+static char *config_mask_database(const char *url)
+{
+	if (url == NULL)
+		return NULL;
+	g_autoptr(GString) s = g_string_new(url);
+	const char *scheme = strstr(url, "://");
+	if (scheme != NULL) {
+		/* postgresql://user:secret@host/db: the password is between the first ':' and the '@'. */
+		const char *auth = scheme + 3;
+		const char *at = strchr(auth, '@');
+		const char *slash = strchr(auth, '/');
+		if (at != NULL && (slash == NULL || at < slash)) {
+			const char *colon = memchr(auth, ':', (gsize)(at - auth));
+			if (colon != NULL) {
+				gsize from = (gsize)(colon + 1 - url);
+				g_string_erase(s, (gssize)from, at - colon - 1);
+				g_string_insert(s, (gssize)from, "****");
+			}
+		}
+	}
+	/* password=... in conninfo form, or in a URL's query string. */
+	for (char *p = strstr(s->str, "password="); p != NULL; p = strstr(p + 1, "password=")) {
+		gsize from = (gsize)(p - s->str) + strlen("password=");
+		gsize to = from;
+		gboolean quoted = s->str[from] == '\'';
+		if (quoted)
+			to++;
+		while (to < s->len && (quoted ? s->str[to] != '\'' : !g_ascii_isspace(s->str[to]) && s->str[to] != '&'))
+			to += s->str[to] == '\\' && to + 1 < s->len ? 2 : 1;
+		if (quoted && to < s->len)
+			to++;
+		g_string_erase(s, (gssize)from, (gssize)(to - from));
+		g_string_insert(s, (gssize)from, "****");
+		p = s->str + from;
+	}
+	return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+/* The effective configuration as a config file (every key), secrets masked. New string. */
+static char *config_print_text(const PropolisConfig *c)
+{
+	GString *s = g_string_new("# propolis-server effective configuration (defaults < file < environment < flags)\n"
+	                          "[server]\n");
+	g_autofree char *db = config_mask_database(c->database_url);
+	g_string_append_printf(s, "listen = %s%s%s:%u\n", strchr(c->listen_host, ':') ? "[" : "", c->listen_host,
+	                       strchr(c->listen_host, ':') ? "]" : "", c->listen_port);
+	g_string_append_printf(s, "data_dir = %s\n", c->data_dir ? c->data_dir : "");
+	g_string_append_printf(s, "database = %s\n", db ? db : "");
+	g_string_append_printf(s, "warehouse = %s\n", c->warehouse);
+	g_string_append_printf(s, "catalog = %s\n", c->catalog_name);
+	g_string_append_printf(s, "log_level = %s\n", c->log_level);
+	g_string_append_printf(s, "migrations = %s\n", c->migrations_dir);
+	g_string_append_printf(s, "http_listen = %s%s%s:%u\n", strchr(c->http_listen_host, ':') ? "[" : "",
+	                       c->http_listen_host, strchr(c->http_listen_host, ':') ? "]" : "", c->http_listen_port);
+	g_string_append_printf(s, "account_id = %s\n", c->account_id);
+	/* Paths only: the key and the credentials themselves are never read here, let alone printed. */
+	g_string_append_printf(s, "master_key_file = %s\n", c->master_key_file ? c->master_key_file : "");
+	g_string_append_printf(s, "admin_credentials = %s\n", c->admin_credentials ? c->admin_credentials : "");
+	g_string_append_printf(s, "audit_log = %s\n", c->audit_log ? "true" : "false");
+	g_string_append(s, "\n[limits]\n");
+	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++) {
+		const ConfigLimit *l = &config_limit_table[i];
+		g_string_append_printf(s, "%s = %u\n", l->key, *config_limit_field((PropolisConfig *)c, l));
+	}
+	return g_string_free(s, FALSE);
+}
+
 /* The text of --print-limits, also the tail of --help. New string. */
 static char *config_limits_text(void)
 {
-	GString *s = g_string_new("Config file keys (GKeyFile):\n"
+	GString *s = g_string_new("Every key can also be set from the environment as PROPOLIS_<SECTION>_<KEY>\n"
+	                          "(PROPOLIS_SERVER_DATABASE, PROPOLIS_LIMITS_MAX_CONNECTIONS, ...); flags beat the\n"
+	                          "environment, which beats the file. --print-config shows the result.\n"
+	                          "Config file keys (GKeyFile):\n"
 	                          "  [server] listen, data_dir, database, warehouse, catalog, log_level, migrations,\n"
-	                          "           http_listen, account_id, master_key_file, admin_credentials\n"
+	                          "           http_listen, account_id, master_key_file, admin_credentials, audit_log\n"
 	                          "  [limits] key = value (default, range, unit: why):\n");
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++) {
 		const ConfigLimit *l = &config_limit_table[i];
@@ -250,7 +413,7 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	g_autofree char *config_file = NULL, *data_dir = NULL, *database = NULL, *listen = NULL, *warehouse = NULL,
 	                *log_level = NULL, *migrations = NULL, *http_listen = NULL, *master_key = NULL,
 	                *admin_credentials = NULL, *account_id = NULL;
-	gboolean version = FALSE, print_limits = FALSE;
+	gboolean version = FALSE, print_limits = FALSE, print_config = FALSE;
 	GOptionEntry entries[] = {
 		{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Config file (GKeyFile)", "FILE"},
 		{"data-dir", 'D', 0, G_OPTION_ARG_FILENAME, &data_dir, "Embedded mode: run our own PostgreSQL in DIR", "DIR"},
@@ -269,6 +432,8 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 		{"account-id", 0, 0, G_OPTION_ARG_STRING, &account_id, "Account id (Glue CatalogId), default 000000000000",
 		 "ID"},
 		{"print-limits", 0, 0, G_OPTION_ARG_NONE, &print_limits, "Print the limits table and exit", NULL},
+		{"print-config", 0, 0, G_OPTION_ARG_NONE, &print_config,
+		 "Print the effective configuration (defaults < file < environment < flags), secrets masked, and exit", NULL},
 		{"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
@@ -294,6 +459,8 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	g_autoptr(PropolisConfig) c = config_new_default();
 	if (config_file && !config_read_file(c, config_file, error))
 		return NULL;
+	if (!config_read_env(c, error))
+		return NULL;
 	config_take(&c->data_dir, data_dir);
 	config_take(&c->database_url, database);
 	config_take(&c->warehouse, warehouse);
@@ -311,6 +478,12 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 			c->master_key_file = g_build_filename(c->data_dir, "master.key", NULL);
 		if (c->admin_credentials == NULL)
 			c->admin_credentials = g_build_filename(c->data_dir, "admin.credentials", NULL);
+	}
+	if (print_config) {
+		g_autofree char *text = config_print_text(c);
+		fputs(text, stdout);
+		*exit_now = TRUE;
+		return NULL;
 	}
 	if ((c->data_dir == NULL) == (c->database_url == NULL)) {
 		g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,

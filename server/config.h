@@ -1,7 +1,8 @@
 /*
  * config.h — the effective configuration of one propolis-server process.
  *
- * Built once at start from defaults, the config file (GKeyFile) and flags, then read-only:
+ * Built once at start from defaults, the config file (GKeyFile), the environment
+ * (PROPOLIS_<SECTION>_<KEY>) and flags, in that order of precedence, then read-only:
  * workers and the loop get a const pointer and never write it. Every limit is one row of
  * the limits table in config.c (name, default, min, max, unit, why); `--print-limits` prints it.
  */
@@ -28,6 +29,7 @@ typedef struct {
 	char *master_key_file;    /* NULL: <data-dir>/master.key (required with --database) */
 	char *admin_credentials;  /* NULL: <data-dir>/admin.credentials (required with --database) */
 	char *account_id;         /* Glue CatalogId / IAM account: "000000000000" */
+	gboolean audit_log;       /* one JSON audit line per Thrift call at info level (default TRUE) */
 
 	/* [limits] — see the table in config.c */
 	guint max_connections;      /* open client connections; more are refused at accept */

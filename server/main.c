@@ -13,6 +13,7 @@
 #include "auth/keys.h"
 #include "catalog/catalog.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "config.h"
 #include "glue/glue.h"
 #include "http/http.h"
@@ -98,6 +99,54 @@ static void main_install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* Gauges for GET /metrics: the Thrift door's open connections and the PostgreSQL pool. */
+static double main_gauge_thrift_connections(gpointer server)
+{
+	return net_server_stats(server).open_connections;
+}
+
+static double main_gauge_pool(gpointer pool, guint which)
+{
+	guint v[3] = {0, 0, 0};
+	store_pool_usage(pool, &v[0], &v[1], &v[2]);
+	return v[which];
+}
+
+static double main_gauge_pool_open(gpointer pool)
+{
+	return main_gauge_pool(pool, 0);
+}
+
+static double main_gauge_pool_in_use(gpointer pool)
+{
+	return main_gauge_pool(pool, 1);
+}
+
+static double main_gauge_pool_waiting(gpointer pool)
+{
+	return main_gauge_pool(pool, 2);
+}
+
+/* Registers (or, with on FALSE, removes) the gauges of server and pool. */
+static void main_gauges(NetServer *server, StorePool *pool, gboolean on)
+{
+	if (!on) {
+		metrics_gauge_unregister(main_gauge_thrift_connections, server);
+		metrics_gauge_unregister(main_gauge_pool_open, pool);
+		metrics_gauge_unregister(main_gauge_pool_in_use, pool);
+		metrics_gauge_unregister(main_gauge_pool_waiting, pool);
+		return;
+	}
+	metrics_gauge_register("propolis_open_connections", "Client connections open now, by door.", "door=\"thrift\"",
+	                       main_gauge_thrift_connections, server);
+	metrics_gauge_register("propolis_pg_pool_connections", "PostgreSQL pool connections, open and in use.",
+	                       "state=\"open\"", main_gauge_pool_open, pool);
+	metrics_gauge_register("propolis_pg_pool_connections", "PostgreSQL pool connections, open and in use.",
+	                       "state=\"in_use\"", main_gauge_pool_in_use, pool);
+	metrics_gauge_register("propolis_pg_pool_waiting", "Requests waiting for a PostgreSQL connection.", NULL,
+	                       main_gauge_pool_waiting, pool);
+}
+
 /* Runs the server with a loaded config; returns the process exit status. */
 static int main_run(PropolisConfig *config)
 {
@@ -140,6 +189,7 @@ static int main_run(PropolisConfig *config)
 	}
 	gpointer door = thrift_door_new(catalog, config);
 	NetServer *server = net_server_new(config, thrift_door_vtable(), door);
+	main_gauges(server, pool, TRUE);
 	if (!net_server_listen(server, config->listen_host, config->listen_port, &error)) {
 		g_critical("listen on %s:%u: %s", config->listen_host, config->listen_port, error->message);
 		g_clear_error(&error);
@@ -159,6 +209,7 @@ static int main_run(PropolisConfig *config)
 		main_server = NULL;
 	}
 	main_stop_glue(&glue);
+	main_gauges(server, pool, FALSE);
 	net_server_free(server);
 	thrift_door_free(door);
 	catalog_free(catalog);

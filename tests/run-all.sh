@@ -82,6 +82,12 @@ cmake -S "$ROOT" -B "$BUILD" "${CMAKE_FLAGS[@]}"
 echo "run-all.sh: building ($JOBS jobs)"
 cmake --build "$BUILD" -j "$JOBS"
 
+# The AWS SDK for JavaScript tests (tests/js): exactly what the lock file pins.
+if [ -f "$ROOT/tests/js/package-lock.json" ] && command -v npm >/dev/null 2>&1; then
+	echo "run-all.sh: npm ci in tests/js"
+	(cd "$ROOT/tests/js" && npm ci --no-audit --no-fund)
+fi
+
 cd "$BUILD"
 # The integration suite is registered only when pytest was found; without it we would
 # silently test half the product.

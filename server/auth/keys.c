@@ -321,6 +321,54 @@ gboolean auth_keyring_lookup(AuthKeyring *kr, const char *key_id, AuthPrincipal 
 	return plain != NULL;
 }
 
+/* The data key with id into dk: the current one, or another unwrapped from the database. */
+static gboolean keys_data_key(AuthKeyring *kr, gint64 id, guint8 dk[32], GError **error)
+{
+	if (id == kr->data_key_id) {
+		memcpy(dk, kr->data_key, 32);
+		return TRUE;
+	}
+	g_autofree char *wrapped = catalog_data_key_get(kr->cat, id, error);
+	return wrapped != NULL && keys_unwrap(kr->master, wrapped, dk, error);
+}
+
+/* Seals text under the current data key; see keys.h. */
+char *auth_keyring_seal_text(AuthKeyring *kr, const char *plain, const char *aad)
+{
+	g_autoptr(GBytes) sealed = auth_seal(kr->data_key, (const guint8 *)plain, strlen(plain), aad);
+	g_autofree char *hex = keys_hex(g_bytes_get_data(sealed, NULL), g_bytes_get_size(sealed));
+	return g_strdup_printf("%" G_GINT64_FORMAT ":%s", kr->data_key_id, hex);
+}
+
+/* Opens sealed text; see keys.h. */
+char *auth_keyring_open_text(AuthKeyring *kr, const char *sealed, const char *aad, GError **error)
+{
+	char *end = NULL;
+	gint64 id = g_ascii_strtoll(sealed, &end, 10);
+	gsize n = 0;
+	g_autofree guint8 *blob = end && *end == ':' ? keys_unhex(end + 1, &n) : NULL;
+	if (blob == NULL) {
+		g_set_error_literal(error, AUTH_ERROR, AUTH_ERROR_CRYPTO, "sealed secret is malformed");
+		return NULL;
+	}
+	guint8 dk[32];
+	if (!keys_data_key(kr, id, dk, error))
+		return NULL;
+	g_autoptr(GBytes) plain = auth_open(dk, blob, n, aad, error);
+	OPENSSL_cleanse(dk, sizeof dk);
+	if (plain == NULL)
+		return NULL;
+	char *text = g_strndup(g_bytes_get_data(plain, NULL), g_bytes_get_size(plain));
+	OPENSSL_cleanse((void *)g_bytes_get_data(plain, NULL), g_bytes_get_size(plain));
+	return text;
+}
+
+/* The master key's fingerprint; see keys.h. */
+char *auth_keyring_fingerprint(AuthKeyring *kr)
+{
+	return keys_fingerprint(kr->master);
+}
+
 /* HMAC-SHA256 under HMAC(master, purpose). */
 void auth_keyring_mac(AuthKeyring *kr, const char *purpose, const guint8 *data, gsize len, guint8 out[32])
 {

@@ -67,6 +67,21 @@ gboolean auth_keyring_bootstrap(AuthKeyring *kr, const char *account_id, const c
 gboolean auth_keyring_lookup(AuthKeyring *kr, const char *key_id, AuthPrincipal *principal, char **secret,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * Seals plain (a secret such as a connection password) under the current data key with aad
+ * bound to it; returns text "<data key id>:<hex blob>" to store. New string.
+ */
+char *auth_keyring_seal_text(AuthKeyring *kr, const char *plain, const char *aad);
+
+/*
+ * Opens text made by auth_keyring_seal_text() (under any data key) with the same aad; returns
+ * the plaintext (new string, caller wipes and frees), or NULL with AUTH_ERROR_CRYPTO.
+ */
+char *auth_keyring_open_text(AuthKeyring *kr, const char *sealed, const char *aad, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The master key's public fingerprint (what 0005 stores beside the data keys). New string. */
+char *auth_keyring_fingerprint(AuthKeyring *kr);
+
 /* HMAC-SHA256 of data under a key derived from the master key for purpose (e.g. page tokens). */
 void auth_keyring_mac(AuthKeyring *kr, const char *purpose, const guint8 *data, gsize len, guint8 out[32]);
 

@@ -38,6 +38,15 @@ Catalog *catalog_new(const PropolisConfig *config, StorePool *pool, GError **err
 void catalog_free(Catalog *cat);
 const char *catalog_default_name(Catalog *cat);
 
+/*
+ * Encodes a catalog document for a notification message's *ObjJson field the way Hive does
+ * (Thrift's JSON protocol); kind is "table", "database", "function" or "partition". Returns a
+ * new string, or NULL to fall back to the document's own JSON. Called from any worker thread.
+ */
+typedef char *(*CatalogObjectEncoder)(const char *kind, JsonObject *doc, gpointer data);
+/* Installs the encoder (a door registers it at start, before serving; NULL removes it). */
+void catalog_set_object_encoder(Catalog *cat, CatalogObjectEncoder fn, gpointer data);
+
 /* ---- names and patterns (catalog/names.c) ---- */
 
 /* TRUE when name is a valid Hive object name ([A-Za-z0-9_]+). */
@@ -241,6 +250,21 @@ gboolean catalog_count_events(Catalog *cat, const CatalogCtx *ctx, gint64 from, 
 /* fire_listener_event: INSERT events (inserts: [{replace, files[]}]) or one RELOAD (refresh); new ids. */
 GArray *catalog_fire_event(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                            const char *name, JsonArray *inserts, gboolean refresh, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- Glue connections and settings (catalog/connection.c) ----
+ * Connection documents are Glue Connections (Name, ConnectionType, ConnectionProperties, ...,
+ * CreationTime, LastUpdatedTime) with the sealed secret properties in "SealedSecret" (auth/
+ * seals them; the catalog only moves the text). Missing: NOT_FOUND; taken name: ALREADY_EXISTS. */
+gboolean catalog_create_connection(Catalog *cat, const CatalogCtx *ctx, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonObject *catalog_get_connection(Catalog *cat, const CatalogCtx *ctx, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Every connection, ordered by name. */
+GPtrArray *catalog_list_connections(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Replaces connection name by doc (its Name may differ: a rename); keeps CreationTime. */
+gboolean catalog_update_connection(Catalog *cat, const CatalogCtx *ctx, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_delete_connection(Catalog *cat, const CatalogCtx *ctx, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A named settings document (e.g. "DataCatalogEncryptionSettings"); NULL without error when never set. */
+JsonObject *catalog_get_setting(Catalog *cat, const CatalogCtx *ctx, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_put_setting(Catalog *cat, const CatalogCtx *ctx, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Whether PostgreSQL answers (for health checks and getStatus). */
 gboolean catalog_ping(Catalog *cat, GError **error) G_GNUC_WARN_UNUSED_RESULT;

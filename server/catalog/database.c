@@ -151,10 +151,31 @@ gboolean catalog_alter_database(Catalog *cat, const CatalogCtx *ctx, const char 
 	return catalog_work_end(&work, ok, error);
 }
 
+/* DROP_FUNCTION and DROP_TABLE events for what a cascading drop of db removed (NULL = nothing). */
+static gboolean db_notify_cascade(CatalogWork *work, const char *catname, const char *db, GPtrArray *functions,
+                                  GPtrArray *tables, GError **error)
+{
+	for (guint i = 0; functions && i < functions->len; i++) {
+		const char *fname = catalog_json_str(g_ptr_array_index(functions, i), "FunctionName");
+		if (fname && !catalog_notify_drop_function(work, catname, db, fname, error))
+			return FALSE;
+	}
+	for (guint i = 0; tables && i < tables->len; i++) {
+		JsonObject *t = g_ptr_array_index(tables, i);
+		if (!json_object_has_member(t, "DatabaseName"))
+			json_object_set_string_member(t, "DatabaseName", db);
+		catalog_doc_set_catalog(t, catname);
+		if (!catalog_notify_drop_table(work, catname, t, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /*
  * Drops a database. Refuses `default` of the default catalog (INVALID_INPUT, Hive's text) and
  * a non-empty one without cascade (INVALID_OPERATION); cascade removes tables, partitions and
- * functions in the same transaction. Missing: NOT_FOUND unless if_exists.
+ * functions in the same transaction, with a DROP_FUNCTION / DROP_TABLE event for each before
+ * DROP_DATABASE, as Hive fires them. Missing: NOT_FOUND unless if_exists.
  */
 gboolean catalog_drop_database(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *name,
                                gboolean cascade, gboolean if_exists, GError **error)
@@ -197,6 +218,15 @@ gboolean catalog_drop_database(Catalog *cat, const CatalogCtx *ctx, const char *
 			ok = FALSE;
 		}
 	}
+	/* what a cascade removes, read before it goes: Hive fires their drop events first */
+	g_autoptr(GPtrArray) functions = NULL, tables = NULL;
+	if (ok && cascade) {
+		functions = store_function_list(work.conn, catname, lower, NULL, &serr);
+		tables = functions ? store_table_list(work.conn, catname, lower, NULL, NULL, TRUE, &serr) : NULL;
+		ok = tables != NULL;
+		if (!ok)
+			catalog_error_from_store(serr, NULL, NULL, error);
+	}
 	if (ok) {
 		ok = store_database_delete(work.conn, catname, lower, &serr);
 		if (!ok) {
@@ -204,6 +234,7 @@ gboolean catalog_drop_database(Catalog *cat, const CatalogCtx *ctx, const char *
 			catalog_error_from_store(serr, msg, NULL, error);
 		}
 	}
+	ok = ok && db_notify_cascade(&work, catname, lower, functions, tables, error);
 	ok = ok && catalog_notify_drop_database(&work, catname, old, error);
 	return catalog_work_end(&work, ok, error);
 }

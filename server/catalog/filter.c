@@ -195,6 +195,8 @@ static GHashTable *filter_condition(FilterParser *p, GError **error)
 		g_free(value);
 		value = anchored;
 	}
+	if (p->work == NULL)
+		return filter_set_new(); /* syntax check only (catalog_filter_check) */
 	GError *serr = NULL;
 	g_autoptr(GPtrArray) names = store_table_names_where(p->work->conn, p->catalog, p->db, key, op, value, &serr);
 	if (names == NULL) {
@@ -221,8 +223,10 @@ static GHashTable *filter_factor(FilterParser *p, GError **error)
 		}
 		p->pos++;
 		GHashTable *set = filter_expr(p, error);
+		if (set == NULL)
+			return NULL; /* never step past an error: the text may end here ("((") */
 		filter_skip_ws(p);
-		if (set != NULL && p->s[p->pos] != ')') {
+		if (p->s[p->pos] != ')') {
 			g_hash_table_unref(set);
 			filter_fail(p, error, "expected )");
 			return NULL;
@@ -308,4 +312,20 @@ GPtrArray *catalog_filter_table_names(CatalogWork *work, const char *catalog, co
 	g_hash_table_unref(set);
 	g_ptr_array_sort(names, filter_cmp);
 	return names;
+}
+
+/* Parses filter without running it (no store): TRUE, or FALSE with the INVALID_INPUT parse error. */
+gboolean catalog_filter_check(const char *filter, GError **error)
+{
+	if (filter == NULL || *filter == '\0')
+		return TRUE;
+	FilterParser p = {.s = filter, .pos = 0, .work = NULL};
+	GHashTable *set = filter_expr(&p, error);
+	if (set == NULL)
+		return FALSE;
+	g_hash_table_unref(set);
+	filter_skip_ws(&p);
+	if (p.s[p.pos] != '\0')
+		return filter_fail(&p, error, "unexpected text after the filter");
+	return TRUE;
 }

@@ -15,6 +15,8 @@ struct Catalog {
 	StorePool *pool;              /* borrowed */
 	char *default_catalog;        /* "hive" */
 	char *warehouse;              /* no trailing '/' */
+	CatalogObjectEncoder encoder; /* notify.c: *ObjJson fields; NULL = Glue JSON */
+	gpointer encoder_data;
 };
 
 /*
@@ -70,6 +72,8 @@ JsonObject *catalog_json_obj_ensure(JsonObject *obj, const char *member);
 /* Parses a table filter (get_table_names_by_filter) and runs it; see filter.c. */
 GPtrArray *catalog_filter_table_names(CatalogWork *work, const char *catalog, const char *db, const char *filter,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Parses a table filter without running it (no store, for tests and fuzzing); FALSE with INVALID_INPUT. */
+gboolean catalog_filter_check(const char *filter, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 
 /* ---- Hive ACID helpers (txn.c) ---- */

@@ -8,11 +8,10 @@
  * back takes its event with it. Every message carries server, servicePrincipal, db and
  * timestamp (seconds), as Hive's EventMessage requires.
  *
- * Known gap: Hive's *ObjJson fields hold the Thrift JSON (TJSONProtocol) of the object; the
- * catalog holds Glue-shaped documents and no Thrift types, so those fields carry the Glue
- * document (as a JSON string, in the same field). Readers that only use the message's plain
- * fields (db, table, tableType, partitions, files, timestamp) read them as Hive's; a Hive
- * JSONMessageDeserializer that calls getTableObj() cannot decode them.
+ * Hive's *ObjJson fields hold the object in Thrift's JSON protocol (TJSONProtocol). The catalog
+ * knows no Thrift types: the Thrift door registers an encoder (catalog_set_object_encoder) that
+ * turns a Glue document into that text, so Hive's JSONMessageDeserializer can call getTableObj().
+ * Without an encoder (or when it declines) the field carries the Glue document as JSON text.
  */
 #include <string.h>
 
@@ -20,8 +19,8 @@
 
 #define EVENT_TRIM_EVERY 64 /* appends between two trims of old events */
 
-/* A message builder with the fields every Hive message has. */
-static JsonObject *notify_message(Catalog *cat, const char *db)
+/* A message builder with the fields every Hive message has (and cat, as Hive 3+ writes it). */
+static JsonObject *notify_message(Catalog *cat, const char *catalog, const char *db)
 {
 	JsonObject *m = json_object_new();
 	g_autofree char *server =
@@ -29,21 +28,42 @@ static JsonObject *notify_message(Catalog *cat, const char *db)
 		                cat->config->listen_port);
 	json_object_set_string_member(m, "server", server);
 	json_object_set_string_member(m, "servicePrincipal", "");
+	if (catalog)
+		json_object_set_string_member(m, "cat", catalog);
 	json_object_set_string_member(m, "db", db ? db : "");
 	json_object_set_int_member(m, "timestamp", catalog_now());
 	return m;
 }
 
-/* obj serialized as a JSON string member of m (Hive's *ObjJson fields; see the gap above). */
-static void notify_set_obj_json(JsonObject *m, const char *member, JsonObject *obj)
+/* Installs the door's encoder of *ObjJson fields; see catalog.h. */
+void catalog_set_object_encoder(Catalog *cat, CatalogObjectEncoder fn, gpointer data)
+{
+	cat->encoder = fn;
+	cat->encoder_data = data;
+}
+
+/* obj of kind ("table", ...) as *ObjJson text: the encoder's, else the Glue document's JSON. */
+static char *notify_obj_text(Catalog *cat, const char *kind, JsonObject *obj)
+{
+	char *text = cat->encoder ? cat->encoder(kind, obj, cat->encoder_data) : NULL;
+	if (text)
+		return text;
+	g_autoptr(JsonNode) n = json_node_new(JSON_NODE_OBJECT);
+	json_node_set_object(n, obj);
+	return json_to_string(n, FALSE);
+}
+
+/* obj as the string member `member` of m (null when obj is NULL). */
+static void notify_set_obj_json(Catalog *cat, JsonObject *m, const char *member, const char *kind, JsonObject *obj)
 {
 	if (obj == NULL) {
 		json_object_set_null_member(m, member);
 		return;
 	}
-	g_autoptr(JsonNode) n = json_node_new(JSON_NODE_OBJECT);
-	json_node_set_object(n, obj);
-	g_autofree char *text = json_to_string(n, FALSE);
+	const char *catalog = catalog_json_str(m, "cat");
+	if (catalog && !json_object_has_member(obj, "CatalogName"))
+		catalog_doc_set_catalog(obj, catalog); /* Hive's objects carry catName */
+	g_autofree char *text = notify_obj_text(cat, kind, obj);
 	json_object_set_string_member(m, member, text);
 }
 
@@ -77,19 +97,19 @@ static gboolean notify_append(CatalogWork *work, const char *catalog, const char
 }
 
 /* The table fields of table/partition messages: table, tableType, tableObjJson. */
-static void notify_set_table(JsonObject *m, JsonObject *table)
+static void notify_set_table(Catalog *cat, JsonObject *m, JsonObject *table)
 {
 	json_object_set_string_member(m, "table", catalog_json_str(table, "Name") ?: "");
 	json_object_set_string_member(m, "tableType", catalog_json_str(table, "TableType") ?: "");
-	notify_set_obj_json(m, "tableObjJson", table);
+	notify_set_obj_json(cat, m, "tableObjJson", "table", table);
 }
 
 /* CREATE_DATABASE {dbJson}. */
 gboolean catalog_notify_create_database(CatalogWork *work, const char *catalog, JsonObject *db, GError **error)
 {
 	const char *name = catalog_json_str(db, "Name");
-	JsonObject *m = notify_message(work->cat, name);
-	notify_set_obj_json(m, "dbJson", db);
+	JsonObject *m = notify_message(work->cat, catalog, name);
+	notify_set_obj_json(work->cat, m, "dbJson", "database", db);
 	return notify_append(work, catalog, name, NULL, "CREATE_DATABASE", m, error);
 }
 
@@ -98,9 +118,9 @@ gboolean catalog_notify_alter_database(CatalogWork *work, const char *catalog, J
                                        GError **error)
 {
 	const char *name = catalog_json_str(before, "Name");
-	JsonObject *m = notify_message(work->cat, name);
-	notify_set_obj_json(m, "dbObjBeforeJson", before);
-	notify_set_obj_json(m, "dbObjAfterJson", after);
+	JsonObject *m = notify_message(work->cat, catalog, name);
+	notify_set_obj_json(work->cat, m, "dbObjBeforeJson", "database", before);
+	notify_set_obj_json(work->cat, m, "dbObjAfterJson", "database", after);
 	return notify_append(work, catalog, name, NULL, "ALTER_DATABASE", m, error);
 }
 
@@ -108,8 +128,8 @@ gboolean catalog_notify_alter_database(CatalogWork *work, const char *catalog, J
 gboolean catalog_notify_drop_database(CatalogWork *work, const char *catalog, JsonObject *db, GError **error)
 {
 	const char *name = catalog_json_str(db, "Name");
-	JsonObject *m = notify_message(work->cat, name);
-	notify_set_obj_json(m, "dbJson", db);
+	JsonObject *m = notify_message(work->cat, catalog, name);
+	notify_set_obj_json(work->cat, m, "dbJson", "database", db);
 	return notify_append(work, catalog, name, NULL, "DROP_DATABASE", m, error);
 }
 
@@ -117,8 +137,8 @@ gboolean catalog_notify_drop_database(CatalogWork *work, const char *catalog, Js
 gboolean catalog_notify_create_table(CatalogWork *work, const char *catalog, JsonObject *table, GError **error)
 {
 	const char *db = catalog_json_str(table, "DatabaseName");
-	JsonObject *m = notify_message(work->cat, db);
-	notify_set_table(m, table);
+	JsonObject *m = notify_message(work->cat, catalog, db);
+	notify_set_table(work->cat, m, table);
 	json_object_set_array_member(m, "files", json_array_new());
 	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "CREATE_TABLE", m, error);
 }
@@ -128,12 +148,12 @@ gboolean catalog_notify_alter_table(CatalogWork *work, const char *catalog, Json
                                     gboolean truncate, GError **error)
 {
 	const char *db = catalog_json_str(before, "DatabaseName");
-	JsonObject *m = notify_message(work->cat, db);
+	JsonObject *m = notify_message(work->cat, catalog, db);
 	json_object_set_string_member(m, "table", catalog_json_str(before, "Name") ?: "");
 	json_object_set_string_member(m, "tableType", catalog_json_str(before, "TableType") ?: "");
 	json_object_set_string_member(m, "isTruncateOp", truncate ? "true" : "false");
-	notify_set_obj_json(m, "tableObjBeforeJson", before);
-	notify_set_obj_json(m, "tableObjAfterJson", after);
+	notify_set_obj_json(work->cat, m, "tableObjBeforeJson", "table", before);
+	notify_set_obj_json(work->cat, m, "tableObjAfterJson", "table", after);
 	return notify_append(work, catalog, db, catalog_json_str(before, "Name"), "ALTER_TABLE", m, error);
 }
 
@@ -141,8 +161,8 @@ gboolean catalog_notify_alter_table(CatalogWork *work, const char *catalog, Json
 gboolean catalog_notify_drop_table(CatalogWork *work, const char *catalog, JsonObject *table, GError **error)
 {
 	const char *db = catalog_json_str(table, "DatabaseName");
-	JsonObject *m = notify_message(work->cat, db);
-	notify_set_table(m, table);
+	JsonObject *m = notify_message(work->cat, catalog, db);
+	notify_set_table(work->cat, m, table);
 	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "DROP_TABLE", m, error);
 }
 
@@ -150,8 +170,8 @@ gboolean catalog_notify_drop_table(CatalogWork *work, const char *catalog, JsonO
 gboolean catalog_notify_create_function(CatalogWork *work, const char *catalog, JsonObject *fn, GError **error)
 {
 	const char *db = catalog_json_str(fn, "DatabaseName");
-	JsonObject *m = notify_message(work->cat, db);
-	notify_set_obj_json(m, "functionObjJson", fn);
+	JsonObject *m = notify_message(work->cat, catalog, db);
+	notify_set_obj_json(work->cat, m, "functionObjJson", "function", fn);
 	return notify_append(work, catalog, db, NULL, "CREATE_FUNCTION", m, error);
 }
 
@@ -159,7 +179,7 @@ gboolean catalog_notify_create_function(CatalogWork *work, const char *catalog, 
 gboolean catalog_notify_drop_function(CatalogWork *work, const char *catalog, const char *db, const char *name,
                                       GError **error)
 {
-	JsonObject *m = notify_message(work->cat, db);
+	JsonObject *m = notify_message(work->cat, catalog, db);
 	json_object_set_string_member(m, "functionName", name);
 	return notify_append(work, catalog, db, NULL, "DROP_FUNCTION", m, error);
 }
@@ -183,16 +203,21 @@ static JsonObject *notify_partition_keys(JsonObject *table, JsonObject *part)
 }
 
 /* Partition key maps (and, when with_json, Glue documents as strings) of partitions (JsonObject*). */
-static void notify_set_partitions(JsonObject *m, JsonObject *table, GPtrArray *partitions, gboolean with_json)
+static void notify_set_partitions(Catalog *cat, JsonObject *m, JsonObject *table, GPtrArray *partitions,
+                                  gboolean with_json)
 {
 	JsonArray *maps = json_array_new();
 	JsonArray *docs = json_array_new();
 	for (guint i = 0; partitions && i < partitions->len; i++) {
 		JsonObject *p = g_ptr_array_index(partitions, i);
 		json_array_add_object_element(maps, notify_partition_keys(table, p));
-		g_autoptr(JsonNode) n = json_node_new(JSON_NODE_OBJECT);
-		json_node_set_object(n, p);
-		json_array_add_string_element(docs, json_to_string(n, FALSE));
+		if (with_json) {
+			const char *catalog = catalog_json_str(m, "cat");
+			if (catalog && !json_object_has_member(p, "CatalogName"))
+				catalog_doc_set_catalog(p, catalog);
+			g_autofree char *text = notify_obj_text(cat, "partition", p);
+			json_array_add_string_element(docs, text);
+		}
 	}
 	json_object_set_array_member(m, "partitions", maps);
 	if (with_json)
@@ -209,9 +234,9 @@ gboolean catalog_notify_add_partitions(CatalogWork *work, const char *catalog, J
                                        GPtrArray *partitions, GError **error)
 {
 	const char *db = catalog_json_str(table, "DatabaseName");
-	JsonObject *m = notify_message(work->cat, db);
-	notify_set_table(m, table);
-	notify_set_partitions(m, table, partitions, TRUE);
+	JsonObject *m = notify_message(work->cat, catalog, db);
+	notify_set_table(work->cat, m, table);
+	notify_set_partitions(work->cat, m, table, partitions, TRUE);
 	json_object_set_array_member(m, "partitionFiles", json_array_new());
 	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "ADD_PARTITION", m, error);
 }
@@ -221,12 +246,12 @@ gboolean catalog_notify_alter_partition(CatalogWork *work, const char *catalog, 
                                         JsonObject *before, JsonObject *after, GError **error)
 {
 	const char *db = catalog_json_str(table, "DatabaseName");
-	JsonObject *m = notify_message(work->cat, db);
-	notify_set_table(m, table);
+	JsonObject *m = notify_message(work->cat, catalog, db);
+	notify_set_table(work->cat, m, table);
 	json_object_set_object_member(m, "keyValues", notify_partition_keys(table, before));
 	json_object_set_string_member(m, "isTruncateOp", "false");
-	notify_set_obj_json(m, "partitionObjBeforeJson", before);
-	notify_set_obj_json(m, "partitionObjAfterJson", after);
+	notify_set_obj_json(work->cat, m, "partitionObjBeforeJson", "partition", before);
+	notify_set_obj_json(work->cat, m, "partitionObjAfterJson", "partition", after);
 	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "ALTER_PARTITION", m, error);
 }
 
@@ -235,9 +260,9 @@ gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, 
                                         GPtrArray *partitions, GError **error)
 {
 	const char *db = catalog_json_str(table, "DatabaseName");
-	JsonObject *m = notify_message(work->cat, db);
-	notify_set_table(m, table);
-	notify_set_partitions(m, table, partitions, FALSE);
+	JsonObject *m = notify_message(work->cat, catalog, db);
+	notify_set_table(work->cat, m, table);
+	notify_set_partitions(work->cat, m, table, partitions, FALSE);
 	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "DROP_PARTITION", m, error);
 }
 
@@ -329,8 +354,8 @@ GArray *catalog_fire_event(Catalog *cat, const CatalogCtx *ctx, const char *cata
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	guint n = refresh ? 1 : (inserts ? json_array_get_length(inserts) : 0);
 	for (guint i = 0; ok && i < n; i++) {
-		JsonObject *m = notify_message(cat, dbname);
-		notify_set_table(m, table);
+		JsonObject *m = notify_message(cat, catname, dbname);
+		notify_set_table(cat, m, table);
 		json_object_set_null_member(m, "ptnObjJson");
 		if (refresh) {
 			json_object_set_string_member(m, "refreshEvent", "true");

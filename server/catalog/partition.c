@@ -133,6 +133,27 @@ static GPtrArray *part_stamp_all(PartOp *op, GPtrArray *docs)
 	return docs;
 }
 
+/* The table document as notification messages name it (current names and catalog). */
+static JsonObject *part_notify_table(PartOp *op)
+{
+	json_object_set_string_member(op->table, "Name", op->tname);
+	json_object_set_string_member(op->table, "DatabaseName", op->dbname);
+	catalog_doc_set_catalog(op->table, op->catname);
+	return op->table;
+}
+
+/* One DROP_PARTITION event per dropped partition (as Hive fires them), in op's transaction. */
+static gboolean part_notify_drops(PartOp *op, GPtrArray *dropped, GError **error)
+{
+	gboolean ok = TRUE;
+	for (guint i = 0; ok && i < dropped->len; i++) {
+		g_autoptr(GPtrArray) one = g_ptr_array_new();
+		g_ptr_array_add(one, g_ptr_array_index(dropped, i));
+		ok = catalog_notify_drop_partitions(&op->work, op->catname, part_notify_table(op), one, error);
+	}
+	return ok;
+}
+
 /* "[a, b, ]" as Hive's Warehouse.makePartName prints lists in its error. */
 static void part_append_list(GString *s, const char *const *items, guint n)
 {
@@ -327,9 +348,11 @@ GPtrArray *catalog_add_partitions(Catalog *cat, const CatalogCtx *ctx, const cha
 			}
 		}
 	}
+	part_stamp_all(&op, added);
+	if (ok && added->len > 0)
+		ok = catalog_notify_add_partitions(&op.work, op.catname, part_notify_table(&op), added, error);
 	if (!part_op_close(&op, ok, error))
 		return NULL;
-	part_stamp_all(&op, added);
 	return g_steal_pointer(&added);
 }
 
@@ -643,6 +666,15 @@ static gboolean part_write_over(PartOp *op, GPtrArray *old_names, GPtrArray *doc
 			(*error)->code = CATALOG_ERROR_INVALID_OPERATION;
 		return FALSE;
 	}
+	/* one ALTER_PARTITION per partition, as Hive fires them; the last statements of the write */
+	for (guint i = 0; i < old_names->len; i++) {
+		JsonObject *old = g_hash_table_lookup(by_name, g_intern_string(g_ptr_array_index(old_names, i)));
+		JsonObject *doc = g_ptr_array_index(docs, i);
+		part_stamp(op, old);
+		part_stamp(op, doc);
+		if (!catalog_notify_alter_partition(&op->work, op->catname, part_notify_table(op), old, doc, error))
+			return FALSE;
+	}
 	return TRUE;
 }
 
@@ -740,6 +772,10 @@ GPtrArray *catalog_drop_partitions(Catalog *cat, const CatalogCtx *ctx, const ch
 				g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Some partitions to drop are missing");
 			ok = FALSE;
 		}
+	}
+	if (ok) {
+		part_stamp_all(&op, dropped);
+		ok = part_notify_drops(&op, dropped, error);
 	}
 	if (!part_op_close(&op, ok, error)) {
 		if (dropped)

@@ -7,7 +7,7 @@
  * anyone looks at it and its locks are gone. A finished transaction releases its locks in the
  * same transaction that marks it. Errors use Hive's texts: "No such transaction txnid:<n>",
  * "Transaction txnid:<n> already aborted", "Transaction txnid:<n> is already committed.".
- * Known gap: no write-write conflict detection at commit (Hive's WRITE_SET).
+ * Commit checks write-write conflicts as Hive's WRITE_SET does (migrations/0007_write_set.sql).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -125,12 +125,67 @@ static gboolean txn_finish(Catalog *cat, const CatalogCtx *ctx, const GArray *id
 	return catalog_work_end(&work, ok, error);
 }
 
-/* commit_txn: the transaction must be open; its locks are released. */
+/* A DataOperationType as Hive's write-set letter (u, d, i, ...). */
+static char txn_op_letter(gint64 op)
+{
+	switch (op) {
+	case 1: return 's';
+	case 2: return 'i';
+	case 3: return 'u';
+	case 4: return 'd';
+	default: return '?';
+	}
+}
+
+/* Hive's write-conflict text for txnid committing as commit_id, from a store_txn_write_conflict row. */
+static void txn_conflict_error(gint64 txnid, gint64 commit_id, JsonObject *c, GError **error)
+{
+	const char *part = catalog_json_str(c, "part");
+	g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_TXN_ABORTED,
+	            "Aborting [txnid:%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "] due to a write conflict on %s/%s%s%s"
+	            " committed by [txnid:%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "] %c/%c",
+	            txnid, commit_id, catalog_json_str(c, "db"), catalog_json_str(c, "tbl"), part ? "/" : "",
+	            part ? part : "", json_object_get_int_member_with_default(c, "txnId", 0),
+	            json_object_get_int_member_with_default(c, "commitId", 0),
+	            txn_op_letter(json_object_get_int_member_with_default(c, "curOp", 0)),
+	            txn_op_letter(json_object_get_int_member_with_default(c, "committedOp", 0)));
+}
+
+/*
+ * commit_txn: the transaction must be open; its locks are released. Write-write conflict
+ * (Hive's WRITE_SET): when it updated or deleted a table/partition that a transaction which
+ * overlapped it also updated or deleted and committed first (one of the two an update), it
+ * is aborted instead (committed as aborted) and TXN_ABORTED carries Hive's text.
+ */
 gboolean catalog_commit_txn(Catalog *cat, const CatalogCtx *ctx, gint64 txnid, GError **error)
 {
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_array_append_val(ids, txnid);
-	return txn_finish(cat, ctx, ids, TXN_COMMITTED, error);
+	CatalogWork work;
+	if (!catalog_acid_begin(cat, ctx, &work, error))
+		return FALSE;
+	g_autoptr(GArray) open = NULL;
+	gboolean ok = catalog_txn_require_open(&work, ids, TRUE, FALSE, &open, error);
+	GError *serr = NULL;
+	gint64 commit_id = 0;
+	g_autoptr(JsonObject) conflict = NULL;
+	if (ok && !(ok = store_txn_write_conflict(work.conn, txnid, &commit_id, &conflict, &serr)))
+		catalog_error_from_store(serr, NULL, NULL, error);
+	if (ok && conflict != NULL) {
+		if (!store_txn_finish(work.conn, ids, TXN_ABORTED, &serr)) {
+			catalog_error_from_store(serr, NULL, NULL, error);
+			return catalog_work_end(&work, FALSE, error);
+		}
+		if (!catalog_work_end(&work, TRUE, error))
+			return FALSE;
+		txn_conflict_error(txnid, commit_id, conflict, error);
+		return FALSE;
+	}
+	if (ok && !(ok = store_txn_write_set_record(work.conn, txnid, commit_id, &serr)))
+		catalog_error_from_store(serr, NULL, NULL, error);
+	if (ok && !(ok = store_txn_finish(work.conn, ids, TXN_COMMITTED, &serr)))
+		catalog_error_from_store(serr, NULL, NULL, error);
+	return catalog_work_end(&work, ok, error);
 }
 
 /* abort_txn(s): all named transactions must be open or aborted (then a no-op); locks released. */

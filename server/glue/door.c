@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth/sigv4.h"
+#include "common/metrics.h"
 #include "glue/internal.h"
 
 #define GLUE_TARGET_PREFIX "AWSGlue."
@@ -40,7 +41,8 @@ gboolean glue_door_healthy(gpointer user)
 /* The operation named op, or NULL. */
 static GlueOpFn glue_find_op(const char *op)
 {
-	const GlueOp *tables[] = {glue_database_ops, glue_table_ops, glue_function_ops};
+	const GlueOp *tables[] = {glue_database_ops, glue_table_ops, glue_function_ops, glue_partition_ops,
+	                          glue_stats_ops,    glue_connection_ops};
 	for (guint t = 0; t < G_N_ELEMENTS(tables); t++)
 		for (const GlueOp *o = tables[t]; o->name; o++)
 			if (strcmp(o->name, op) == 0)
@@ -153,6 +155,7 @@ static const char *glue_target(const HttpRequest *req, GlueOpFn *fn, GError **er
 void glue_door_handle(gpointer user, const HttpRequest *req, HttpResponse *resp)
 {
 	GlueDoor *door = user;
+	gint64 t0 = g_get_monotonic_time();
 	guint64 rid = (guint64)g_atomic_int_add(&glue_request_ids, 1) + 1;
 	GError *error = NULL;
 	GlueOpFn fn = NULL;
@@ -166,6 +169,7 @@ void glue_door_handle(gpointer user, const HttpRequest *req, HttpResponse *resp)
 	}
 	if (out != NULL) {
 		glue_respond_ok(out, resp);
+		metrics_request_observe("glue", op, "ok", g_get_monotonic_time() - t0);
 		g_debug("glue req=%" G_GUINT64_FORMAT " peer=%s %s by %s: ok", rid, req->peer, op, principal.arn);
 	} else {
 		guint status = 0;
@@ -173,6 +177,7 @@ void glue_door_handle(gpointer user, const HttpRequest *req, HttpResponse *resp)
 		g_message("glue req=%" G_GUINT64_FORMAT " peer=%s %s by %s: %s: %s", rid, req->peer, op ? op : "-",
 		          principal.arn ? principal.arn : "-", type, error->message);
 		glue_error_respond(error, resp);
+		metrics_request_observe("glue", op, type, g_get_monotonic_time() - t0);
 		g_error_free(error);
 	}
 	auth_principal_clear(&principal);

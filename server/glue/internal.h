@@ -41,6 +41,17 @@ typedef struct {
 extern const GlueOp glue_database_ops[];
 extern const GlueOp glue_table_ops[];
 extern const GlueOp glue_function_ops[];
+extern const GlueOp glue_partition_ops[];
+extern const GlueOp glue_stats_ops[];
+extern const GlueOp glue_connection_ops[];
+
+/* ---- partition.c: shared with stats.c ---- */
+/* The string list member of o (values of at most 1024 characters, borrowed); NULL with error. */
+GPtrArray *glue_part_values_member(JsonObject *o, const char *member, GError **error);
+/* The partition key names of db.table (new strv); NULL with EntityNotFound. */
+char **glue_part_keys(GlueCall *call, const char *db, const char *table, GError **error);
+/* The Hive name of values under keys (new); NULL with InvalidInput when the counts differ. */
+char *glue_part_name(char **keys, GPtrArray *values, GError **error);
 
 /* ---- errors.c ---- */
 /* The Glue error type and HTTP status for an error (the one table of this door). */

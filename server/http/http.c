@@ -4,9 +4,10 @@
  * libmicrohttpd parses HTTP and owns the sockets; this file collects a request's headers and
  * body (refusing a body over http_max_body with 413 before reading it when Content-Length says
  * so, and after http_max_body bytes otherwise), answers GET /healthz itself and hands a
- * complete POST / to the handler. Header size is bounded by MHD's per-connection memory
- * (http_max_header), which answers 431 itself. Each MHD thread runs its requests to the end,
- * so http_threads bounds the requests running at once.
+ * complete POST / to the handler; GET /metrics answers the metrics registry (common/metrics.h)
+ * in Prometheus text, unauthenticated like /healthz. Header size is bounded by MHD's
+ * per-connection memory (http_max_header), which answers 431 itself. Each MHD thread runs its
+ * requests to the end, so http_threads bounds the requests running at once.
  */
 #include <netdb.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <microhttpd.h>
 
 #include "common/error.h"
+#include "common/metrics.h"
 #include "http/http.h"
 
 struct HttpServer {
@@ -132,6 +134,21 @@ static enum MHD_Result http_healthz(HttpServer *srv, struct MHD_Connection *conn
 	return http_reply(conn, ok ? 200 : 503, "application/json", g_strdup(body), strlen(body), NULL, NULL);
 }
 
+/* GET /metrics: the registry in Prometheus text exposition format. */
+static enum MHD_Result http_metrics(struct MHD_Connection *conn)
+{
+	char *body = metrics_render();
+	return http_reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8", body, strlen(body), NULL, NULL);
+}
+
+/* Gauge: the listener's open connections. */
+static double http_gauge_connections(gpointer user)
+{
+	HttpServer *srv = user;
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info ? (double)info->num_connections : 0;
+}
+
 /* libmicrohttpd's access handler: called for headers, for each body chunk, then once more at the end. */
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                    const char *version, const char *upload_data, size_t *upload_size, void **state)
@@ -162,9 +179,11 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
 		return http_reply_error(conn, 413, "SerializationException", "Request body exceeds the limit http_max_body");
 	if (strcmp(method, "GET") == 0 && strcmp(url, "/healthz") == 0)
 		return http_healthz(srv, conn);
+	if (strcmp(method, "GET") == 0 && strcmp(url, "/metrics") == 0)
+		return http_metrics(conn);
 	if (strcmp(method, "POST") == 0 && strcmp(url, "/") == 0)
 		return http_dispatch(srv, conn, url, method, p);
-	if (strcmp(url, "/") == 0 || strcmp(url, "/healthz") == 0)
+	if (strcmp(url, "/") == 0 || strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0)
 		return http_reply_error(conn, 405, "MethodNotAllowedException", "Method not allowed");
 	return http_reply_error(conn, 404, "UnknownOperationException", "Not found");
 }
@@ -212,6 +231,8 @@ HttpServer *http_server_start(const PropolisConfig *config, const char *host, gu
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : port;
+	metrics_gauge_register("propolis_open_connections", "Client connections open now, by door.", "door=\"glue\"",
+	                       http_gauge_connections, srv);
 	return g_steal_pointer(&srv);
 }
 
@@ -226,6 +247,7 @@ void http_server_stop(HttpServer *srv)
 {
 	if (srv == NULL)
 		return;
+	metrics_gauge_unregister(http_gauge_connections, srv);
 	MHD_stop_daemon(srv->daemon);
 	g_free(srv);
 }

@@ -304,6 +304,14 @@ JsonArray *store_write_ids_allocate(StoreConn *conn, const char *catalog, const 
 /* {hwm, invalid: [{w, aborted}]} of a table for a reader's snapshot (open txns, txn hwm; 0 = now). */
 JsonObject *store_write_ids_valid(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
                                   const GArray *open_in_snapshot, gint64 txn_hwm, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * Commit-time write-write check of txn_id (0007_write_set.sql): holds the 'txn' counter row,
+ * sets *commit_id; *conflict = {txnId, commitId, db, tbl, part?, curOp, committedOp} or NULL.
+ */
+gboolean store_txn_write_conflict(StoreConn *conn, gint64 txn_id, gint64 *commit_id, JsonObject **conflict,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Adds txn_id's updates/deletes to the write set under commit_id; trims rows nothing can overlap. */
+gboolean store_txn_write_set_record(StoreConn *conn, gint64 txn_id, gint64 commit_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The latest committed txn writing a table txn_id writes, committed after txn_id started; 0 if none. */
 gboolean store_txn_latest_in_conflict(StoreConn *conn, gint64 txn_id, gint64 *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Records add_dynamic_partitions (parts: char*). */
@@ -381,6 +389,20 @@ gboolean store_principal_bootstrap(StoreConn *conn, const StorePrincipalKey *adm
 /* Fills *out (new strings) for an active access key; FALSE with NOT_FOUND when unknown or inactive. */
 gboolean store_access_key_get(StoreConn *conn, const char *key_id, StorePrincipalKey *out,
                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- Glue connections and settings (store/connection.c, migration 0006) ----
+ * A connection document carries its sealed secret properties (opaque text made by auth/) in
+ * the member "SealedSecret", stored apart from doc; NOT_FOUND / UNIQUE as usual. */
+gboolean store_connection_insert(StoreConn *conn, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonObject *store_connection_get(StoreConn *conn, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Every connection, ordered by name. */
+GPtrArray *store_connection_list(StoreConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean store_connection_update(StoreConn *conn, const char *old_name, const char *name, JsonObject *doc,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean store_connection_delete(StoreConn *conn, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A named settings document; NULL without error when never set. */
+JsonObject *store_setting_get(StoreConn *conn, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean store_setting_put(StoreConn *conn, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
 

@@ -199,6 +199,67 @@ gboolean store_txn_latest_in_conflict(StoreConn *conn, gint64 txn_id, gint64 *ou
 	return TRUE;
 }
 
+/* What txn $1 updated or deleted: its lock components and dynamic partitions of those kinds. */
+#define TXN_WRITES_CTE                                                                                                 \
+	"cur AS (SELECT DISTINCT lc.catalog, lc.db, lc.tbl, lc.part, lc.operation_type AS op"                         \
+	"  FROM locks l JOIN lock_components lc ON lc.lock_id = l.id"                                                 \
+	"  WHERE l.txn_id = $1::bigint AND lc.tbl IS NOT NULL AND lc.operation_type IN (3, 4)"                       \
+	" UNION SELECT catalog, db, tbl, part, operation_type FROM txn_dynamic_partitions"                            \
+	"  WHERE txn_id = $1::bigint AND operation_type IN (3, 4))"
+
+/*
+ * The write-write conflict check of committing txn_id (see migrations/0007_write_set.sql).
+ * Takes the 'txn' counter row until the caller's transaction ends and sets *commit_id. When
+ * a committed transaction that overlapped txn_id updated/deleted what txn_id did (at least
+ * one of them an update), *conflict gets {txnId, commitId, db, tbl, part?, curOp, committedOp}
+ * (ops: DataOperationType numbers), else NULL.
+ */
+gboolean store_txn_write_conflict(StoreConn *conn, gint64 txn_id, gint64 *commit_id, JsonObject **conflict,
+                                  GError **error)
+{
+	static const char lock_sql[] = "SELECT next - 1 FROM txn_counters WHERE name = 'txn' FOR UPDATE";
+	static const char sql[] =
+		"WITH " TXN_WRITES_CTE
+		" SELECT json_strip_nulls(json_build_object('txnId', w.txn_id, 'commitId', w.commit_id, 'db', cur.db,"
+		"  'tbl', cur.tbl, 'part', cur.part, 'curOp', cur.op, 'committedOp', w.op))::text"
+		" FROM cur JOIN write_set w ON w.catalog = cur.catalog AND w.db = cur.db AND w.tbl = cur.tbl"
+		"  AND (w.part = cur.part OR (w.part IS NULL AND cur.part IS NULL))"
+		" WHERE w.commit_id >= $1::bigint AND w.txn_id <> $1::bigint AND (w.op = 3 OR cur.op = 3)"
+		" ORDER BY w.commit_id LIMIT 1";
+	*conflict = NULL;
+	g_autoptr(PGresult) lres = store_exec(conn, "txn_commit_lock", lock_sql, 0, NULL, error);
+	if (lres == NULL)
+		return FALSE;
+	*commit_id = txn_first_int(lres);
+	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, txn_id);
+	const char *params[] = {id};
+	g_autoptr(PGresult) res = store_exec(conn, "txn_write_conflict", sql, 1, params, error);
+	if (res == NULL)
+		return FALSE;
+	if (PQntuples(res) > 0 && (*conflict = store_json_parse_object(PQgetvalue(res, 0, 0), error)) == NULL)
+		return FALSE;
+	return TRUE;
+}
+
+/*
+ * Records what committing txn_id updated/deleted in the write set with commit_id, and deletes
+ * rows no open transaction overlaps any more.
+ */
+gboolean store_txn_write_set_record(StoreConn *conn, gint64 txn_id, gint64 commit_id, GError **error)
+{
+	static const char sql[] =
+		"WITH " TXN_WRITES_CTE ","
+		" old AS (DELETE FROM write_set WHERE commit_id < coalesce((SELECT min(id) FROM txns WHERE state = 3"
+		"  AND id <> $1::bigint), $2::bigint + 1))"
+		" INSERT INTO write_set (txn_id, commit_id, catalog, db, tbl, part, op)"
+		" SELECT $1::bigint, $2::bigint, catalog, db, tbl, part, op FROM cur";
+	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, txn_id);
+	g_autofree char *c = g_strdup_printf("%" G_GINT64_FORMAT, commit_id);
+	const char *params[] = {id, c};
+	g_autoptr(PGresult) res = store_exec(conn, "txn_write_set_record", sql, 2, params, error);
+	return res != NULL;
+}
+
 /* Records add_dynamic_partitions: one row per partition name (parts: char*). */
 gboolean store_txn_add_dynamic_partitions(StoreConn *conn, gint64 txn_id, gint64 write_id, const char *catalog,
                                           const char *db, const char *tbl, GPtrArray *parts, gint op, GError **error)

@@ -1,8 +1,10 @@
 /*
  * buffer.c — the zero-copy request/reply transport of the Thrift door (see buffer.h).
  *
- * Invariant: pos <= len. Reads hand out bytes from pos; a read at the end returns 0 and
- * the binary protocol turns the short read into an error. remainingMessageSize_ mirrors
+ * Invariant: pos <= len. Reads hand out bytes from pos; a read at the end is an error, never
+ * 0: thrift_transport_read_all() loops until it has all it wants, so returning 0 would spin
+ * forever (found by tests/fuzz/fuzz_thrift_decode: a list whose declared element type differs
+ * from the IDL's makes the generated reader read past the message). remainingMessageSize_ mirrors
  * len - pos so the protocol's size checks reject lengths the message cannot hold.
  */
 #include "thrift/buffer.h"
@@ -38,6 +40,11 @@ static gboolean buf_is_open(ThriftTransport *t)
 static gint32 buf_read(ThriftTransport *t, gpointer out, guint32 want, GError **error)
 {
 	ThriftBuffer *b = BUF(t);
+	if (want > 0 && b->pos >= b->len) {
+		g_set_error(error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_RECEIVE,
+		            "read of %u bytes past the end of the message", want);
+		return -1;
+	}
 	gsize give = MIN((gsize)want, b->len - b->pos);
 	memcpy(out, b->msg + b->pos, give);
 	b->pos += give;

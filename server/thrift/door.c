@@ -147,6 +147,9 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 		};
 		thrift_call_set_current(&call);
 		ThriftStreamResult r = thrift_stream_run(&call, head.name, head.seqid, msg, len, reply, info);
+		if (r != STREAM_FALLBACK)
+			thrift_audit_log(&call, head.name, NULL, r == STREAM_DONE ? NULL : "TTransportException",
+			                 thrift_audit_elapsed_ms(&call));
 		thrift_call_set_current(NULL);
 		if (r != STREAM_FALLBACK) {
 			g_debug("request %" G_GUINT64_FORMAT " conn %" G_GUINT64_FORMAT " %s (streamed) %.3f ms",
@@ -175,6 +178,7 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 		};
 		thrift_call_set_current(&call);
 		ok = thrift_processor_process(door->processor, in, out, &err);
+		thrift_audit_log(&call, head.name, NULL, ok ? NULL : "TProtocolException", thrift_audit_elapsed_ms(&call));
 		thrift_call_set_current(NULL);
 	}
 	g_object_unref(in);

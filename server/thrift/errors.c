@@ -64,6 +64,15 @@ static const char *slot_name(Slot s)
 	return names[s];
 }
 
+/* Writes the call's audit line with the exception it answers (once per call). */
+static void thrift_error_audit(ThriftCall *call, const char *exception)
+{
+	if (call == NULL || call->audited)
+		return;
+	thrift_audit_log(call, call->method, NULL, exception, thrift_audit_elapsed_ms(call));
+	call->audited = TRUE;
+}
+
 /* See handler.h. Consumes err; always returns FALSE. */
 gboolean thrift_error_raise(GError *err, const ThriftErrOut *out, GError **error)
 {
@@ -86,12 +95,14 @@ gboolean thrift_error_raise(GError *err, const ThriftErrOut *out, GError **error
 		if (fill_slot(slots[i], out, msg)) {
 			g_message("request %" G_GUINT64_FORMAT " %s: %s → %s: %s", call ? call->request_id : 0,
 			          call && call->method ? call->method : "?", code, slot_name(slots[i]), err->message);
+			thrift_error_audit(call, slot_name(slots[i]));
 			g_error_free(err);
 			return FALSE;
 		}
 	}
 	g_message("request %" G_GUINT64_FORMAT " %s: %s → TApplicationException: %s", call ? call->request_id : 0,
 	          call && call->method ? call->method : "?", code, err->message);
+	thrift_error_audit(call, "TApplicationException");
 	g_set_error_literal(error, THRIFT_APPLICATION_EXCEPTION_ERROR, THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR, msg);
 	g_error_free(err);
 	return FALSE;

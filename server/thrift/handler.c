@@ -103,6 +103,7 @@ ThriftDbName thrift_db_name_parse(const char *name, const char *req_catalog)
 	}
 	if (n.catalog == NULL && req_catalog && *req_catalog)
 		n.catalog = g_strdup(req_catalog);
+	thrift_audit_note_object(n.db, NULL);
 	return n;
 }
 
@@ -503,6 +504,7 @@ static JsonObject *fetch_table(const char *db, const char *catalog, const char *
 		return NULL;
 	}
 	g_auto(DbName) n = db_name_parse(db, catalog);
+	thrift_audit_note_object(n.db, name);
 	GError *err = NULL;
 	JsonObject *doc = catalog_get_table(cat_now(), &ctx, n.catalog, n.db, name, &err);
 	if (doc == NULL)

@@ -40,12 +40,27 @@ typedef struct {
 	const char *method;
 	gboolean trust_set_ugi;
 	gint64 started_s;      /* server start, wall clock seconds (aliveSince) */
+	gboolean audited;      /* its audit line is written (audit.c); zero-initialised by the door */
+	char audit_object[256]; /* "db" or "db.table" noted by the handler for the audit line, or "" */
 } ThriftCall;
 
 /* The current thread's call, or NULL outside handle(). */
 ThriftCall *thrift_call_current(void);
 /* Sets (or clears with NULL) the current thread's call. */
 void thrift_call_set_current(ThriftCall *call);
+
+/*
+ * ---- the audit line (audit.c): one JSON line per call at info level, "audit {principal, client,
+ * method, object, result, duration_ms, request_id}", when the config key audit_log is on ----
+ * errors.c writes the line of a call answered with an exception; the door writes the others when
+ * the call ends (result NULL means "ok"); a call already audited is not written again. object NULL means
+ * what the handler noted with thrift_audit_note_object() ("db" or "db.table"), or null.
+ */
+void thrift_audit_log(const ThriftCall *call, const char *method, const char *object, const char *result, double ms);
+/* Notes the current call's object (table may be NULL); a later note with a table wins. */
+void thrift_audit_note_object(const char *db, const char *table);
+/* Milliseconds since the call's request arrived (net/ sets its deadline from arrival). */
+double thrift_audit_elapsed_ms(const ThriftCall *call);
 
 /* A new handler object (a ThriftHiveMetastoreHandler subclass). */
 ThriftHiveMetastoreHandler *thrift_handler_new(void);

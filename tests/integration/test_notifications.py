@@ -2,15 +2,24 @@
 # one event per change (databases, tables, functions, inserts) in order with strictly
 # increasing ids, Hive's json-0.2 message fields, none for a change that failed, paging and
 # filters, counts, time-to-live trimming, and gap-free ids from two servers writing at once.
+# The *ObjJson fields are decoded as Hive's JSONMessageDeserializer does: Thrift's JSON protocol
+# into the generated struct. Partition events; a cascading drop's per-object events.
 
 import json
 import threading
 import time
 
 import pytest
+from thrift.protocol import TJSONProtocol
+from thrift.TSerialization import deserialize
 
 import harness
-from harness import T, make_table
+from harness import T, cols, make_table
+
+
+def tobj(cls, text):
+    """text (an *ObjJson field) decoded as Hive's MessageBuilder.getTObj does: TJSONProtocol."""
+    return deserialize(cls(), text.encode("utf-8"), TJSONProtocol.TJSONProtocolFactory())
 
 
 def events_after(c, last, **kw):
@@ -50,11 +59,15 @@ def test_events_for_each_change(bclient):
         assert m["server"] and m["servicePrincipal"] is not None and m["db"] == db and m["timestamp"] > 0
     ct = msgs[2]
     assert ct["table"] == "t" and ct["tableType"] == "MANAGED_TABLE" and ct["files"] == []
-    assert json.loads(ct["tableObjJson"])["Name"] == "t"
+    assert tobj(T.Table, ct["tableObjJson"]).tableName == "t"
     assert evs[2].tableName == "t"
     at = msgs[3]
-    assert at["isTruncateOp"] == "false" and "x" in json.loads(at["tableObjAfterJson"])["Parameters"]
-    assert "x" not in json.loads(at["tableObjBeforeJson"])["Parameters"]
+    assert at["isTruncateOp"] == "false" and "x" in tobj(T.Table, at["tableObjAfterJson"]).parameters
+    assert "x" not in tobj(T.Table, at["tableObjBeforeJson"]).parameters
+    assert tobj(T.Database, msgs[0]["dbJson"]).description == "d"
+    assert tobj(T.Database, msgs[1]["dbObjAfterJson"]).parameters == {"a": "b"}
+    fn = tobj(T.Function, msgs[4]["functionObjJson"])
+    assert (fn.functionName, fn.dbName, fn.className, fn.ownerName) == ("f", db, "a.B", "o")
     assert msgs[5]["functionName"] == "f"
     assert msgs[6]["files"] == ["f1", "f2"] and msgs[6]["replace"] == "false"
     assert current(bclient) >= evs[-1].eventId
@@ -143,3 +156,85 @@ def test_two_servers_gap_free(start_server, pg):
     r.join(timeout=60)
     assert errors == []
     assert seen == list(range(start + 1, start + 61))
+
+
+def test_obj_json_is_thrift_json_of_what_was_created(bclient, db):
+    start = current(bclient)
+    t = make_table(db, "tj", params={"k": "v \"quoted\" \u00e9\u4e2d\n\ttab"},
+                   partition_keys=cols(("ds", "string")))
+    t.sd.cols[0].comment = "back\\slash / and \x01 control"
+    t.sd.serdeInfo.parameters = {"serialization.format": "1"}
+    bclient.create_table(t)
+    bclient.create_database(T.Database(name=db + "_x", description="é", locationUri="file:/tmp/x",
+                                       parameters={"p": "1"}, ownerName="bob", ownerType=T.PrincipalType.ROLE))
+    bclient.create_function(T.Function(functionName="g", dbName=db, className="x.Y", ownerName="o",
+                                       ownerType=T.PrincipalType.USER, createTime=0,
+                                       functionType=T.FunctionType.JAVA,
+                                       resourceUris=[T.ResourceUri(resourceType=T.ResourceType.JAR, uri="s3://j.jar")]))
+    evs = {e.eventType: e for e in events_after(bclient, start)
+           if e.dbName in (db, db + "_x")}
+    got = tobj(T.Table, json.loads(evs["CREATE_TABLE"].message)["tableObjJson"])
+    assert got == bclient.get_table(db, "tj")
+    assert got.parameters["k"] == t.parameters["k"] and got.sd.cols[0].comment == t.sd.cols[0].comment
+    gdb = tobj(T.Database, json.loads(evs["CREATE_DATABASE"].message)["dbJson"])
+    assert gdb == bclient.get_database(db + "_x")
+    gfn = tobj(T.Function, json.loads(evs["CREATE_FUNCTION"].message)["functionObjJson"])
+    assert gfn == bclient.get_function(db, "g")
+    assert gfn.resourceUris[0].uri == "s3://j.jar"
+    bclient.drop_database(db + "_x", True, True)
+
+
+def test_partition_events(bclient, db):
+    bclient.create_table(make_table(db, "pt", partition_keys=cols(("ds", "string"), ("h", "int"))))
+    table = bclient.get_table(db, "pt")
+    start = current(bclient)
+
+    def part(vals):
+        sd = make_table(db, "pt").sd
+        return T.Partition(values=vals, dbName=db, tableName="pt", createTime=0, lastAccessTime=0, sd=sd,
+                           parameters={})
+    bclient.add_partitions([part(["a", "1"]), part(["b", "2"])])
+    stored = bclient.get_partitions_by_names(db, "pt", ["ds=a/h=1", "ds=b/h=2"])
+    p = bclient.get_partition(db, "pt", ["a", "1"])
+    p.parameters["x"] = "y"
+    bclient.alter_partition(db, "pt", p)
+    bclient.drop_partition(db, "pt", ["b", "2"], True)
+    with pytest.raises(T.NoSuchObjectException):
+        bclient.drop_partition(db, "pt", ["zz", "9"], True)  # failed: no event
+    evs = [e for e in events_after(bclient, start) if e.dbName == db]
+    assert [e.eventType for e in evs] == ["ADD_PARTITION", "ALTER_PARTITION", "DROP_PARTITION"]
+    assert all(e.tableName == "pt" for e in evs)
+    add, alt, drop = [json.loads(e.message) for e in evs]
+    assert add["table"] == "pt" and add["tableType"] == "MANAGED_TABLE" and add["partitionFiles"] == []
+    assert add["partitions"] == [{"ds": "a", "h": "1"}, {"ds": "b", "h": "2"}]
+    assert tobj(T.Table, add["tableObjJson"]) == table
+    added = [tobj(T.Partition, j) for j in add["partitionListJson"]]
+    assert added == stored
+    assert added[0].sd.location.endswith("/ds=a/h=1") and added[0].dbName == db and added[0].tableName == "pt"
+    assert alt["keyValues"] == {"ds": "a", "h": "1"} and alt["isTruncateOp"] == "false"
+    before, after = tobj(T.Partition, alt["partitionObjBeforeJson"]), tobj(T.Partition, alt["partitionObjAfterJson"])
+    assert "x" not in before.parameters and after.parameters["x"] == "y"
+    assert after == bclient.get_partition(db, "pt", ["a", "1"])
+    assert drop["partitions"] == [{"ds": "b", "h": "2"}] and tobj(T.Table, drop["tableObjJson"]).tableName == "pt"
+    for m in (add, alt, drop):
+        assert m["db"] == db and m["server"] and m["timestamp"] > 0
+
+
+def test_cascading_drop_database_events(bclient):
+    db = harness.uniq("db")
+    bclient.create_database(T.Database(name=db, parameters={}))
+    bclient.create_table(make_table(db, "t1"))
+    bclient.create_table(make_table(db, "t2"))
+    bclient.create_function(T.Function(functionName="f", dbName=db, className="a.B", ownerName="o",
+                                       ownerType=T.PrincipalType.USER, createTime=0,
+                                       functionType=T.FunctionType.JAVA, resourceUris=[]))
+    start = current(bclient)
+    bclient.drop_database(db, True, True)
+    evs = [e for e in events_after(bclient, start) if e.dbName == db]
+    assert [e.eventType for e in evs] == ["DROP_FUNCTION", "DROP_TABLE", "DROP_TABLE", "DROP_DATABASE"]
+    assert sorted(e.tableName for e in evs if e.eventType == "DROP_TABLE") == ["t1", "t2"]
+    msgs = [json.loads(e.message) for e in evs]
+    assert msgs[0]["functionName"] == "f"
+    assert {tobj(T.Table, m["tableObjJson"]).tableName for m in msgs[1:3]} == {"t1", "t2"}
+    assert tobj(T.Database, msgs[3]["dbJson"]).name == db
+    assert all(b.eventId == a.eventId + 1 for a, b in zip(evs, evs[1:]))

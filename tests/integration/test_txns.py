@@ -132,3 +132,73 @@ def test_dynamic_partitions_and_compaction(bclient, db):
     shown = bclient.show_compact(T.ShowCompactRequest(dbName=db)).compacts
     assert [(s.tablename, s.partitionname, s.type, s.state) for s in shown] == [
         ("t", "ds=1", T.CompactionType.MAJOR, "initiated"), ("t", None, T.CompactionType.MINOR, "initiated")]
+
+
+def write_lock(c, db, table, txn, op, part=None):
+    comp = T.LockComponent(type=T.LockType.SHARED_WRITE, level=T.LockLevel.PARTITION if part else T.LockLevel.TABLE,
+                           dbname=db, tablename=table, partitionname=part, operationType=op, isTransactional=True)
+    res = c.lock(T.LockRequest(component=[comp], txnid=txn, user="u", hostname="h"))
+    assert res.state == T.LockState.ACQUIRED  # SHARED_WRITE locks are granted together
+    return res
+
+
+def hwm(c):
+    return c.get_open_txns().txn_high_water_mark
+
+
+def test_write_conflict_aborts_the_second_committer(bclient, db):
+    U, D, I = T.DataOperationType.UPDATE, T.DataOperationType.DELETE, T.DataOperationType.INSERT
+    a, b = open_txns(bclient, 2)
+    write_lock(bclient, db, "t", a, U)
+    write_lock(bclient, db, "t", b, U)
+    bclient.commit_txn(T.CommitTxnRequest(txnid=a))
+    a_commit = hwm(bclient)
+    with pytest.raises(T.TxnAbortedException) as e:
+        bclient.commit_txn(T.CommitTxnRequest(txnid=b))
+    assert e.value.message == ("Aborting [txnid:%d,%d] due to a write conflict on %s/t committed by [txnid:%d,%d] u/u"
+                               % (b, hwm(bclient), db, a, a_commit))
+    with pytest.raises(T.TxnAbortedException):  # it stays aborted, its locks are gone
+        bclient.commit_txn(T.CommitTxnRequest(txnid=b))
+    assert bclient.show_locks(T.ShowLocksRequest(dbname=db)).locks == []
+
+    # delete after a committed update conflicts (d/u); delete + delete and insert + anything do not
+    a, b = open_txns(bclient, 2)
+    write_lock(bclient, db, "t", a, U)
+    write_lock(bclient, db, "t", b, D)
+    bclient.commit_txn(T.CommitTxnRequest(txnid=a))
+    with pytest.raises(T.TxnAbortedException) as e:
+        bclient.commit_txn(T.CommitTxnRequest(txnid=b))
+    assert e.value.message.endswith(" d/u") and "write conflict on %s/t " % db in e.value.message
+    for first, second in ((D, D), (I, U), (U, I), (I, I)):
+        a, b = open_txns(bclient, 2)
+        write_lock(bclient, db, "t", a, first)
+        write_lock(bclient, db, "t", b, second)
+        bclient.commit_txn(T.CommitTxnRequest(txnid=a))
+        bclient.commit_txn(T.CommitTxnRequest(txnid=b))
+
+    # no overlap: b opened after a committed; other tables and other partitions do not conflict
+    (a,) = open_txns(bclient)
+    write_lock(bclient, db, "t", a, U)
+    bclient.commit_txn(T.CommitTxnRequest(txnid=a))
+    (b,) = open_txns(bclient)
+    write_lock(bclient, db, "t", b, U)
+    bclient.commit_txn(T.CommitTxnRequest(txnid=b))
+    a, b = open_txns(bclient, 2)
+    write_lock(bclient, db, "t", a, U, part="p=1")
+    write_lock(bclient, db, "t", b, U, part="p=2")
+    write_lock(bclient, db, "t2", b, U)
+    bclient.commit_txn(T.CommitTxnRequest(txnid=a))
+    bclient.commit_txn(T.CommitTxnRequest(txnid=b))
+
+
+def test_write_conflict_on_dynamic_partition(bclient, db):
+    a, b = open_txns(bclient, 2)
+    wa, wb = alloc(bclient, db, "tp", [a, b])[a], alloc(bclient, db, "tp", [b])[b]
+    for txn, wid in ((a, wa), (b, wb)):
+        bclient.add_dynamic_partitions(T.AddDynamicPartitions(txnid=txn, writeid=wid, dbname=db, tablename="tp",
+                                                              partitionnames=["p=blah"],
+                                                              operationType=T.DataOperationType.UPDATE))
+    bclient.commit_txn(T.CommitTxnRequest(txnid=a))
+    with pytest.raises(T.TxnAbortedException) as e:
+        bclient.commit_txn(T.CommitTxnRequest(txnid=b))
+    assert " due to a write conflict on %s/tp/p=blah committed by [txnid:%d," % (db, a) in e.value.message
