@@ -5,9 +5,9 @@
  *
  * GetPartitions' Expression goes to the catalog's partition filter (catalog/partfilter.h),
  * which accepts the part of Glue's SQL-like grammar that Hive's filter shares: comparisons
- * (= <> != < <= > >=), LIKE, BETWEEN, IN, AND, OR and parentheses, with integer and date
- * keys compared by value. Glue also documents NOT before any condition and IS [NOT] NULL;
- * those are refused here with InvalidInputException. Pages are positions in value order
+ * (= <> != < <= > >=), LIKE, BETWEEN, [NOT] IN, AND, OR and parentheses, with integer and
+ * date keys compared by value, plus IS [NOT] NULL (rewritten, see glue_part_filter_of). Glue
+ * also documents NOT before any condition; that is refused here with InvalidInputException. Pages are positions in value order
  * carried in a signed token; Segment splits the partitions by a stable hash of their values,
  * so the segments of one TotalSegments are disjoint and together hold every partition.
  * Batch operations report per-item Errors as Glue does; a missing table fails the request.
@@ -365,7 +365,8 @@ static gboolean glue_part_is_word(const char *word, gsize n, const char *kw)
 
 /*
  * Glue's Expression as a Hive filter: Glue writes `key IN (...)` where Hive's grammar wants
- * `(key) IN (...)`, so a bare key followed by [NOT] IN is parenthesised. Strings and
+ * `(key) IN (...)`, so a bare key followed by [NOT] IN is parenthesised; `key IS [NOT] NULL`
+ * becomes a comparison with the default partition (where Hive keeps null values) or ''. Strings and
  * back-quoted names are copied untouched. New string.
  */
 static char *glue_part_filter_of(const char *expr)
@@ -397,6 +398,32 @@ static char *glue_part_filter_of(const char *expr)
 		const char *r = q;
 		while (g_ascii_isalnum(*r) || *r == '_')
 			r++;
+		if (glue_part_is_word(q, (gsize)(r - q), "is")) {
+			/* key IS [NOT] NULL: a partition's null value is Hive's default partition */
+			const char *s1 = r;
+			while (g_ascii_isspace(*s1))
+				s1++;
+			const char *e1 = s1;
+			while (g_ascii_isalnum(*e1) || *e1 == '_')
+				e1++;
+			gboolean negated = glue_part_is_word(s1, (gsize)(e1 - s1), "not");
+			const char *s2 = e1;
+			while (negated && g_ascii_isspace(*s2))
+				s2++;
+			const char *e2 = negated ? s2 : s1;
+			while (g_ascii_isalnum(*e2) || *e2 == '_')
+				e2++;
+			if (glue_part_is_word(negated ? s2 : s1, (gsize)(e2 - (negated ? s2 : s1)), "null")) {
+				if (negated)
+					g_string_append_printf(out, "(%.*s <> '" PARTNAME_DEFAULT_PARTITION "' AND %.*s <> '')",
+					                       (int)n, w, (int)n, w);
+				else
+					g_string_append_printf(out, "(%.*s = '" PARTNAME_DEFAULT_PARTITION "' OR %.*s = '')", (int)n,
+					                       w, (int)n, w);
+				p = e2;
+				continue;
+			}
+		}
 		gboolean in = glue_part_is_word(q, (gsize)(r - q), "in");
 		if (glue_part_is_word(q, (gsize)(r - q), "not")) {
 			const char *s = r;

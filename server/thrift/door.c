@@ -123,8 +123,8 @@ static gboolean reply_unknown_method(ThriftProtocol *out, const MsgHead *h, GErr
 	       thrift_protocol_write_struct_end(out, error) >= 0 && thrift_protocol_write_message_end(out, error) >= 0;
 }
 
-static gboolean door_handle_message(gpointer door_data, gpointer session, const NetRequestInfo *info, const guint8 *msg,
-                            gsize len, GByteArray *reply)
+static gboolean door_handle_message(gpointer door_data, gpointer session, const NetRequestInfo *info,
+                                    const guint8 *msg, gsize len, GByteArray *reply)
 {
 	ThriftDoor *door = door_data;
 	MsgHead head;

@@ -134,6 +134,13 @@ def test_get_partitions_expression_pagination_segments(glue, ptable):
     assert q("(year = 2010 OR year = 2021) AND region <> 'us' AND region != 'ap'") == [("2010", "eu"), ("2021", "eu")]
     assert q("year = 2011 AND region NOT IN ('us', 'ap')") == [("2011", "eu")]
     assert q("region = 'in' or (year) in (2010) and region = 'eu'") == [("2010", "eu")]
+    glue.create_partition(DatabaseName=db, TableName=t, PartitionInput=part_input(["2030", ""]))
+    assert [v[0] for v in q("region IS NULL")] == ["2030"]
+    assert q("year = 2030 and region is not null") == []
+    assert q("year = 2021 AND region IS NOT NULL AND region <> 'ap'") == [("2021", "eu"), ("2021", "us")]
+    glue.delete_partition(DatabaseName=db, TableName=t, PartitionValues=["2030", ""])
+    with pytest.raises(glue.exceptions.InvalidInputException):
+        q("NOT (year = 2010)")
     assert q("year >= 2021") == sorted([("2021", r) for r in ("eu", "us", "ap")])
     with pytest.raises(glue.exceptions.InvalidInputException):
         q("nosuchkey = 1")
