@@ -7,7 +7,12 @@
 #  3. Every struct's *_finalize frees its fields but never chains up to GObject's finalize,
 #     so the object's qdata leaks (about 48 bytes per decoded or encoded struct, per call):
 #     append the chain-up before each such function's closing brace.
-#  4. Each struct's *_get_type registers its type on first call without a lock (a static
+#  4. A reader that fails part-way through a list element or map entry returns without
+#     freeing the element or key it just allocated (g_new for i64/double elements and keys,
+#     a string key): on malformed input each request would lose a few bytes. Every
+#     "return -1;" between such an allocation and the point the container takes it over
+#     frees it first.
+#  5. Each struct's *_get_type registers its type on first call without a lock (a static
 #     "if (type == 0)"), a race when two worker threads first use a type at once: write
 #     propolis_gen_init.c whose propolis_gen_types_init() registers every type up front,
 #     called once at start on the main thread.
@@ -21,6 +26,25 @@ for f in "$DIR/fb303_types.c" "$DIR/hive_metastore_types.c"; do
 	infn && /^}$/ {
 		print "  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (" name "_get_type ())))->finalize (object);"
 		infn = 0
+	}
+	# Only inside a struct reader (writers borrow their keys), and never past its end.
+	/^[a-z0-9_]+_read \(ThriftStruct \*object, ThriftProtocol \*protocol, GError \*\*error\)$/ { inread = 1 }
+	/^}$/ { inread = 0; pending = "" }
+	# An element or key allocated for a list/map entry: remember it until it is handed over.
+	inread && (match($0, /^ *[A-Za-z0-9_]+\* (_elem|key)[0-9]+ = g_new \(/) || match($0, /^ *gchar \* key[0-9]+ = NULL;$/)) {
+		line = $0
+		sub(/^ *[A-Za-z0-9_]+\*? *\* */, "", line)
+		sub(/ =.*/, "", line)
+		pending = line
+	}
+	pending != "" && ($0 ~ ("g_array_append_vals \\(.*" pending) || $0 ~ ("g_hash_table_insert \\(.*" pending) || $0 ~ ("g_hash_table_add \\(.*" pending)) {
+		pending = ""
+	}
+	pending != "" && /^ *return -1;$/ {
+		indent = $0
+		sub(/return -1;$/, "", indent)
+		print indent "{ g_free (" pending "); return -1; }"
+		next
 	}
 	{ print }
 	' "$f" > "$f.tmp"
