@@ -34,6 +34,7 @@ fi
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:${PATH}"
 if ! command -v clang >/dev/null 2>&1; then
 	if [ "$(id -u)" -eq 0 ]; then
+		apt-get update -q
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends clang libclang-rt-14-dev
 	else
 		echo "run.sh: clang is missing (apt-get install clang libclang-rt-14-dev)" >&2
