@@ -33,5 +33,5 @@ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)" --target propolis-server
 
 mkdir -p "$DATA_DIR"
-echo "run.sh: propolis-server on 127.0.0.1:9083, data in $DATA_DIR (Ctrl-C stops it)"
+echo "run.sh: propolis-server (Thrift 127.0.0.1:9083, Glue HTTP 127.0.0.1:9084 unless overridden), data in $DATA_DIR (Ctrl-C stops it)"
 exec "$BUILD/propolis-server" --data-dir "$DATA_DIR" --migrations "$ROOT/migrations" "$@"

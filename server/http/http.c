@@ -177,13 +177,16 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
 	}
 	if (p->too_big)
 		return http_reply_error(conn, 413, "SerializationException", "Request body exceeds the limit http_max_body");
-	if (strcmp(method, "GET") == 0 && strcmp(url, "/healthz") == 0)
+	/* /readyz (Kubernetes readiness): the same check, PostgreSQL answers; migrations are
+	 * applied before any listener opens, so a listening server has them. */
+	if (strcmp(method, "GET") == 0 && (strcmp(url, "/healthz") == 0 || strcmp(url, "/readyz") == 0))
 		return http_healthz(srv, conn);
 	if (strcmp(method, "GET") == 0 && strcmp(url, "/metrics") == 0)
 		return http_metrics(conn);
 	if (strcmp(method, "POST") == 0 && strcmp(url, "/") == 0)
 		return http_dispatch(srv, conn, url, method, p);
-	if (strcmp(url, "/") == 0 || strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0)
+	if (strcmp(url, "/") == 0 || strcmp(url, "/healthz") == 0 || strcmp(url, "/readyz") == 0 ||
+	    strcmp(url, "/metrics") == 0)
 		return http_reply_error(conn, 405, "MethodNotAllowedException", "Method not allowed");
 	return http_reply_error(conn, 404, "UnknownOperationException", "Not found");
 }

@@ -115,9 +115,10 @@ def test_bootstrap_credentials_file(glue_server):
 
 
 def test_healthz(glue_server):
-    with urllib.request.urlopen(glue_server.endpoint + "/healthz", timeout=10) as r:
-        assert r.status == 200
-        assert json.loads(r.read())["status"] == "ok"
+    for path in ("/healthz", "/readyz"):
+        with urllib.request.urlopen(glue_server.endpoint + path, timeout=10) as r:
+            assert r.status == 200
+            assert json.loads(r.read())["status"] == "ok"
 
 
 def test_database_lifecycle(glue):
