@@ -517,23 +517,26 @@ static JsonObject *glue_get_partitions(GlueCall *call, GError **error)
 	return out;
 }
 
-static JsonObject *glue_batch_get_partition(GlueCall *call, GError **error)
+/*
+ * The request member `member` (a list of at most max {"Values": [...]} objects, as
+ * BatchGetPartition and BatchDeletePartition take) as value lists (GPtrArray of char*).
+ * NULL with an InvalidInput/Serialization error naming the member otherwise.
+ */
+static GPtrArray *glue_part_value_lists(GlueCall *call, const char *member, const char *wire_name, guint max,
+                                        GError **error)
 {
-	const char *db, *table;
-	if (!glue_part_target(call, &db, &table, error))
-		return NULL;
-	JsonArray *list = glue_in_array(call->in, "PartitionsToGet", TRUE, error);
+	JsonArray *list = glue_in_array(call->in, member, TRUE, error);
 	if (list == NULL)
 		return NULL;
-	if (json_array_get_length(list) > GLUE_PART_GET_MAX) {
-		glue_part_too_many("partitionsToGet", GLUE_PART_GET_MAX, error);
+	if (json_array_get_length(list) > max) {
+		glue_part_too_many(wire_name, max, error);
 		return NULL;
 	}
 	g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	for (guint i = 0; i < json_array_get_length(list); i++) {
 		JsonNode *e = json_array_get_element(list, i);
 		if (!JSON_NODE_HOLDS_OBJECT(e)) {
-			g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "PartitionsToGet must be a list of objects");
+			g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s must be a list of objects", member);
 			return NULL;
 		}
 		GPtrArray *v = glue_part_values_member(json_node_get_object(e), "Values", error);
@@ -541,6 +544,18 @@ static JsonObject *glue_batch_get_partition(GlueCall *call, GError **error)
 			return NULL;
 		g_ptr_array_add(wanted, v);
 	}
+	return g_steal_pointer(&wanted);
+}
+
+static JsonObject *glue_batch_get_partition(GlueCall *call, GError **error)
+{
+	const char *db, *table;
+	if (!glue_part_target(call, &db, &table, error))
+		return NULL;
+	g_autoptr(GPtrArray) wanted =
+		glue_part_value_lists(call, "PartitionsToGet", "partitionsToGet", GLUE_PART_GET_MAX, error);
+	if (wanted == NULL)
+		return NULL;
 	g_auto(GStrv) keys = glue_part_keys(call, db, table, error);
 	if (keys == NULL)
 		return NULL;
@@ -692,25 +707,10 @@ static JsonObject *glue_batch_delete_partition(GlueCall *call, GError **error)
 	const char *db, *table;
 	if (!glue_part_target(call, &db, &table, error))
 		return NULL;
-	JsonArray *list = glue_in_array(call->in, "PartitionsToDelete", TRUE, error);
-	if (list == NULL)
+	g_autoptr(GPtrArray) wanted =
+		glue_part_value_lists(call, "PartitionsToDelete", "partitionsToDelete", GLUE_PART_DELETE_MAX, error);
+	if (wanted == NULL)
 		return NULL;
-	if (json_array_get_length(list) > GLUE_PART_DELETE_MAX) {
-		glue_part_too_many("partitionsToDelete", GLUE_PART_DELETE_MAX, error);
-		return NULL;
-	}
-	g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-	for (guint i = 0; i < json_array_get_length(list); i++) {
-		JsonNode *e = json_array_get_element(list, i);
-		if (!JSON_NODE_HOLDS_OBJECT(e)) {
-			g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "PartitionsToDelete must be a list of objects");
-			return NULL;
-		}
-		GPtrArray *v = glue_part_values_member(json_node_get_object(e), "Values", error);
-		if (v == NULL)
-			return NULL;
-		g_ptr_array_add(wanted, v);
-	}
 	g_auto(GStrv) keys = glue_part_keys(call, db, table, error);
 	if (keys == NULL)
 		return NULL;
