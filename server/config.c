@@ -52,6 +52,14 @@ static const ConfigLimit config_limit_table[] = {
 	      "a lock or transaction without a heartbeat this long expires (Hive's metastore.txn.timeout, 300 s); a day at most so a lost client cannot block a table forever"),
 	LIMIT(event_ttl_s, 86400, 1, 31536000, "seconds",
 	      "notification events older than this are trimmed (Hive's event.db.listener.timetolive is 86400 s); a year at most bounds the log"),
+	LIMIT(audit_ttl_s, 2592000, 3600, 315360000, "seconds",
+	      "authorization decisions older than this are trimmed from the audit table (30 days; at most 10 years)"),
+	LIMIT(handshake_timeout_ms, 10000, 100, 600000, "milliseconds",
+	      "a TLS handshake and SASL negotiation take a few round trips; a client silent before it has "
+	      "authenticated holds a slot, so at most 10 min"),
+	LIMIT(max_sasl_message, 8192, 1024, 65536, "bytes",
+	      "one SASL negotiation message before authentication (PLAIN needs < 800 bytes); unauthenticated "
+	      "clients get small buffers, 64 KiB at most"),
 };
 
 /* The limits table; static storage. */
@@ -100,6 +108,11 @@ void config_free(PropolisConfig *c)
 	g_free(c->master_key_file);
 	g_free(c->admin_credentials);
 	g_free(c->account_id);
+	g_free(c->tls_cert);
+	g_free(c->tls_key);
+	g_free(c->tls_ca);
+	if (c->thrift_listeners)
+		g_ptr_array_unref(c->thrift_listeners);
 	g_free(c);
 }
 
@@ -161,7 +174,8 @@ static void config_take(char **dst, const char *value)
 /* The [server] keys, as in the file; PROPOLIS_SERVER_<KEY> in the environment. */
 static const char *const server_keys[] = {"listen",     "data_dir",        "database",          "warehouse",
                                           "catalog",    "log_level",       "migrations",        "http_listen",
-                                          "account_id", "master_key_file", "admin_credentials", "audit_log"};
+                                          "account_id", "master_key_file", "admin_credentials", "audit_log",
+                                          "thrift_auth", "tls_cert",        "tls_key",           "tls_ca"};
 
 /* Parses a boolean as GKeyFile and env users write it. FALSE when it is none of them. */
 static gboolean config_parse_bool(const char *v, gboolean *out)
@@ -209,6 +223,14 @@ static gboolean config_set_server(PropolisConfig *c, const char *key, const char
 		config_take(&c->master_key_file, v);
 	if (strcmp(key, "admin_credentials") == 0)
 		config_take(&c->admin_credentials, v);
+	if (strcmp(key, "thrift_auth") == 0 && !config_auth_parse(v, &c->thrift_auth, &local))
+		goto bad;
+	if (strcmp(key, "tls_cert") == 0)
+		config_take(&c->tls_cert, v);
+	if (strcmp(key, "tls_key") == 0)
+		config_take(&c->tls_key, v);
+	if (strcmp(key, "tls_ca") == 0)
+		config_take(&c->tls_ca, v);
 	if (strcmp(key, "audit_log") == 0 && !config_parse_bool(v, &c->audit_log)) {
 		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
 		            "%s: [server] audit_log = '%s' must be true or false", where, v);
@@ -245,6 +267,11 @@ static gboolean config_read_file(PropolisConfig *c, const char *path, GError **e
 		return FALSE;
 	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
 	for (guint g = 0; groups[g]; g++) {
+		if (g_str_has_prefix(groups[g], "thrift-listener")) {
+			if (!config_listener_read_group(c, kf, groups[g], path, error))
+				return FALSE;
+			continue;
+		}
 		g_auto(GStrv) keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
 		for (guint k = 0; keys && keys[k]; k++) {
 			g_autofree char *v = g_key_file_get_string(kf, groups[g], keys[k], NULL);
@@ -290,6 +317,12 @@ static gboolean config_read_env(PropolisConfig *c, GError **error)
 	g_auto(GStrv) env = g_get_environ();
 	for (guint e = 0; env[e]; e++) {
 		const char *eq = strchr(env[e], '=');
+		if (eq != NULL && g_str_has_prefix(env[e], "PROPOLIS_THRIFT_LISTENER_")) {
+			g_autofree char *lname = g_strndup(env[e], (gsize)(eq - env[e]));
+			if (!config_listener_read_env(c, lname, eq + 1, error))
+				return FALSE;
+			continue;
+		}
 		if (eq == NULL || !(g_str_has_prefix(env[e], "PROPOLIS_SERVER_") || g_str_has_prefix(env[e], "PROPOLIS_LIMITS_")))
 			continue;
 		g_autofree char *name = g_strndup(env[e], (gsize)(eq - env[e]));
@@ -382,6 +415,10 @@ static char *config_print_text(const PropolisConfig *c)
 	g_string_append_printf(s, "master_key_file = %s\n", c->master_key_file ? c->master_key_file : "");
 	g_string_append_printf(s, "admin_credentials = %s\n", c->admin_credentials ? c->admin_credentials : "");
 	g_string_append_printf(s, "audit_log = %s\n", c->audit_log ? "true" : "false");
+	g_autofree char *auth = config_auth_text(c->thrift_auth);
+	g_string_append_printf(s, "thrift_auth = %s\ntls_cert = %s\ntls_key = %s\ntls_ca = %s\n", auth,
+	                       c->tls_cert ? c->tls_cert : "", c->tls_key ? c->tls_key : "", c->tls_ca ? c->tls_ca : "");
+	config_listeners_print(c, s);
 	g_string_append(s, "\n[limits]\n");
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++) {
 		const ConfigLimit *l = &config_limit_table[i];
@@ -398,7 +435,10 @@ static char *config_limits_text(void)
 	                          "environment, which beats the file. --print-config shows the result.\n"
 	                          "Config file keys (GKeyFile):\n"
 	                          "  [server] listen, data_dir, database, warehouse, catalog, log_level, migrations,\n"
-	                          "           http_listen, account_id, master_key_file, admin_credentials, audit_log\n"
+	                          "           http_listen, account_id, master_key_file, admin_credentials, audit_log,\n"
+	                          "           thrift_auth, tls_cert, tls_key, tls_ca\n"
+	                          "  [thrift-listener NAME] listen, auth, tls_cert, tls_key, tls_ca (one more Thrift\n"
+	                          "           listener; PROPOLIS_THRIFT_LISTENER_<NAME>_<KEY> in the environment)\n"
 	                          "  [limits] key = value (default, range, unit: why):\n");
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++) {
 		const ConfigLimit *l = &config_limit_table[i];
@@ -412,7 +452,8 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 {
 	g_autofree char *config_file = NULL, *data_dir = NULL, *database = NULL, *listen = NULL, *warehouse = NULL,
 	                *log_level = NULL, *migrations = NULL, *http_listen = NULL, *master_key = NULL,
-	                *admin_credentials = NULL, *account_id = NULL;
+	                *admin_credentials = NULL, *account_id = NULL, *thrift_auth = NULL, *tls_cert = NULL,
+	                *tls_key = NULL, *tls_ca = NULL;
 	gboolean version = FALSE, print_limits = FALSE, print_config = FALSE;
 	GOptionEntry entries[] = {
 		{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Config file (GKeyFile)", "FILE"},
@@ -431,6 +472,13 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 		 "Where first start writes the admin's keys (default <data-dir>/admin.credentials)", "FILE"},
 		{"account-id", 0, 0, G_OPTION_ARG_STRING, &account_id, "Account id (Glue CatalogId), default 000000000000",
 		 "ID"},
+		{"thrift-auth", 0, 0, G_OPTION_ARG_STRING, &thrift_auth,
+		 "Who is calling on the --listen listener: anonymous (default), trust-ugi or sasl-plain, optionally with "
+		 "tls or mtls (e.g. tls,sasl-plain)", "MODE"},
+		{"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM server certificate (chain) for tls/mtls", "FILE"},
+		{"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key of --tls-cert", "FILE"},
+		{"tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &tls_ca, "PEM CA certificates that sign client certificates (mtls)",
+		 "FILE"},
 		{"print-limits", 0, 0, G_OPTION_ARG_NONE, &print_limits, "Print the limits table and exit", NULL},
 		{"print-config", 0, 0, G_OPTION_ARG_NONE, &print_config,
 		 "Print the effective configuration (defaults < file < environment < flags), secrets masked, and exit", NULL},
@@ -473,12 +521,21 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	config_take(&c->master_key_file, master_key);
 	config_take(&c->admin_credentials, admin_credentials);
 	config_take(&c->account_id, account_id);
+	if (thrift_auth && !config_auth_parse(thrift_auth, &c->thrift_auth, error)) {
+		g_prefix_error(error, "--thrift-auth: ");
+		return NULL;
+	}
+	config_take(&c->tls_cert, tls_cert);
+	config_take(&c->tls_key, tls_key);
+	config_take(&c->tls_ca, tls_ca);
 	if (c->data_dir != NULL) {
 		if (c->master_key_file == NULL)
 			c->master_key_file = g_build_filename(c->data_dir, "master.key", NULL);
 		if (c->admin_credentials == NULL)
 			c->admin_credentials = g_build_filename(c->data_dir, "admin.credentials", NULL);
 	}
+	if (!config_listeners_check(c, error))
+		return NULL;
 	if (print_config) {
 		g_autofree char *text = config_print_text(c);
 		fputs(text, stdout);

@@ -30,6 +30,12 @@ typedef struct {
 	char *admin_credentials;  /* NULL: <data-dir>/admin.credentials (required with --database) */
 	char *account_id;         /* Glue CatalogId / IAM account: "000000000000" */
 	gboolean audit_log;       /* one JSON audit line per Thrift call at info level (default TRUE) */
+	/* Who is calling on the primary Thrift listener (listen_host:listen_port): config_listener.c */
+	guint thrift_auth;        /* CONFIG_AUTH_* bits (--thrift-auth, [server] thrift_auth); 0 = anonymous */
+	char *tls_cert;           /* PEM server certificate (chain) for tls/mtls; also the listeners' default */
+	char *tls_key;            /* PEM private key of tls_cert */
+	char *tls_ca;             /* PEM CA certificates client certificates must chain to (mtls) */
+	GPtrArray *thrift_listeners; /* ConfigThriftListener*: the [thrift-listener NAME] sections */
 
 	/* [limits] — see the table in config.c */
 	guint max_connections;      /* open client connections; more are refused at accept */
@@ -53,6 +59,9 @@ typedef struct {
 	guint json_max_depth;       /* nesting of a Glue JSON request body */
 	guint lock_timeout_s;       /* a lock/txn without heartbeat this long expires (locks, txns) */
 	guint event_ttl_s;          /* notification events older than this are trimmed */
+	guint audit_ttl_s;          /* authorization decisions older than this are trimmed */
+	guint handshake_timeout_ms; /* TLS handshake + SASL negotiation must end this long after accept */
+	guint max_sasl_message;     /* bytes of one SASL negotiation message (before authentication) */
 } PropolisConfig;
 
 /* One row of the limits table, for --help, --print-limits and the edge tests. */
@@ -78,6 +87,48 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 PropolisConfig *config_new_default(void);
 
 void config_free(PropolisConfig *config);
+
+/* ---- Thrift listeners and how each learns who is calling (config_listener.c) ---- */
+
+/* Bits of an auth setting ("tls,sasl-plain"); none of them is "anonymous". */
+enum {
+	CONFIG_AUTH_TRUST_UGI = 1 << 0,  /* set_ugi's user name is the principal */
+	CONFIG_AUTH_SASL_PLAIN = 1 << 1, /* SASL PLAIN: principal name + secret access key, before any call */
+	CONFIG_AUTH_TLS = 1 << 2,        /* TLS with tls_cert/tls_key */
+	CONFIG_AUTH_MTLS = 1 << 3,       /* TLS + client certificate verified against tls_ca; its CN is the principal */
+};
+
+/* One extra Thrift listener, [thrift-listener NAME]. Strings owned; NULL tls_* inherit [server]'s. */
+typedef struct {
+	char *name; /* letters, digits and '_' (so PROPOLIS_THRIFT_LISTENER_<NAME>_<KEY> can set it) */
+	char *host;
+	guint port;
+	gboolean listen_set;
+	guint auth; /* CONFIG_AUTH_* */
+	char *tls_cert, *tls_key, *tls_ca;
+} ConfigThriftListener;
+
+/* Parses "anonymous" or a ','-separated set of trust-ugi|sasl-plain|tls|mtls. FALSE with a message. */
+gboolean config_auth_parse(const char *text, guint *auth, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The text of auth bits ("anonymous", "tls,sasl-plain"). New string. */
+char *config_auth_text(guint auth);
+/* Splits "HOST:PORT" ("[::1]:9083" for IPv6): host is a new string. FALSE with a message. */
+gboolean config_parse_host_port(const char *value, char **host, guint *port, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Reads one [thrift-listener NAME] group of a key file (section is the group name). */
+gboolean config_listener_read_group(PropolisConfig *c, GKeyFile *kf, const char *section, const char *path,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * Applies one PROPOLIS_THRIFT_LISTENER_<NAME>_<KEY> variable (name=value as in environ);
+ * FALSE with error when the variable is malformed or its value bad.
+ */
+gboolean config_listener_read_env(PropolisConfig *c, const char *name, const char *value,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Checks every listener (primary and sections) once all sources are read; errors name the key. */
+gboolean config_listeners_check(PropolisConfig *c, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Appends the [thrift-listener NAME] sections to a --print-config text. */
+void config_listeners_print(const PropolisConfig *c, GString *out);
+void config_listener_free(ConfigThriftListener *l);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PropolisConfig, config_free)
 

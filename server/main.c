@@ -2,7 +2,8 @@
  * main.c — propolis-server: configuration, PostgreSQL, migrations, the Thrift door, the loop.
  *
  * Start-up order: config → (embedded PostgreSQL) → migrations under an advisory lock →
- * pool → catalog (ensures the catalog and `default`) → door → listener → loop. SIGTERM
+ * pool → catalog (ensures the catalog and `default`) → key ring and Glue door → Thrift door →
+ * Thrift listeners (the primary, then each [thrift-listener NAME]) → loop. SIGTERM
  * and SIGINT stop the loop, which lets requests in flight finish (bounded), then everything
  * is torn down in reverse order and the embedded PostgreSQL is stopped.
  */
@@ -147,6 +148,64 @@ static void main_gauges(NetServer *server, StorePool *pool, gboolean on)
 	                       main_gauge_pool_waiting, pool);
 }
 
+/* net/'s options for a Thrift listener with config auth bits and TLS files. */
+static NetListenerOptions main_listener_options(const char *name, guint auth, const char *cert, const char *key,
+                                                const char *ca)
+{
+	return (NetListenerOptions){
+		.name = name,
+		.trust_client_user = (auth & CONFIG_AUTH_TRUST_UGI) != 0,
+		.sasl_plain = (auth & CONFIG_AUTH_SASL_PLAIN) != 0,
+		.tls = (auth & (CONFIG_AUTH_TLS | CONFIG_AUTH_MTLS)) != 0,
+		.verify_client = (auth & CONFIG_AUTH_MTLS) != 0,
+		.cert_file = cert,
+		.key_file = key,
+		.ca_file = ca,
+	};
+}
+
+/* Binds one Thrift listener (the index-th) and says so; FALSE (logged) when it cannot. */
+static gboolean main_add_listener(NetServer *server, guint index, const char *host, guint port,
+                                  const NetListenerOptions *opts, guint auth)
+{
+	GError *error = NULL;
+	g_autofree char *mode = config_auth_text(auth);
+	if (!net_server_add_listener(server, host, port, opts, &error)) {
+		g_critical("Thrift listener %s on %s:%u (auth %s): %s", opts->name, host, port, mode, error->message);
+		g_error_free(error);
+		return FALSE;
+	}
+	g_message("Thrift listener %s on %s:%u (auth %s)", opts->name, host, net_server_listener_port(server, index),
+	          mode);
+	return TRUE;
+}
+
+/* Binds the primary listener ([server] listen, thrift_auth, tls_*) and each [thrift-listener NAME]. */
+static gboolean main_listen(NetServer *server, const PropolisConfig *config)
+{
+	NetListenerOptions main_opts =
+		main_listener_options("main", config->thrift_auth, config->tls_cert, config->tls_key, config->tls_ca);
+	if (!main_add_listener(server, 0, config->listen_host, config->listen_port, &main_opts, config->thrift_auth))
+		return FALSE;
+	for (guint i = 0; config->thrift_listeners && i < config->thrift_listeners->len; i++) {
+		const ConfigThriftListener *l = g_ptr_array_index(config->thrift_listeners, i);
+		NetListenerOptions opts = main_listener_options(l->name, l->auth, l->tls_cert, l->tls_key, l->tls_ca);
+		if (!main_add_listener(server, i + 1, l->host, l->port, &opts, l->auth))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* TRUE when some Thrift listener checks SASL PLAIN passwords (which needs the key ring). */
+static gboolean main_wants_sasl(const PropolisConfig *config)
+{
+	gboolean sasl = (config->thrift_auth & CONFIG_AUTH_SASL_PLAIN) != 0;
+	for (guint i = 0; config->thrift_listeners && i < config->thrift_listeners->len; i++)
+		sasl |= (((ConfigThriftListener *)g_ptr_array_index(config->thrift_listeners, i))->auth &
+		         CONFIG_AUTH_SASL_PLAIN) != 0;
+	return sasl;
+}
+
 /* Runs the server with a loaded config; returns the process exit status. */
 static int main_run(PropolisConfig *config)
 {
@@ -180,7 +239,13 @@ static int main_run(PropolisConfig *config)
 		return 1;
 	}
 	MainGlue glue = {0};
-	if (!main_start_glue(config, catalog, &glue)) {
+	gboolean glue_ok = main_start_glue(config, catalog, &glue);
+	if (glue_ok && glue.keyring == NULL && main_wants_sasl(config)) {
+		g_critical("--thrift-auth sasl-plain checks passwords against access keys, but there is no key ring "
+		           "(--master-key-file, or --data-dir; see the messages above)");
+		glue_ok = FALSE;
+	}
+	if (!glue_ok) {
 		main_stop_glue(&glue);
 		catalog_free(catalog);
 		store_pool_free(pool);
@@ -188,12 +253,10 @@ static int main_run(PropolisConfig *config)
 		return 1;
 	}
 	gpointer door = thrift_door_new(catalog, config);
+	thrift_door_set_keyring(door, glue.keyring);
 	NetServer *server = net_server_new(config, thrift_door_vtable(), door);
 	main_gauges(server, pool, TRUE);
-	if (!net_server_listen(server, config->listen_host, config->listen_port, &error)) {
-		g_critical("listen on %s:%u: %s", config->listen_host, config->listen_port, error->message);
-		g_clear_error(&error);
-	} else {
+	if (main_listen(server, config)) {
 		g_message("propolis-server %s listening on %s:%u (catalog %s, warehouse %s, pool %u, workers %u)",
 		          PROPOLIS_VERSION, config->listen_host, net_server_port(server), catalog_default_name(catalog),
 		          config->warehouse, config->pool_size, config->worker_threads);

@@ -245,39 +245,44 @@ static char *keys_random_string(const char *alphabet, guint count)
 	return g_string_free(s, FALSE);
 }
 
+/* A new access key with its sealed secret; see keys.h. */
+char *auth_keyring_new_access_key(AuthKeyring *kr, StorePrincipalKey *key)
+{
+	g_autofree char *suffix = keys_random_string("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
+	char *secret = keys_random_string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
+	key->key_id = g_strconcat("AKIA", suffix, NULL);
+	g_autoptr(GBytes) sealed = auth_seal(kr->data_key, (const guint8 *)secret, strlen(secret), key->key_id);
+	key->secret_hex = keys_hex(g_bytes_get_data(sealed, NULL), g_bytes_get_size(sealed));
+	key->data_key_id = kr->data_key_id;
+	return secret;
+}
+
 /* Bootstraps the administrator; see keys.h. */
 gboolean auth_keyring_bootstrap(AuthKeyring *kr, const char *account_id, const char *credentials_path,
                                 gboolean *created, GError **error)
 {
 	*created = FALSE;
-	g_autofree char *suffix = keys_random_string("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
-	g_autofree char *key_id = g_strconcat("AKIA", suffix, NULL);
-	g_autofree char *secret =
-		keys_random_string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
-	g_autoptr(GBytes) sealed = auth_seal(kr->data_key, (const guint8 *)secret, strlen(secret), key_id);
-	g_autofree char *sealed_hex = keys_hex(g_bytes_get_data(sealed, NULL), g_bytes_get_size(sealed));
-	g_autofree char *arn = g_strdup_printf("arn:aws:iam::%s:user/admin", account_id);
+	StorePrincipalKey admin = {.name = g_strdup("admin"), .kind = g_strdup("user"), .is_admin = TRUE};
+	admin.arn = g_strdup_printf("arn:aws:iam::%s:user/admin", account_id);
+	g_autofree char *secret = auth_keyring_new_access_key(kr, &admin);
 	g_autofree char *tmp = g_strdup_printf("%s.tmp-%d", credentials_path, (int)getpid());
 	g_autofree char *text = g_strdup_printf("[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n",
-	                                        key_id, secret);
+	                                        admin.key_id, secret);
 	OPENSSL_cleanse(secret, strlen(secret));
 	/* The file first: committing keys nobody can read would lock the operator out. */
 	unlink(tmp);
 	gboolean ok = keys_write_private(tmp, text, error);
 	OPENSSL_cleanse(text, strlen(text));
-	if (!ok)
-		return FALSE;
-	StorePrincipalKey admin = {arn, (char *)"admin", (char *)"user", TRUE, key_id, kr->data_key_id, sealed_hex};
-	if (!catalog_principal_bootstrap(kr->cat, &admin, created, error) || !*created) {
+	if (ok && (!catalog_principal_bootstrap(kr->cat, &admin, created, error) || !*created)) {
 		unlink(tmp);
-		return !(error && *error);
-	}
-	if (rename(tmp, credentials_path) != 0) {
+		ok = !(error && *error);
+	} else if (ok && rename(tmp, credentials_path) != 0) {
 		int e = errno;
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: %s", credentials_path, g_strerror(e));
-		return FALSE;
+		ok = FALSE;
 	}
-	return TRUE;
+	store_principal_key_clear(&admin);
+	return ok;
 }
 
 /* The principal and secret of an access key; see keys.h. */
@@ -377,4 +382,69 @@ void auth_keyring_mac(AuthKeyring *kr, const char *purpose, const guint8 *data, 
 	HMAC(EVP_sha256(), kr->master, 32, (const guint8 *)purpose, strlen(purpose), k, &n);
 	HMAC(EVP_sha256(), k, 32, data, len, out, &n);
 	OPENSSL_cleanse(k, sizeof k);
+}
+
+/* ---- SASL PLAIN passwords (the Thrift door's sasl-plain listeners) ---- */
+
+/* The plaintext secret of stored key k (new string, caller wipes and frees); NULL with AUTH_ERROR_CRYPTO. */
+static char *keys_open_secret(AuthKeyring *kr, const StorePrincipalKey *k, GError **error)
+{
+	guint8 dk[32];
+	gsize n = 0;
+	g_autofree guint8 *blob = keys_unhex(k->secret_hex, &n);
+	if (blob == NULL) {
+		g_set_error(error, AUTH_ERROR, AUTH_ERROR_CRYPTO, "stored secret of %s is not hex", k->key_id);
+		return NULL;
+	}
+	if (!keys_data_key(kr, k->data_key_id, dk, error))
+		return NULL;
+	g_autoptr(GBytes) plain = auth_open(dk, blob, n, k->key_id, error);
+	OPENSSL_cleanse(dk, sizeof dk);
+	if (plain == NULL)
+		return NULL;
+	char *secret = g_strndup(g_bytes_get_data(plain, NULL), g_bytes_get_size(plain));
+	OPENSSL_cleanse((void *)g_bytes_get_data(plain, NULL), g_bytes_get_size(plain));
+	return secret;
+}
+
+/*
+ * Checks a SASL PLAIN login; see keys.h. Both sides are hashed (SHA-256) and the digests
+ * compared with CRYPTO_memcmp, so the time taken says nothing about how much of the password
+ * matched, nor about its length; every active key is compared, match or not.
+ */
+gboolean auth_keyring_verify_password(AuthKeyring *kr, const char *name, const char *password,
+                                      AuthPrincipal *principal, GError **error)
+{
+	g_autoptr(GPtrArray) keys = catalog_principal_keys_by_name(kr->cat, name, error);
+	if (keys == NULL)
+		return FALSE;
+	guint8 want[32], got[32];
+	const StorePrincipalKey *match = NULL;
+	SHA256((const guint8 *)password, strlen(password), want);
+	for (guint i = 0; i < keys->len; i++) {
+		const StorePrincipalKey *k = g_ptr_array_index(keys, i);
+		char *secret = keys_open_secret(kr, k, error);
+		if (secret == NULL) {
+			OPENSSL_cleanse(want, sizeof want);
+			return FALSE;
+		}
+		SHA256((const guint8 *)secret, strlen(secret), got);
+		OPENSSL_cleanse(secret, strlen(secret));
+		g_free(secret);
+		if (CRYPTO_memcmp(got, want, sizeof want) == 0 && match == NULL)
+			match = k;
+	}
+	OPENSSL_cleanse(want, sizeof want);
+	OPENSSL_cleanse(got, sizeof got);
+	if (match == NULL) {
+		g_set_error(error, AUTH_ERROR, AUTH_ERROR_PASSWORD,
+		            keys->len == 0 ? "no user or role named \"%s\" with an active access key"
+		                           : "the password is none of the active secret access keys of \"%s\"",
+		            name);
+		return FALSE;
+	}
+	principal->arn = g_strdup(match->arn);
+	principal->access_key_id = g_strdup(match->key_id);
+	principal->is_admin = match->is_admin;
+	return TRUE;
 }

@@ -52,6 +52,15 @@ AuthKeyring *auth_keyring_open(Catalog *cat, const char *master_key_path, GError
 void auth_keyring_free(AuthKeyring *kr);
 
 /*
+ * A new access key (AKIA + 16 characters) and 40-character secret: fills key->key_id,
+ * key->data_key_id and key->secret_hex (the secret sealed under the current data key with the
+ * key id as associated data; free with store_principal_key_clear()) and returns the plaintext
+ * secret (new string, caller wipes and frees). Never fails. Used by the bootstrap and by the
+ * admin operations that create principals and rotate keys.
+ */
+char *auth_keyring_new_access_key(AuthKeyring *kr, StorePrincipalKey *key);
+
+/*
  * On first start (no principal yet): creates the data lake administrator
  * arn:aws:iam::<account_id>:user/admin with a new access key and writes the key to
  * credentials_path (AWS CLI credentials format, [default], mode 0600). *created tells whether
@@ -84,6 +93,17 @@ char *auth_keyring_fingerprint(AuthKeyring *kr);
 
 /* HMAC-SHA256 of data under a key derived from the master key for purpose (e.g. page tokens). */
 void auth_keyring_mac(AuthKeyring *kr, const char *purpose, const guint8 *data, gsize len, guint8 out[32]);
+
+/*
+ * Checks a SASL PLAIN login: name is a principal's name (a user before a role of the same
+ * name) and password one of its active secret access keys, compared in constant time. TRUE
+ * fills *principal (arn, the matching access key id, is_admin; auth_principal_clear()). FALSE
+ * with AUTH_ERROR_PASSWORD when the principal is unknown, has no active key or none matches
+ * (the message says which: for the server log, never for the client), CATALOG_ERROR when
+ * PostgreSQL fails, AUTH_ERROR_CRYPTO when a stored secret cannot be opened. Worker threads.
+ */
+gboolean auth_keyring_verify_password(AuthKeyring *kr, const char *name, const char *password,
+                                      AuthPrincipal *principal, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
 

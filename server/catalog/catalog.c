@@ -47,6 +47,7 @@ Catalog *catalog_new(const PropolisConfig *config, StorePool *pool, GError **err
 		catalog_free(cat);
 		return NULL;
 	}
+	cat->audit = catalog_audit_start(cat);
 	return cat;
 }
 
@@ -54,6 +55,7 @@ void catalog_free(Catalog *cat)
 {
 	if (cat == NULL)
 		return;
+	catalog_audit_stop(cat->audit);
 	g_free(cat->default_catalog);
 	g_free(cat->warehouse);
 	g_free(cat);

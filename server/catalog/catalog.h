@@ -28,9 +28,11 @@ typedef struct Catalog Catalog;
 
 /* Who is calling and until when. Strings are borrowed for the call. */
 typedef struct {
-	const char *principal;  /* "anonymous" until authentication exists */
+	const char *principal;  /* an IAM ARN, or a bare principal name ("alice", "anonymous") */
 	guint64 request_id;
 	gint64 deadline_us;     /* monotonic; 0 = none */
+	const char *door;       /* "thrift", "glue", "lakeformation", "propolis" (audit); NULL = "thrift" */
+	const char *operation;  /* the door's operation name (audit), or NULL */
 } CatalogCtx;
 
 /* A catalog over pool, using config (warehouse, catalog name). Ensures catalog and `default` exist. */
@@ -46,6 +48,14 @@ const char *catalog_default_name(Catalog *cat);
 typedef char *(*CatalogObjectEncoder)(const char *kind, JsonObject *doc, gpointer data);
 /* Installs the encoder (a door registers it at start, before serving; NULL removes it). */
 void catalog_set_object_encoder(Catalog *cat, CatalogObjectEncoder fn, gpointer data);
+
+/*
+ * The authorization decision of the calling thread's current request ("allowed SELECT on table
+ * db.t (grant)"; a denial sticks), or NULL when none was made. Doors reset it when a request
+ * starts and put it in their per-call log line.
+ */
+void catalog_authz_decision_reset(void);
+const char *catalog_authz_decision(void);
 
 /* ---- names and patterns (catalog/names.c) ---- */
 
@@ -76,6 +86,7 @@ gboolean catalog_drop_database(Catalog *cat, const CatalogCtx *ctx, const char *
 /* Options of create_table beyond the document. */
 typedef struct {
 	JsonObject *constraints; /* kind → JsonArray (MODEL.md), or NULL */
+	JsonArray *partition_indexes; /* Glue PartitionIndex objects {IndexName, Keys[]} (partition_index.c), or NULL */
 } CatalogCreateTableOpts;
 
 JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, JsonObject *table, const CatalogCreateTableOpts *opts, GError **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -186,6 +197,55 @@ GPtrArray *catalog_drop_partitions(Catalog *cat, const CatalogCtx *ctx, const ch
 GPtrArray *catalog_get_table_versions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *name, gint64 before, gint limit, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* One version of a table; NOT_FOUND if the table or version does not exist. */
 JsonObject *catalog_get_table_version(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *name, gint64 version, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * Deletes versions[0..n) of a table (never the current one) in one transaction. FALSE with
+ * error when the call fails (missing table, denied); else TRUE, with item_errors[i] (n entries,
+ * NULL on entry) set for each version that was current (INVALID_INPUT) or missing (NOT_FOUND).
+ */
+gboolean catalog_delete_table_versions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *name, const gint64 *versions, guint n, GError **item_errors, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- Glue partition indexes (catalog/partition_index.c) ---- */
+
+#define CATALOG_PARTITION_INDEX_MAX 3 /* per table: Glue's quota */
+
+/* Adds index {IndexName, Keys[partition key names]}: ALREADY_EXISTS, LIMIT_EXCEEDED, INVALID_INPUT, NOT_FOUND. */
+gboolean catalog_create_partition_index(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, JsonObject *index, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A table's indexes, oldest first: {IndexName, Keys[{Name, Type}], IndexStatus "ACTIVE"}. NOT_FOUND for a missing table. */
+GPtrArray *catalog_get_partition_indexes(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Removes one; NOT_FOUND for a missing table or index. */
+gboolean catalog_delete_partition_index(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- Glue SearchTables (catalog/search.c) ---- */
+
+#define CATALOG_SEARCH_LIMIT_MAX 1000  /* MaxResults: the Glue model's PageSize maximum */
+#define CATALOG_SEARCH_TERMS_MAX 32    /* words in SearchText (at most 1024 characters by the model) */
+#define CATALOG_SEARCH_FILTERS_MAX 32  /* Filters: the model has no maximum; each is one SQL predicate */
+#define CATALOG_SEARCH_SCAN_MAX 10000  /* rows examined per page before returning a (short) page and a token */
+
+/* A property predicate: key DatabaseName, Name, Description, Owner, TableType, CreateTime, UpdateTime,
+ * LastAccessTime, or a table parameter key (bare or "Parameters.<key>"). */
+typedef struct {
+	const char *key;
+	const char *value;
+	const char *comparator; /* NULL, or EQUALS / GREATER_THAN / LESS_THAN / GREATER_THAN_EQUALS / LESS_THAN_EQUALS (times only) */
+} CatalogSearchFilter;
+
+typedef struct {
+	const char *text;                   /* NULL/"" = none; "\"...\"" = equals a field; else words, each a substring */
+	const CatalogSearchFilter *filters; /* n_filters of them, all must hold */
+	guint n_filters;
+	const char *sort_field;             /* DatabaseName (NULL), Name, TableType, Owner, CreateTime, UpdateTime, LastAccessTime */
+	gboolean descending;
+	const char *after;                  /* *next_out of the previous page, or NULL */
+	guint limit;                        /* 1..CATALOG_SEARCH_LIMIT_MAX */
+} CatalogSearchQuery;
+
+/*
+ * The tables of catalog that match q and that the caller sees (columns trimmed to its SELECT
+ * reach), at most q->limit; *next_out (new, NULL at the end) is where the next page starts.
+ * INVALID_INPUT for a bad key, comparator, time value, sort field, limit or position.
+ */
+GPtrArray *catalog_search_tables(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const CatalogSearchQuery *q, char **next_out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- principals and access keys (catalog/principal.c); crypto lives in auth/ ---- */
 
@@ -197,6 +257,28 @@ char *catalog_data_key_get(Catalog *cat, gint64 id, GError **error) G_GNUC_WARN_
 gboolean catalog_principal_bootstrap(Catalog *cat, const StorePrincipalKey *admin, gboolean *created, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* An active access key's principal and encrypted secret (clear with store_principal_key_clear). NOT_FOUND if unknown. */
 gboolean catalog_access_key_get(Catalog *cat, const char *key_id, StorePrincipalKey *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The active keys of the principal named name (users before roles), as store_principal_keys_by_name(). UNAVAILABLE. */
+GPtrArray *catalog_principal_keys_by_name(Catalog *cat, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- administration (the Propolis.* operations): ctx's caller must be a data lake administrator,
+ * else ACCESS_DENIED; each decision is audited. Principals are named by ARN or by name (users
+ * before roles); missing: NOT_FOUND. Returned ARNs are new strings. ---- */
+
+/* catalog/principal.c: kind "user"/"role", groups (char*, names or group ARNs) normalised in place; key from auth/. */
+char *catalog_principal_create(Catalog *cat, const CatalogCtx *ctx, const char *name, const char *kind, GPtrArray *groups, const StorePrincipalKey *key, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* {Arn, Name, Kind, Groups, IsAdmin, AccessKeyIds, CreationTime} of every principal. */
+GPtrArray *catalog_principal_list(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deletes a principal with its keys; INVALID_INPUT for the last data lake administrator. */
+char *catalog_principal_delete(Catalog *cat, const CatalogCtx *ctx, const char *ident, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* key becomes the principal's one active key; the others turn inactive at commit. */
+char *catalog_principal_rotate_key(Catalog *cat, const CatalogCtx *ctx, const char *ident, const StorePrincipalKey *key, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+char *catalog_principal_set_groups(Catalog *cat, const CatalogCtx *ctx, const char *ident, GPtrArray *groups, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* catalog/audit.c: audit decisions since since_s after after_id, of principal (NULL = all), limit 1..1000. */
+GPtrArray *catalog_audit_list(Catalog *cat, const CatalogCtx *ctx, gint64 since_s, const char *principal, gint64 after_id, guint limit, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* catalog/lock.c: lock components (store_lock_list_aged rows) after expiry; releasing any lock by id. */
+JsonArray *catalog_lock_list_aged(Catalog *cat, const CatalogCtx *ctx, const char *db, const char *tbl, gint64 older_than_s, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_lock_release(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- Hive ACID: locks (catalog/lock.c), transactions (catalog/txn.c), notifications (catalog/notify.c).
  * Documents use Hive's Thrift field names and enum numbers (LockType, LockLevel, LockState,
@@ -265,6 +347,70 @@ gboolean catalog_delete_connection(Catalog *cat, const CatalogCtx *ctx, const ch
 /* A named settings document (e.g. "DataCatalogEncryptionSettings"); NULL without error when never set. */
 JsonObject *catalog_get_setting(Catalog *cat, const CatalogCtx *ctx, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean catalog_put_setting(Catalog *cat, const CatalogCtx *ctx, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- Lake Formation permissions (catalog/grant.c) ----
+ * Grants are StoreLfGrant (store.h): a principal (an IAM ARN of a principal, a group ARN
+ * arn:aws:iam::<account>:group/NAME or IAM_ALLOWED_PRINCIPALS), one resource, permissions and
+ * the subset held with grant option. Names are folded to lower case; TableWithColumns with a
+ * ColumnWildcard and no exclusions is whole-table SELECT (kind TABLE). Grants merge (column
+ * lists union, grant options add up). Errors: INVALID_INPUT (a permission the resource kind
+ * does not take, grant option not a subset, unknown principal or column, revoking what is not
+ * held), NOT_FOUND (a missing object, to callers who may see its parent), ACCESS_DENIED (no
+ * data lake administrator and no grant option; a missing object the caller may not see),
+ * CONFLICT (a concurrent change of the same grant). Every grant and revoke is audited. ---- */
+
+gboolean catalog_lf_grant(Catalog *cat, const CatalogCtx *ctx, const StoreLfGrant *g, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Revokes g->perms and the grant options in g->grantable (alone: the permissions stay). */
+gboolean catalog_lf_revoke(Catalog *cat, const CatalogCtx *ctx, const StoreLfGrant *g, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * Grants (or revokes) n entries in one transaction, each under its own savepoint: an entry that
+ * fails sets errors[i] (n slots, NULL on entry) and changes nothing, the others apply. NULL
+ * entries are skipped. FALSE with error only when the transaction itself failed (none applied).
+ */
+gboolean catalog_lf_batch(Catalog *cat, const CatalogCtx *ctx, gboolean revoke, StoreLfGrant *const *entries,
+                          guint n, GError **errors, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* What ListPermissions / GetEffectivePermissionsForPath ask for. */
+typedef struct {
+	const char *principal;           /* exactly this principal, or NULL */
+	const char *resource_type;       /* CATALOG, DATABASE, TABLE, DATA_LOCATION (LF_TAG*: none), or NULL */
+	const StoreLfResource *resource; /* grants on it (a Table: its table and column grants), or NULL */
+	const char *path;                /* a location ResourceArn: grants on databases/tables under it, or NULL */
+	const char *after;               /* a previous page's *next, or NULL */
+	guint limit;                     /* rows per page, 1..1000 */
+} CatalogLfQuery;
+
+/*
+ * Explicit grants matching q that the caller may see (administrators: all; others: their own,
+ * their groups' and IAM_ALLOWED_PRINCIPALS', and any on a resource they hold a grant option
+ * on), one StoreLfGrant per principal and resource, whole-table SELECT split off as its own
+ * COLUMNS row (wildcard, no exclusions; table NULL for all tables). *next: the position after
+ * this page (new string) or NULL at the end. INVALID_INPUT for a bad filter or position.
+ */
+GPtrArray *catalog_lf_list_permissions(Catalog *cat, const CatalogCtx *ctx, const CatalogLfQuery *q, char **next,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Checks an S3 location ARN (arn:aws:s3:::bucket[/prefix]); *norm without trailing '/', *location
+ * s3://bucket[/prefix] (new strings, either may be NULL). INVALID_INPUT otherwise. */
+gboolean catalog_lf_location_parse(const char *arn, char **norm, char **location, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- data lake settings and registered locations (catalog/datalake.c) ---- */
+
+/* GetDataLakeSettings' DataLakeSettings: the stored document with DataLakeAdmins. Any caller. */
+JsonObject *catalog_lf_get_settings(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * Replaces the settings by doc (kept as sent, but DataLakeAdmins, which become exactly the data
+ * lake administrators). Administrators only. INVALID_INPUT: no administrator left, more than
+ * 30, an ARN that names no principal, default permissions other than [] or ALL to
+ * IAM_ALLOWED_PRINCIPALS.
+ */
+gboolean catalog_lf_put_settings(Catalog *cat, const CatalogCtx *ctx, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Registers loc (resource_arn normalised in place, location derived). Administrators only; ALREADY_EXISTS. */
+gboolean catalog_lf_register_location(Catalog *cat, const CatalogCtx *ctx, StoreLfLocation *loc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deregisters a location (its grants go). Administrators only; NOT_FOUND. */
+gboolean catalog_lf_deregister_location(Catalog *cat, const CatalogCtx *ctx, const char *arn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Registered locations (StoreLfLocation*) by ResourceArn, or only arn's (NOT_FOUND when not registered). Administrators only. */
+GPtrArray *catalog_lf_list_locations(Catalog *cat, const CatalogCtx *ctx, const char *arn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Whether PostgreSQL answers (for health checks and getStatus). */
 gboolean catalog_ping(Catalog *cat, GError **error) G_GNUC_WARN_UNUSED_RESULT;

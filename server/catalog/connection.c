@@ -4,6 +4,11 @@
  * The catalog stamps server times (CreationTime on create and kept on update,
  * LastUpdatedTime always) and moves the sealed secret text through untouched: sealing and
  * opening are auth/'s job, so a password never exists here in clear.
+ *
+ * Connections are catalog-level objects (Lake Formation has no resource for them): using or
+ * managing one needs CREATE_DATABASE on the default catalog, as data lake administrators and,
+ * under Lake Formation's defaults, IAM_ALLOWED_PRINCIPALS hold it. Catalog settings (encryption)
+ * are changed by data lake administrators only.
  */
 #include "catalog/internal.h"
 
@@ -18,6 +23,8 @@ gboolean catalog_create_connection(Catalog *cat, const CatalogCtx *ctx, JsonObje
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	if (!catalog_authz_catalog(&work, ctx, NULL, AUTHZ_CREATE_DATABASE, NULL, error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	gboolean ok = store_connection_insert(work.conn, name, doc, &serr);
 	if (!ok) {
@@ -33,6 +40,10 @@ JsonObject *catalog_get_connection(Catalog *cat, const CatalogCtx *ctx, const ch
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	if (!catalog_authz_catalog(&work, ctx, NULL, AUTHZ_CREATE_DATABASE, NULL, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	JsonObject *doc = store_connection_get(work.conn, name, &serr);
 	if (doc == NULL) {
@@ -49,6 +60,10 @@ GPtrArray *catalog_list_connections(Catalog *cat, const CatalogCtx *ctx, GError 
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	if (!catalog_authz_catalog(&work, ctx, NULL, AUTHZ_CREATE_DATABASE, NULL, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	GPtrArray *docs = store_connection_list(work.conn, &serr);
 	if (docs == NULL)
@@ -66,6 +81,8 @@ gboolean catalog_update_connection(Catalog *cat, const CatalogCtx *ctx, const ch
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	if (!catalog_authz_catalog(&work, ctx, NULL, AUTHZ_CREATE_DATABASE, NULL, error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	g_autoptr(JsonObject) old = store_connection_get(work.conn, name, &serr);
 	gboolean ok = old != NULL;
@@ -89,6 +106,8 @@ gboolean catalog_delete_connection(Catalog *cat, const CatalogCtx *ctx, const ch
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	if (!catalog_authz_catalog(&work, ctx, NULL, AUTHZ_CREATE_DATABASE, NULL, error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	gboolean ok = store_connection_delete(work.conn, name, &serr);
 	if (!ok) {
@@ -118,6 +137,8 @@ gboolean catalog_put_setting(Catalog *cat, const CatalogCtx *ctx, const char *na
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	if (!catalog_admin_require(&work, ctx, "catalog settings", error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	gboolean ok = store_setting_put(work.conn, name, doc, &serr);
 	if (!ok)

@@ -50,6 +50,13 @@ JsonObject *catalog_create_database(Catalog *cat, const CatalogCtx *ctx, const c
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return NULL;
+	g_autoptr(AuthzFacts) facts = NULL;
+	if (!catalog_authz_catalog(&work, ctx, catname, AUTHZ_CREATE_DATABASE, &facts, error) ||
+	    !catalog_authz_location(&work, ctx, facts, catalog_json_str(db, "LocationUri"), error) ||
+	    !catalog_authz_set_actor(&work, facts, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	gboolean ok = store_database_insert(work.conn, catname, db, &serr);
 	if (!ok) {
@@ -77,6 +84,10 @@ JsonObject *catalog_get_database(Catalog *cat, const CatalogCtx *ctx, const char
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	if (!catalog_authz_database(&work, ctx, catname, lower, AUTHZ_DESCRIBE, NULL, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	JsonObject *db = store_database_get(work.conn, catname, lower, FALSE, &serr);
 	if (db == NULL) {
@@ -101,6 +112,8 @@ GPtrArray *catalog_list_databases(Catalog *cat, const CatalogCtx *ctx, const cha
 	GPtrArray *names = store_database_list(work.conn, catname, regex, &serr);
 	if (names == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
+	else if (!catalog_authz_filter_databases(&work, ctx, catname, names, NULL, error))
+		g_clear_pointer(&names, g_ptr_array_unref);
 	catalog_work_end(&work, names != NULL, NULL);
 	return names;
 }
@@ -121,6 +134,10 @@ gboolean catalog_alter_database(Catalog *cat, const CatalogCtx *ctx, const char 
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	g_autoptr(AuthzFacts) facts = NULL;
+	if (!catalog_authz_database(&work, ctx, catname, lower, AUTHZ_ALTER, &facts, error) ||
+	    !catalog_authz_location(&work, ctx, facts, catalog_json_str(db, "LocationUri"), error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	g_autoptr(JsonObject) old = store_database_get(work.conn, catname, lower, TRUE, &serr);
 	gboolean ok = old != NULL;
@@ -194,6 +211,8 @@ gboolean catalog_drop_database(Catalog *cat, const CatalogCtx *ctx, const char *
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	if (!catalog_authz_database(&work, ctx, catname, lower, AUTHZ_DROP, NULL, error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	g_autoptr(JsonObject) old = store_database_get(work.conn, catname, lower, TRUE, &serr);
 	gboolean ok = old != NULL;

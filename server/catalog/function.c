@@ -50,6 +50,10 @@ JsonObject *catalog_create_function(Catalog *cat, const CatalogCtx *ctx, const c
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return NULL;
+	if (!catalog_authz_database(&work, ctx, catname, db, AUTHZ_ALTER, NULL, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	gboolean ok = store_function_insert(work.conn, catname, db, fn, &serr);
 	if (!ok) {
@@ -78,6 +82,10 @@ JsonObject *catalog_get_function(Catalog *cat, const CatalogCtx *ctx, const char
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	if (!catalog_authz_database(&work, ctx, catname, ldb, AUTHZ_DESCRIBE, NULL, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	JsonObject *fn = store_function_get(work.conn, catname, ldb, lname, &serr);
 	if (fn == NULL) {
@@ -105,6 +113,8 @@ gboolean catalog_alter_function(Catalog *cat, const CatalogCtx *ctx, const char 
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	if (!catalog_authz_database(&work, ctx, catname, ldb, AUTHZ_ALTER, NULL, error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	g_autoptr(JsonObject) old = store_function_get(work.conn, catname, ldb, lname, &serr);
 	gboolean ok = old != NULL;
@@ -140,6 +150,8 @@ gboolean catalog_drop_function(Catalog *cat, const CatalogCtx *ctx, const char *
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	if (!catalog_authz_database(&work, ctx, catname, ldb, AUTHZ_ALTER, NULL, error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	gboolean ok = store_function_delete(work.conn, catname, ldb, lname, &serr);
 	if (!ok) {
@@ -164,6 +176,8 @@ GPtrArray *catalog_list_functions(Catalog *cat, const CatalogCtx *ctx, const cha
 	GPtrArray *fns = store_function_list(work.conn, catname, ldb, regex, &serr);
 	if (fns == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
+	else if (!catalog_authz_filter_databases(&work, ctx, catname, fns, "DatabaseName", error))
+		g_clear_pointer(&fns, g_ptr_array_unref);
 	catalog_work_end(&work, fns != NULL, NULL);
 	return catalog_docs_set_catalog(fns, catname);
 }

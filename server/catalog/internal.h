@@ -9,6 +9,7 @@
 
 #include "catalog/catalog.h"
 #include "common/error.h"
+#include "authz/authz.h"
 
 struct Catalog {
 	const PropolisConfig *config; /* borrowed, outlives the catalog */
@@ -17,6 +18,7 @@ struct Catalog {
 	char *warehouse;              /* no trailing '/' */
 	CatalogObjectEncoder encoder; /* notify.c: *ObjJson fields; NULL = Glue JSON */
 	gpointer encoder_data;
+	struct CatalogAudit *audit;   /* authz.c: the audit table's background writer */
 };
 
 /*
@@ -105,5 +107,76 @@ gboolean catalog_notify_alter_partition(CatalogWork *work, const char *catalog, 
                                         JsonObject *before, JsonObject *after, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
                                         GPtrArray *partitions, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- authorization (authz.c): Lake Formation's rules applied to ctx's caller ---- */
+
+/*
+ * The facts about ctx's caller for catalog and, when db is given, that database and its tables
+ * (grants that name the caller, its groups or IAM_ALLOWED_PRINCIPALS; admin flags). Runs one
+ * query in work's connection. NULL with CATALOG_ERROR_* on failure.
+ */
+AuthzFacts *catalog_authz_facts(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * Records one authorization decision: the audit table (written in the background, batched)
+ * and, for denials, the log. resource is Lake Formation-style ("table db.t", "database db").
+ */
+void catalog_authz_audit(Catalog *cat, const CatalogCtx *ctx, const char *resource, guint32 perm, gboolean allowed,
+                         const char *reason);
+
+/* Sets CATALOG_ERROR_ACCESS_DENIED: "Insufficient Lake Formation permission(s): Required <P> on <resource>". */
+void catalog_authz_denied(GError **error, guint32 perm, const char *resource);
+
+/*
+ * The checks every operation makes before it acts (perm: one AUTHZ_* bit; AUTHZ_DESCRIBE means
+ * "may see it"). Each audits its decision; FALSE with ACCESS_DENIED (or a store error). A
+ * missing database passes only for callers who may create databases, a missing table only for
+ * callers who see its database, so that the operation's own NOT_FOUND reaches only them.
+ * *facts_out (may be NULL) receives the facts for column trimming, actor and location checks.
+ */
+gboolean catalog_authz_catalog(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, guint32 perm,
+                               AuthzFacts **facts_out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_authz_database(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                guint32 perm, AuthzFacts **facts_out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_authz_table(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                             const char *table, guint32 perm, AuthzFacts **facts_out,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* DATA_LOCATION_ACCESS when location lies under a registered location (nothing needed otherwise). */
+gboolean catalog_authz_location(CatalogWork *work, const CatalogCtx *ctx, const AuthzFacts *f, const char *location,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Names f's caller as the creator of what this transaction creates (0008's triggers). */
+gboolean catalog_authz_set_actor(CatalogWork *work, const AuthzFacts *f, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Drops from a table or partition document the columns the caller may not see (partition keys stay). */
+void catalog_authz_trim_doc(const AuthzFacts *f, const char *table, JsonObject *doc);
+/* TRUE when f (non-NULL) sees only some columns of table. */
+gboolean catalog_authz_columns_restricted(const AuthzFacts *f, const char *table);
+
+/* Keeps in items (char* names, or documents whose `member` names the database) the databases the caller sees. */
+gboolean catalog_authz_filter_databases(CatalogWork *work, const CatalogCtx *ctx, const char *catalog,
+                                        GPtrArray *items, const char *member, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Keeps in items (char* names, or table documents when docs, columns trimmed) the tables f sees. */
+void catalog_authz_filter_tables(const AuthzFacts *f, GPtrArray *items, gboolean docs);
+
+/* Keeps the notification events whose database or table the caller sees (admins see all). */
+gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, JsonArray *events,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The audit writer (started by catalog_new, stopped by catalog_free). */
+typedef struct CatalogAudit CatalogAudit;
+CatalogAudit *catalog_audit_start(Catalog *cat);
+void catalog_audit_stop(CatalogAudit *audit);
+
+/* ---- Glue partition indexes (partition_index.c) ---- */
+
+/* For create table: checks and stores indexes (JsonArray of {IndexName, Keys}) of table, just inserted in work. */
+gboolean catalog_partition_indexes_add(CatalogWork *work, const char *catname, const char *dbname, JsonObject *table,
+                                       JsonArray *indexes, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- administration (principal.c) ---- */
+
+/* ACCESS_DENIED unless ctx's caller is a data lake administrator; audits the decision on resource. */
+gboolean catalog_admin_require(CatalogWork *work, const CatalogCtx *ctx, const char *resource,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 #endif

@@ -8,6 +8,8 @@
  * gets the lock at its next check_lock once the holder unlocked or expired. Components of one
  * request are granted together or all wait; waiters are served in arrival order.
  * Requests and answers are documents with Hive's field names and enum numbers (catalog.h).
+ * Operators list and release any lock through the admin operations at the end (data lake
+ * administrators only, audited).
  */
 #include "catalog/internal.h"
 
@@ -75,6 +77,22 @@ static gboolean lock_check(CatalogWork *work, gint64 id, gint *state, GError **e
  * nothing earlier conflicts. Returns {lockid, state} (ACQUIRED or WAITING). A named transaction
  * must be open (NO_SUCH_TXN / TXN_ABORTED).
  */
+/* Each component's database or table must be visible to the caller (a lock names it to others). */
+static gboolean lock_authorize(CatalogWork *work, const CatalogCtx *ctx, const char *catname, JsonObject *request,
+                               GError **error)
+{
+	JsonArray *comps = json_object_get_array_member(request, "component");
+	for (guint i = 0; comps && i < json_array_get_length(comps); i++) {
+		JsonObject *c = json_array_get_object_element(comps, i);
+		const char *db = catalog_json_str(c, "dbname"), *tbl = catalog_json_str(c, "tablename");
+		gboolean ok = tbl && *tbl ? catalog_authz_table(work, ctx, catname, db, tbl, AUTHZ_DESCRIBE, NULL, error)
+		                          : catalog_authz_database(work, ctx, catname, db, AUTHZ_DESCRIBE, NULL, error);
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 JsonObject *catalog_lock(Catalog *cat, const CatalogCtx *ctx, const char *catalog, JsonObject *request,
                          GError **error)
 {
@@ -85,7 +103,7 @@ JsonObject *catalog_lock(Catalog *cat, const CatalogCtx *ctx, const char *catalo
 	CatalogWork work;
 	if (!catalog_acid_begin(cat, ctx, &work, error))
 		return NULL;
-	gboolean ok = lock_serialize(&work, error);
+	gboolean ok = lock_authorize(&work, ctx, catname, request, error) && lock_serialize(&work, error);
 	if (ok && txnid > 0) {
 		g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 		g_array_append_val(ids, txnid);
@@ -164,4 +182,49 @@ JsonArray *catalog_show_locks(Catalog *cat, const CatalogCtx *ctx, const char *d
 	if (!catalog_work_end(&work, rows != NULL, error))
 		g_clear_pointer(&rows, json_array_unref);
 	return rows;
+}
+
+/*
+ * ListLocks (administrators): lock components with holder, age and last heartbeat after
+ * expiring what stopped heartbeating, as the server does on every lock access. db/tbl NULL =
+ * any (lower-cased here); older_than_s 0 = all. Rows as store_lock_list_aged().
+ */
+JsonArray *catalog_lock_list_aged(Catalog *cat, const CatalogCtx *ctx, const char *db, const char *tbl,
+                                  gint64 older_than_s, GError **error)
+{
+	g_autofree char *dbname = catalog_lower(db), *tname = catalog_lower(tbl);
+	CatalogWork work;
+	if (!catalog_acid_begin(cat, ctx, &work, error))
+		return NULL;
+	GError *serr = NULL;
+	JsonArray *rows = NULL;
+	if (catalog_admin_require(&work, ctx, "locks", error) &&
+	    (rows = store_lock_list_aged(work.conn, dbname, tname, older_than_s, &serr)) == NULL)
+		catalog_error_from_store(serr, NULL, NULL, error);
+	if (!catalog_work_end(&work, rows != NULL, error))
+		g_clear_pointer(&rows, json_array_unref);
+	return rows;
+}
+
+/*
+ * ReleaseLock (administrators): deletes lock id whoever holds it, transaction or not (the
+ * transaction stays open); the next check_lock of a waiter can then acquire. NOT_FOUND ("No
+ * such lock: lockid:<n>") for an unknown or already expired id.
+ */
+gboolean catalog_lock_release(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, GError **error)
+{
+	g_autofree char *resource = g_strdup_printf("lock %" G_GINT64_FORMAT, lockid);
+	CatalogWork work;
+	if (!catalog_acid_begin(cat, ctx, &work, error))
+		return FALSE;
+	gboolean ok = catalog_admin_require(&work, ctx, resource, error) && lock_serialize(&work, error);
+	GError *serr = NULL;
+	g_autoptr(JsonObject) lock = ok ? store_lock_get(work.conn, lockid, &serr) : NULL;
+	if (ok && lock == NULL) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		ok = FALSE;
+	}
+	if (ok && !(ok = store_lock_delete(work.conn, lockid, &serr)))
+		catalog_error_from_store(serr, NULL, NULL, error);
+	return catalog_work_end(&work, ok, error);
 }

@@ -287,6 +287,8 @@ JsonArray *catalog_get_next_notification(Catalog *cat, const CatalogCtx *ctx, gi
 		events = store_event_list(work.conn, last_event, max, skip, catname, dbname, tables, &serr);
 	if (events == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
+	else if (!catalog_authz_filter_events(&work, ctx, events, error))
+		g_clear_pointer(&events, json_array_unref);
 	catalog_work_end(&work, events != NULL, NULL);
 	return events;
 }
@@ -344,6 +346,10 @@ GArray *catalog_fire_event(Catalog *cat, const CatalogCtx *ctx, const char *cata
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return NULL;
+	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_INSERT, NULL, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	g_autoptr(JsonObject) table = store_table_get(work.conn, catname, dbname, tname, FALSE, &serr);
 	gboolean ok = table != NULL;

@@ -30,6 +30,9 @@ typedef struct {
 	JsonObject *table;
 	JsonArray *keys; /* borrowed from table */
 	gboolean open;
+	const CatalogCtx *ctx;
+	AuthzFacts *facts; /* the caller's, for column trimming and location checks */
+	gboolean trim;     /* the caller sees only some columns */
 } PartOp;
 
 static void part_op_clear(PartOp *op)
@@ -39,6 +42,7 @@ static void part_op_clear(PartOp *op)
 	g_free(op->tname);
 	if (op->table)
 		json_object_unref(op->table);
+	authz_facts_free(op->facts);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PartOp, part_op_clear)
 
@@ -63,7 +67,8 @@ static void part_table_missing(PartOp *op, PartMissing how, GError **error)
 
 /* Opens the unit of work and reads the table; FALSE with Hive's error when it is missing. */
 static gboolean part_op_open(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
-                             const char *table, PartMode mode, PartMissing how, PartOp *op, GError **error)
+                             const char *table, PartMode mode, guint32 perm, PartMissing how, PartOp *op,
+                             GError **error)
 {
 	memset(op, 0, sizeof *op);
 	if (db == NULL || table == NULL) {
@@ -84,6 +89,10 @@ static gboolean part_op_open(Catalog *cat, const CatalogCtx *ctx, const char *ca
 		}
 		op->work.in_txn = TRUE;
 	}
+	op->ctx = ctx;
+	if (!catalog_authz_table(&op->work, ctx, op->catname, op->dbname, op->tname, perm, &op->facts, error))
+		return FALSE;
+	op->trim = catalog_authz_columns_restricted(op->facts, op->tname);
 	op->table = store_partition_table(op->work.conn, op->catname, op->dbname, op->tname, FALSE, &op->table_id, &serr);
 	if (op->table == NULL) {
 		if (serr->domain == STORE_ERROR && serr->code == STORE_ERROR_NOT_FOUND) {
@@ -124,6 +133,8 @@ static void part_stamp(PartOp *op, JsonObject *doc)
 	json_object_set_string_member(doc, "DatabaseName", op->dbname);
 	json_object_set_string_member(doc, "TableName", op->tname);
 	catalog_doc_set_catalog(doc, op->catname);
+	if (op->trim)
+		catalog_authz_trim_doc(op->facts, op->tname, doc);
 }
 
 static GPtrArray *part_stamp_all(PartOp *op, GPtrArray *docs)
@@ -255,6 +266,15 @@ static char *part_default_location(PartOp *op, const char *name)
 	return g_strdup_printf("%.*s/%s", (int)(loc[n - 1] == '/' ? n - 1 : n), loc, name);
 }
 
+/* TRUE when loc lies under the table's own location (checked when the table was created or altered). */
+static gboolean part_under_table(PartOp *op, const char *loc)
+{
+	JsonNode *sd = json_object_get_member(op->table, "StorageDescriptor");
+	const char *tloc = sd && JSON_NODE_HOLDS_OBJECT(sd) ? catalog_json_str(json_node_get_object(sd), "Location") : NULL;
+	gsize n = tloc ? strlen(tloc) : 0;
+	return n > 0 && strncmp(loc, tloc, n) == 0 && (loc[n] == '/' || loc[n] == '\0' || tloc[n - 1] == '/');
+}
+
 /* Sets the ddl time parameter to now when absent or 0 (Hive's initializeAddedPartition). */
 static void part_touch_ddl_time(JsonObject *doc)
 {
@@ -294,6 +314,9 @@ static char *part_prepare_new(PartOp *op, JsonObject *doc, GError **error)
 		g_autofree char *def = part_default_location(op, name);
 		if (def)
 			json_object_set_string_member(sd, "Location", def);
+	} else if (loc && !part_under_table(op, loc) && !catalog_authz_location(&op->work, op->ctx, op->facts, loc, error)) {
+		g_free(name);
+		return NULL;
 	}
 	return name;
 }
@@ -310,7 +333,7 @@ GPtrArray *catalog_add_partitions(Catalog *cat, const CatalogCtx *ctx, const cha
                                   const char *table, GPtrArray *parts, gboolean if_not_exists, GError **error)
 {
 	g_auto(PartOp) op;
-	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, MISSING_ADD, &op, error)) {
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, AUTHZ_ALTER, MISSING_ADD, &op, error)) {
 		part_op_close(&op, FALSE, NULL);
 		return NULL;
 	}
@@ -370,7 +393,7 @@ JsonObject *catalog_append_partition(Catalog *cat, const CatalogCtx *ctx, const 
                                      const char *table, GPtrArray *values, const char *name, GError **error)
 {
 	g_auto(PartOp) op;
-	gboolean ok = part_op_open(cat, ctx, catalog, db, table, PART_READ, MISSING_ADD, &op, error);
+	gboolean ok = part_op_open(cat, ctx, catalog, db, table, PART_READ, AUTHZ_ALTER, MISSING_ADD, &op, error);
 	g_autoptr(GPtrArray) vals = NULL;
 	if (ok && values == NULL) {
 		vals = part_values_of_name(&op, name, error);
@@ -439,7 +462,7 @@ JsonObject *catalog_get_partition(Catalog *cat, const CatalogCtx *ctx, const cha
                                   const char *table, GPtrArray *values, const char *name, GError **error)
 {
 	g_auto(PartOp) op;
-	gboolean ok = part_op_open(cat, ctx, catalog, db, table, PART_READ, MISSING_NOT_FOUND, &op, error);
+	gboolean ok = part_op_open(cat, ctx, catalog, db, table, PART_READ, AUTHZ_DESCRIBE, MISSING_NOT_FOUND, &op, error);
 	g_autoptr(GPtrArray) one = NULL;
 	if (name != NULL && values == NULL) {
 		one = g_ptr_array_new();
@@ -468,7 +491,7 @@ GPtrArray *catalog_get_partitions_by_names(Catalog *cat, const CatalogCtx *ctx, 
                                            const char *table, GPtrArray *names, GError **error)
 {
 	g_auto(PartOp) op;
-	gboolean ok = part_op_open(cat, ctx, catalog, db, table, PART_READ, MISSING_NOT_FOUND, &op, error);
+	gboolean ok = part_op_open(cat, ctx, catalog, db, table, PART_READ, AUTHZ_DESCRIBE, MISSING_NOT_FOUND, &op, error);
 	g_autoptr(GPtrArray) stored = ok ? part_resolve_names(&op, names, NULL, error) : NULL;
 	GPtrArray *docs = NULL;
 	if (stored) {
@@ -534,7 +557,7 @@ gboolean catalog_list_partitions(Catalog *cat, const CatalogCtx *ctx, const char
                                  GError **error)
 {
 	g_auto(PartOp) op;
-	if (!part_op_open(cat, ctx, catalog, db, table, PART_SNAPSHOT, MISSING_NOT_FOUND, &op, error))
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_SNAPSHOT, AUTHZ_DESCRIBE, MISSING_NOT_FOUND, &op, error))
 		return part_op_close(&op, FALSE, NULL);
 	g_autoptr(PartFilterNode) ast = NULL;
 	gboolean ok = part_spec_check(&op, q->spec, error) && part_filter_prepare(&op, q->filter, &ast, error);
@@ -600,7 +623,7 @@ gboolean catalog_count_partitions(Catalog *cat, const CatalogCtx *ctx, const cha
                                   const char *table, const char *filter, gint64 *count, GError **error)
 {
 	g_auto(PartOp) op;
-	if (!part_op_open(cat, ctx, catalog, db, table, PART_READ, MISSING_NOT_FOUND, &op, error))
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_READ, AUTHZ_DESCRIBE, MISSING_NOT_FOUND, &op, error))
 		return part_op_close(&op, FALSE, NULL);
 	g_autoptr(PartFilterNode) ast = NULL;
 	gboolean ok = part_filter_prepare(&op, filter, &ast, error);
@@ -683,7 +706,7 @@ gboolean catalog_alter_partitions(Catalog *cat, const CatalogCtx *ctx, const cha
                                   const char *table, GPtrArray *parts, GError **error)
 {
 	g_auto(PartOp) op;
-	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, MISSING_ALTER, &op, error))
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, AUTHZ_ALTER, MISSING_ALTER, &op, error))
 		return part_op_close(&op, FALSE, NULL);
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 	gboolean ok = TRUE;
@@ -703,7 +726,7 @@ gboolean catalog_rename_partition(Catalog *cat, const CatalogCtx *ctx, const cha
                                   const char *table, GPtrArray *old_values, JsonObject *part, GError **error)
 {
 	g_auto(PartOp) op;
-	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, MISSING_ALTER, &op, error))
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, AUTHZ_ALTER, MISSING_ALTER, &op, error))
 		return part_op_close(&op, FALSE, NULL);
 	g_autoptr(GPtrArray) olds = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) news = g_ptr_array_new_with_free_func(g_free);
@@ -734,7 +757,7 @@ GPtrArray *catalog_drop_partitions(Catalog *cat, const CatalogCtx *ctx, const ch
                                    gboolean if_exists, GError **error)
 {
 	g_auto(PartOp) op;
-	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, MISSING_NOT_FOUND, &op, error)) {
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, AUTHZ_ALTER, MISSING_NOT_FOUND, &op, error)) {
 		part_op_close(&op, FALSE, NULL);
 		return NULL;
 	}

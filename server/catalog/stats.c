@@ -238,8 +238,11 @@ gboolean catalog_update_column_stats(Catalog *cat, const CatalogCtx *ctx, const 
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
 	gboolean ok = TRUE;
-	for (guint i = 0; ok && i < n; i++)
-		ok = stats_update_set(cat, &work, &sets[i], engine ? engine : "hive", error);
+	for (guint i = 0; ok && i < n; i++) {
+		g_autofree char *db = catalog_lower(sets[i].db), *tbl = catalog_lower(sets[i].table);
+		ok = catalog_authz_table(&work, ctx, sets[i].catalog, db, tbl, AUTHZ_ALTER, NULL, error) &&
+		     stats_update_set(cat, &work, &sets[i], engine ? engine : "hive", error);
+	}
 	return catalog_work_end(&work, ok, error);
 }
 
@@ -296,6 +299,11 @@ static GPtrArray *stats_read(Catalog *cat, const CatalogCtx *ctx, const char *ca
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	g_autoptr(AuthzFacts) facts = NULL;
+	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, &facts, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	g_autoptr(JsonObject) t = stats_table_get(&work, catname, dbname, tname, FALSE, error);
 	GPtrArray *out = NULL;
 	if (t != NULL) {
@@ -308,6 +316,12 @@ static GPtrArray *stats_read(Catalog *cat, const CatalogCtx *ctx, const char *ca
 			catalog_error_from_store(serr, NULL, NULL, error);
 	}
 	catalog_work_end(&work, out != NULL, NULL);
+	/* Statistics only of the columns the caller sees. */
+	for (guint i = out && catalog_authz_columns_restricted(facts, tname) ? out->len : 0; i-- > 0;) {
+		const char *col = catalog_json_str(g_ptr_array_index(out, i), "ColumnName");
+		if (col == NULL || !authz_column_visible(facts, tname, col))
+			g_ptr_array_remove_index(out, i);
+	}
 	return out;
 }
 
@@ -421,6 +435,8 @@ gboolean catalog_delete_column_stats(Catalog *cat, const CatalogCtx *ctx, const 
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_ALTER, NULL, error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	gboolean ok = FALSE;
 	g_autoptr(JsonObject) t = stats_table_get(&work, catname, dbname, tname, TRUE, error);

@@ -167,6 +167,11 @@ JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return NULL;
+	g_autoptr(AuthzFacts) facts = NULL;
+	if (!catalog_authz_database(&work, ctx, catname, dbname, AUTHZ_CREATE_TABLE, &facts, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	g_autoptr(JsonObject) dbdoc = store_database_get(work.conn, catname, dbname, FALSE, &serr);
 	gboolean ok = dbdoc != NULL;
@@ -176,6 +181,11 @@ JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char
 	}
 	if (ok) {
 		table_fill_new(dbdoc, table, dbname, ctx);
+		JsonObject *sd = table_sd(table);
+		ok = catalog_authz_location(&work, ctx, facts, sd ? catalog_json_str(sd, "Location") : NULL, error) &&
+		     catalog_authz_set_actor(&work, facts, error);
+	}
+	if (ok) {
 		ok = store_table_insert(work.conn, catname, dbname, table, &serr);
 		if (!ok) {
 			g_autofree char *exists = g_strdup_printf("Table %s.%s.%s already exists", catname, dbname, name);
@@ -188,6 +198,8 @@ JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char
 		if (!ok)
 			catalog_error_from_store(serr, NULL, NULL, error);
 	}
+	if (ok && opts && opts->partition_indexes)
+		ok = catalog_partition_indexes_add(&work, catname, dbname, table, opts->partition_indexes, error);
 	ok = ok && catalog_notify_create_table(&work, catname, table, error);
 	if (!catalog_work_end(&work, ok, error))
 		return NULL;
@@ -210,6 +222,11 @@ JsonObject *catalog_get_table(Catalog *cat, const CatalogCtx *ctx, const char *c
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	g_autoptr(AuthzFacts) facts = NULL;
+	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, &facts, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	JsonObject *t = store_table_get(work.conn, catname, dbname, tname, FALSE, &serr);
 	if (t == NULL) {
@@ -217,6 +234,7 @@ JsonObject *catalog_get_table(Catalog *cat, const CatalogCtx *ctx, const char *c
 		catalog_error_from_store(serr, msg, NULL, error);
 	}
 	catalog_work_end(&work, t != NULL, NULL);
+	catalog_authz_trim_doc(facts, tname, t);
 	catalog_doc_set_catalog(t, catname);
 	return t;
 }
@@ -243,9 +261,16 @@ GPtrArray *catalog_get_tables(Catalog *cat, const CatalogCtx *ctx, const char *c
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
 	GError *serr = NULL;
+	g_autoptr(AuthzFacts) facts = NULL;
+	if (!catalog_authz_database(&work, ctx, catname, dbname, AUTHZ_DESCRIBE, &facts, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GPtrArray *tables = store_table_get_many(work.conn, catname, dbname, lower, &serr);
 	if (tables == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
+	else
+		catalog_authz_filter_tables(facts, tables, TRUE);
 	catalog_work_end(&work, tables != NULL, NULL);
 	return catalog_docs_set_catalog(tables, catname);
 }
@@ -265,11 +290,41 @@ GPtrArray *catalog_list_tables(Catalog *cat, const CatalogCtx *ctx, const char *
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
 	GError *serr = NULL;
+	g_autoptr(AuthzFacts) facts = NULL;
+	if (!catalog_authz_database(&work, ctx, catname, dbname, AUTHZ_DESCRIBE, &facts, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GPtrArray *names = store_table_list(work.conn, catname, dbname, regex, table_type, FALSE, &serr);
 	if (names == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
+	else
+		catalog_authz_filter_tables(facts, names, FALSE);
 	catalog_work_end(&work, names != NULL, NULL);
 	return names;
+}
+
+/* Keeps the get_table_meta rows (sorted by database) whose table the caller sees: one facts query per database. */
+static gboolean table_meta_filter(CatalogWork *work, const CatalogCtx *ctx, const char *catname, GPtrArray *rows,
+                                  GError **error)
+{
+	g_autoptr(AuthzFacts) facts = NULL;
+	g_autofree char *facts_db = NULL;
+	for (guint i = rows->len; i-- > 0;) {
+		JsonObject *row = g_ptr_array_index(rows, i);
+		const char *db = catalog_json_str(row, "DatabaseName"), *name = catalog_json_str(row, "Name");
+		if (facts == NULL || g_strcmp0(facts_db, db) != 0) {
+			g_clear_pointer(&facts, authz_facts_free);
+			g_free(facts_db);
+			facts_db = g_strdup(db);
+			facts = catalog_authz_facts(work, ctx, catname, db, error);
+			if (facts == NULL)
+				return FALSE;
+		}
+		if (name == NULL || !authz_table_visible(facts, name))
+			g_ptr_array_remove_index(rows, i);
+	}
+	return TRUE;
 }
 
 /* get_table_meta rows for database and table patterns and a set of types. */
@@ -286,6 +341,8 @@ GPtrArray *catalog_list_table_meta(Catalog *cat, const CatalogCtx *ctx, const ch
 	GPtrArray *rows = store_table_list_meta(work.conn, catname, dbre, tblre, types, &serr);
 	if (rows == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
+	else if (!table_meta_filter(&work, ctx, catname, rows, error))
+		g_clear_pointer(&rows, g_ptr_array_unref);
 	catalog_work_end(&work, rows != NULL, NULL);
 	return rows;
 }
@@ -303,7 +360,14 @@ GPtrArray *catalog_list_table_names_by_filter(Catalog *cat, const CatalogCtx *ct
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	g_autoptr(AuthzFacts) facts = NULL;
+	if (!catalog_authz_database(&work, ctx, catname, dbname, AUTHZ_DESCRIBE, &facts, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GPtrArray *names = catalog_filter_table_names(&work, catname, dbname, filter, error);
+	if (names != NULL)
+		catalog_authz_filter_tables(facts, names, FALSE);
 	catalog_work_end(&work, names != NULL, NULL);
 	if (names != NULL && max >= 0 && names->len > (guint)max)
 		g_ptr_array_set_size(names, max);
@@ -446,6 +510,13 @@ gboolean catalog_alter_table(Catalog *cat, const CatalogCtx *ctx, const char *ca
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	g_autoptr(AuthzFacts) facts = NULL;
+	JsonObject *newsd = table_sd(table);
+	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_ALTER, &facts, error) ||
+	    (strcmp(newdb, dbname) != 0 &&
+	     !catalog_authz_database(&work, ctx, catname, newdb, AUTHZ_CREATE_TABLE, NULL, error)) ||
+	    !catalog_authz_location(&work, ctx, facts, newsd ? catalog_json_str(newsd, "Location") : NULL, error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	g_autoptr(JsonObject) old = store_table_get(work.conn, catname, dbname, tname, TRUE, &serr);
 	gboolean ok = old != NULL;
@@ -500,6 +571,8 @@ gboolean catalog_drop_table(Catalog *cat, const CatalogCtx *ctx, const char *cat
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DROP, NULL, error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	g_autoptr(JsonObject) old = store_table_get(work.conn, catname, dbname, tname, TRUE, &serr);
 	g_clear_error(&serr); /* a missing table fails below, in the delete */
@@ -536,6 +609,8 @@ gboolean catalog_truncate_table(Catalog *cat, const CatalogCtx *ctx, const char 
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
+	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DELETE, NULL, error))
+		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	g_autoptr(JsonObject) t = store_table_get(work.conn, catname, dbname, tname, TRUE, &serr);
 	gboolean ok = t != NULL;
@@ -577,6 +652,10 @@ JsonArray *catalog_get_constraints(Catalog *cat, const CatalogCtx *ctx, const ch
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, NULL, error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	JsonArray *list = store_constraints_get(work.conn, catname, dbname, tname, kind, &serr);
 	if (list == NULL)

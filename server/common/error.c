@@ -17,6 +17,7 @@ const char *catalog_error_code_name(CatalogErrorCode code)
 		"NOT_FOUND",     "ALREADY_EXISTS", "INVALID_OBJECT", "INVALID_OPERATION", "INVALID_INPUT",
 		"ACCESS_DENIED", "CONFLICT",       "UNAVAILABLE",    "INTERNAL",
 		"NO_SUCH_LOCK",  "NO_SUCH_TXN",    "TXN_ABORTED",    "TXN_OPEN",
+		"LIMIT_EXCEEDED",
 	};
 	if ((guint)code >= G_N_ELEMENTS(names))
 		return "UNKNOWN";

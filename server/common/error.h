@@ -29,6 +29,7 @@ typedef enum {
 	CATALOG_ERROR_NO_SUCH_TXN,       /* NoSuchTxnException: "No such transaction txnid:<n>" */
 	CATALOG_ERROR_TXN_ABORTED,       /* TxnAbortedException: the transaction was aborted (or timed out) */
 	CATALOG_ERROR_TXN_OPEN,          /* TxnOpenException: unlock of a lock a transaction owns */
+	CATALOG_ERROR_LIMIT_EXCEEDED,    /* a per-object quota (Glue ResourceNumberLimitExceededException) */
 } CatalogErrorCode;
 
 #define CATALOG_ERROR (catalog_error_quark())
@@ -66,6 +67,7 @@ typedef enum {
 	AUTH_ERROR_SIGNATURE,     /* signature does not match, or the date is out of range: InvalidSignatureException */
 	AUTH_ERROR_UNKNOWN_KEY,   /* access key id not known (or inactive): UnrecognizedClientException */
 	AUTH_ERROR_CRYPTO,        /* master key / data key / decryption failure (an operator problem) */
+	AUTH_ERROR_PASSWORD,      /* SASL PLAIN: no such principal, or the password is none of its active secret keys */
 } AuthErrorCode;
 
 #define AUTH_ERROR (auth_error_quark())

@@ -1,6 +1,7 @@
 /*
  * door.c — the Glue door's request path: target, SigV4, JSON, dispatch, response.
  *
+ * Targets are AWSGlue.<Op> and Propolis' own Propolis.<Op> (admin/, same path and errors).
  * Order matters and is AWS's: an unknown X-Amz-Target or content type is refused before
  * authentication; a request whose signature does not verify does nothing; the body is
  * parsed only after the signature (which covers it) verified, and its nesting is bounded
@@ -8,9 +9,11 @@
  */
 #include <string.h>
 
+#include "admin/admin.h"
 #include "auth/sigv4.h"
 #include "common/metrics.h"
 #include "glue/internal.h"
+#include "lakeformation/lakeformation.h"
 
 #define GLUE_TARGET_PREFIX "AWSGlue."
 
@@ -38,14 +41,20 @@ gboolean glue_door_healthy(gpointer user)
 	return catalog_ping(door->cat, NULL);
 }
 
-/* The operation named op, or NULL. */
-static GlueOpFn glue_find_op(const char *op)
+/* The operation target names ("AWSGlue.<Op>", or Propolis' own "Propolis.<Op>", admin/), or NULL; *op = <Op>. */
+static GlueOpFn glue_find_op(const char *target, const char **op)
 {
-	const GlueOp *tables[] = {glue_database_ops, glue_table_ops, glue_function_ops, glue_partition_ops,
-	                          glue_stats_ops,    glue_connection_ops};
-	for (guint t = 0; t < G_N_ELEMENTS(tables); t++)
+	const GlueOp *glue[] = {glue_database_ops, glue_table_ops,      glue_function_ops, glue_partition_ops,
+	                        glue_stats_ops,    glue_connection_ops, glue_search_ops,   glue_partition_index_ops,
+	                        NULL};
+	const GlueOp *admin[] = {admin_principal_ops, admin_audit_ops, admin_lock_ops, NULL};
+	const GlueOp **tables = g_str_has_prefix(target, GLUE_TARGET_PREFIX)    ? glue
+	                        : g_str_has_prefix(target, ADMIN_TARGET_PREFIX) ? admin
+	                                                                        : NULL;
+	*op = tables ? strchr(target, '.') + 1 : NULL;
+	for (guint t = 0; tables && tables[t]; t++)
 		for (const GlueOp *o = tables[t]; o->name; o++)
-			if (strcmp(o->name, op) == 0)
+			if (strcmp(o->name, *op) == 0)
 				return o->fn;
 	return NULL;
 }
@@ -74,8 +83,8 @@ static gboolean glue_depth_ok(const guint8 *p, gsize n, guint max)
 	return TRUE;
 }
 
-/* The request body as a JSON object (an empty body is {}). */
-static JsonObject *glue_parse_body(GlueDoor *door, const HttpRequest *req, GError **error)
+/* The request body as a JSON object (an empty body is {}); also the Lake Formation door's. */
+JsonObject *glue_parse_body(GlueDoor *door, const HttpRequest *req, GError **error)
 {
 	if (req->body_len == 0)
 		return json_object_new();
@@ -100,8 +109,8 @@ static JsonObject *glue_parse_body(GlueDoor *door, const HttpRequest *req, GErro
 	return glue_copy_object(json_node_get_object(root));
 }
 
-/* Verifies the SigV4 signature; fills *principal. */
-static gboolean glue_authenticate(GlueDoor *door, const HttpRequest *req, AuthPrincipal *principal, GError **error)
+/* Verifies the SigV4 signature; fills *principal. Also the Lake Formation door's. */
+gboolean glue_authenticate(GlueDoor *door, const HttpRequest *req, AuthPrincipal *principal, GError **error)
 {
 	SigV4Request sreq = {req->method, req->path,      req->query, req->hdr_names, req->hdr_values,
 	                     req->n_headers, req->body, req->body_len};
@@ -138,8 +147,8 @@ static const char *glue_target(const HttpRequest *req, GlueOpFn *fn, GError **er
 	SigV4Request sreq = {.hdr_names = req->hdr_names, .hdr_values = req->hdr_values, .n_headers = req->n_headers};
 	const char *target = sigv4_header(&sreq, "x-amz-target");
 	const char *ctype = sigv4_header(&sreq, "content-type");
-	if (target == NULL || !g_str_has_prefix(target, GLUE_TARGET_PREFIX) ||
-	    (*fn = glue_find_op(target + strlen(GLUE_TARGET_PREFIX))) == NULL) {
+	const char *op = NULL;
+	if (target == NULL || (*fn = glue_find_op(target, &op)) == NULL) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Unknown or unsupported operation %s",
 		            target ? target : "(no X-Amz-Target)");
 		return NULL;
@@ -148,34 +157,43 @@ static const char *glue_target(const HttpRequest *req, GlueOpFn *fn, GError **er
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Content-Type must be application/x-amz-json-1.1");
 		return NULL;
 	}
-	return target + strlen(GLUE_TARGET_PREFIX);
+	return op;
 }
 
 /* Serves one POST /. */
 void glue_door_handle(gpointer user, const HttpRequest *req, HttpResponse *resp)
 {
 	GlueDoor *door = user;
+	if (strcmp(req->path, "/") != 0) {
+		lf_door_handle(door, req, resp); /* Lake Formation: POST /<Op> */
+		return;
+	}
 	gint64 t0 = g_get_monotonic_time();
 	guint64 rid = (guint64)g_atomic_int_add(&glue_request_ids, 1) + 1;
+	catalog_authz_decision_reset();
 	GError *error = NULL;
 	GlueOpFn fn = NULL;
 	AuthPrincipal principal = {0};
 	g_autoptr(JsonObject) in = NULL, out = NULL;
 	const char *op = glue_target(req, &fn, &error);
 	if (op != NULL && glue_authenticate(door, req, &principal, &error) && (in = glue_parse_body(door, req, &error))) {
-		GlueCall call = {door, {principal.arn, rid, 0}, op, in};
+		GlueCall call = {door, {principal.arn, rid, 0, "glue", op}, op, in};
 		call.ctx.deadline_us = g_get_monotonic_time() + (gint64)door->config->request_deadline_ms * 1000;
 		out = fn(&call, &error);
 	}
 	if (out != NULL) {
 		glue_respond_ok(out, resp);
 		metrics_request_observe("glue", op, "ok", g_get_monotonic_time() - t0);
-		g_debug("glue req=%" G_GUINT64_FORMAT " peer=%s %s by %s: ok", rid, req->peer, op, principal.arn);
+		/* One line per call, like the Thrift door's audit line, with the authorization decision. */
+		if (door->config->audit_log)
+			g_message("glue req=%" G_GUINT64_FORMAT " peer=%s %s by %s: ok; authz: %s", rid, req->peer, op,
+			          principal.arn, catalog_authz_decision() ? catalog_authz_decision() : "none");
 	} else {
 		guint status = 0;
 		const char *type = glue_error_type(error, &status);
-		g_message("glue req=%" G_GUINT64_FORMAT " peer=%s %s by %s: %s: %s", rid, req->peer, op ? op : "-",
-		          principal.arn ? principal.arn : "-", type, error->message);
+		g_message("glue req=%" G_GUINT64_FORMAT " peer=%s %s by %s: %s: %s; authz: %s", rid, req->peer,
+		          op ? op : "-", principal.arn ? principal.arn : "-", type, error->message,
+		          catalog_authz_decision() ? catalog_authz_decision() : "none");
 		glue_error_respond(error, resp);
 		metrics_request_observe("glue", op, type, g_get_monotonic_time() - t0);
 		g_error_free(error);

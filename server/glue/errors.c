@@ -25,6 +25,7 @@ static const GlueErrorRow glue_catalog_rows[] = {
 	{CATALOG_ERROR_CONFLICT, "ConcurrentModificationException", 400},
 	{CATALOG_ERROR_UNAVAILABLE, "InternalServiceException", 500},
 	{CATALOG_ERROR_INTERNAL, "InternalServiceException", 500},
+	{CATALOG_ERROR_LIMIT_EXCEEDED, "ResourceNumberLimitExceededException", 400},
 };
 
 static const GlueErrorRow glue_auth_rows[] = {

@@ -44,6 +44,12 @@ extern const GlueOp glue_function_ops[];
 extern const GlueOp glue_partition_ops[];
 extern const GlueOp glue_stats_ops[];
 extern const GlueOp glue_connection_ops[];
+extern const GlueOp glue_search_ops[];
+extern const GlueOp glue_partition_index_ops[];
+
+/* ---- partition_index.c: shared with table.c (CreateTable's PartitionIndexes) ---- */
+/* Checks a PartitionIndex object's shape: IndexName, Keys (1.., NameStrings). FALSE with error. */
+gboolean glue_in_partition_index(JsonObject *index, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- partition.c: shared with stats.c ---- */
 /* The string list member of o (values of at most 1024 characters, borrowed); NULL with error. */
@@ -52,6 +58,13 @@ GPtrArray *glue_part_values_member(JsonObject *o, const char *member, GError **e
 char **glue_part_keys(GlueCall *call, const char *db, const char *table, GError **error);
 /* The Hive name of values under keys (new); NULL with InvalidInput when the counts differ. */
 char *glue_part_name(char **keys, GPtrArray *values, GError **error);
+
+/* ---- door.c: shared with the Lake Formation door (lakeformation/) ---- */
+/* Verifies req's SigV4 signature against the access key's secret; fills *principal (clear it). */
+gboolean glue_authenticate(GlueDoor *door, const HttpRequest *req, AuthPrincipal *principal,
+                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The body as a mutable JSON object ({} when empty), nesting bounded by json_max_depth; NULL with G_IO_ERROR. */
+JsonObject *glue_parse_body(GlueDoor *door, const HttpRequest *req, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- errors.c ---- */
 /* The Glue error type and HTTP status for an error (the one table of this door). */

@@ -1,6 +1,6 @@
 /*
  * table.c — Glue table operations: Create, Get, GetTables, Update, Delete, BatchDelete,
- * GetTableVersions, GetTableVersion.
+ * GetTableVersions, GetTableVersion, DeleteTableVersion, BatchDeleteTableVersion.
  *
  * UpdateTable keeps what Glue cannot see (the "Hive" member, CreateTime) from the current
  * version and writes the new one conditionally on the version it read (or on the client's
@@ -41,18 +41,42 @@ static JsonObject *glue_table_doc(JsonObject *input, GError **error)
 	return t;
 }
 
+/* CreateTable's PartitionIndexes: at most CATALOG_PARTITION_INDEX_MAX well-formed PartitionIndex objects. */
+static gboolean glue_create_table_indexes(JsonArray *list, GError **error)
+{
+	if (json_array_get_length(list) > CATALOG_PARTITION_INDEX_MAX) {
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
+		            "1 validation error detected: Value at 'partitionIndexes' failed to satisfy constraint: "
+		            "Member must have length less than or equal to %d", CATALOG_PARTITION_INDEX_MAX);
+		return FALSE;
+	}
+	for (guint i = 0; i < json_array_get_length(list); i++) {
+		JsonNode *n = json_array_get_element(list, i);
+		if (!JSON_NODE_HOLDS_OBJECT(n)) {
+			g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "PartitionIndexes must be a list of objects");
+			return FALSE;
+		}
+		if (!glue_in_partition_index(json_node_get_object(n), error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static JsonObject *glue_create_table(GlueCall *call, GError **error)
 {
 	const char *db = glue_in_name(call->in, "DatabaseName", TRUE, error);
 	JsonObject *input = db ? glue_in_object(call->in, "TableInput", TRUE, error) : NULL;
-	if (input == NULL || !glue_check_catalog_id(call, error))
+	CatalogCreateTableOpts opts = {0};
+	if (input == NULL || !glue_check_catalog_id(call, error) ||
+	    ((opts.partition_indexes = glue_in_array(call->in, "PartitionIndexes", FALSE, error)), error && *error) ||
+	    (opts.partition_indexes && !glue_create_table_indexes(opts.partition_indexes, error)))
 		return NULL;
 	g_autoptr(JsonObject) t = glue_table_doc(input, error);
 	if (t == NULL)
 		return NULL;
 	if (!json_object_has_member(t, "Owner"))
 		json_object_set_string_member(t, "Owner", call->ctx.principal);
-	g_autoptr(JsonObject) made = catalog_create_table(call->door->cat, &call->ctx, NULL, db, t, NULL, error);
+	g_autoptr(JsonObject) made = catalog_create_table(call->door->cat, &call->ctx, NULL, db, t, &opts, error);
 	if (made == NULL && error && *error && (*error)->code == CATALOG_ERROR_NOT_FOUND)
 		g_prefix_error(error, "Database %s not found. ", db);
 	return made ? json_object_new() : NULL;
@@ -308,6 +332,95 @@ static JsonObject *glue_get_table_version(GlueCall *call, GError **error)
 	return out;
 }
 
+/* A VersionId: the decimal text of a positive integer. FALSE with InvalidInput otherwise. */
+static gboolean glue_version_number(const char *version, gint64 *out, GError **error)
+{
+	if (!g_ascii_string_to_signed(version, 10, 1, G_MAXINT64, out, NULL)) {
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Invalid VersionId %.64s", version);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static JsonObject *glue_delete_table_version(GlueCall *call, GError **error)
+{
+	const char *db = glue_in_name(call->in, "DatabaseName", TRUE, error);
+	const char *name = db ? glue_in_name(call->in, "TableName", TRUE, error) : NULL;
+	const char *version = name ? glue_in_name(call->in, "VersionId", TRUE, error) : NULL;
+	gint64 v = 0;
+	if (version == NULL || !glue_check_catalog_id(call, error) || !glue_version_number(version, &v, error))
+		return NULL;
+	GError *item = NULL;
+	if (!catalog_delete_table_versions(call->door->cat, &call->ctx, NULL, db, name, &v, 1, &item, error))
+		return NULL;
+	if (item != NULL) {
+		g_propagate_error(error, item);
+		return NULL;
+	}
+	return json_object_new();
+}
+
+/* {"TableName", "VersionId", "ErrorDetail": {"ErrorCode", "ErrorMessage"}} */
+static JsonObject *glue_table_version_error(const char *name, const char *version, const GError *e)
+{
+	JsonObject *o = glue_table_error(name, e);
+	json_object_set_string_member(o, "VersionId", version);
+	return o;
+}
+
+static JsonObject *glue_batch_delete_table_version(GlueCall *call, GError **error)
+{
+	const char *db = glue_in_name(call->in, "DatabaseName", TRUE, error);
+	const char *name = db ? glue_in_name(call->in, "TableName", TRUE, error) : NULL;
+	JsonArray *ids = name ? glue_in_array(call->in, "VersionIds", TRUE, error) : NULL;
+	if (ids == NULL || !glue_check_catalog_id(call, error))
+		return NULL;
+	guint n = json_array_get_length(ids);
+	if (n > GLUE_BATCH_MAX) {
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
+		            "1 validation error detected: Value at 'versionIds' failed to satisfy constraint: "
+		            "Member must have length less than or equal to %d", GLUE_BATCH_MAX);
+		return NULL;
+	}
+	/* Well-formed ids go to the catalog in one call; malformed ones fail as items. */
+	g_autoptr(GArray) numbers = g_array_new(FALSE, FALSE, sizeof(gint64));
+	g_autofree guint *slot = g_new0(guint, n + 1);
+	g_autofree GError **item = g_new0(GError *, n + 1);
+	for (guint i = 0; i < n; i++) {
+		JsonNode *e = json_array_get_element(ids, i);
+		if (!JSON_NODE_HOLDS_VALUE(e) || json_node_get_value_type(e) != G_TYPE_STRING) {
+			g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "VersionIds must be a list of strings");
+			return NULL;
+		}
+	}
+	for (guint i = 0; i < n; i++) {
+		gint64 v = 0;
+		if (glue_version_number(json_array_get_string_element(ids, i), &v, &item[i])) {
+			slot[numbers->len] = i;
+			g_array_append_val(numbers, v);
+		}
+	}
+	g_autofree GError **found = g_new0(GError *, numbers->len + 1);
+	gboolean ok = catalog_delete_table_versions(call->door->cat, &call->ctx, NULL, db, name,
+	                                            (const gint64 *)(void *)numbers->data, numbers->len, found, error);
+	for (guint j = 0; j < numbers->len; j++)
+		item[slot[j]] = found[j];
+	JsonArray *errors = json_array_new();
+	for (guint i = 0; i < n; i++) {
+		if (item[i] != NULL && ok)
+			json_array_add_object_element(errors, glue_table_version_error(name, json_array_get_string_element(ids, i),
+			                                                             item[i]));
+		g_clear_error(&item[i]);
+	}
+	if (!ok) {
+		json_array_unref(errors);
+		return NULL;
+	}
+	JsonObject *out = json_object_new();
+	json_object_set_array_member(out, "Errors", errors);
+	return out;
+}
+
 const GlueOp glue_table_ops[] = {
 	{"CreateTable", glue_create_table},
 	{"GetTable", glue_get_table},
@@ -317,5 +430,7 @@ const GlueOp glue_table_ops[] = {
 	{"BatchDeleteTable", glue_batch_delete_table},
 	{"GetTableVersions", glue_get_table_versions},
 	{"GetTableVersion", glue_get_table_version},
+	{"DeleteTableVersion", glue_delete_table_version},
+	{"BatchDeleteTableVersion", glue_batch_delete_table_version},
 	{NULL, NULL},
 };

@@ -4,10 +4,11 @@
  * libmicrohttpd parses HTTP and owns the sockets; this file collects a request's headers and
  * body (refusing a body over http_max_body with 413 before reading it when Content-Length says
  * so, and after http_max_body bytes otherwise), answers GET /healthz itself and hands a
- * complete POST / to the handler; GET /metrics answers the metrics registry (common/metrics.h)
- * in Prometheus text, unauthenticated like /healthz. Header size is bounded by MHD's
- * per-connection memory (http_max_header), which answers 431 itself. Each MHD thread runs its
- * requests to the end, so http_threads bounds the requests running at once.
+ * complete POST / (and POST /<Op>, Lake Formation's REST paths) to the handler; GET /metrics
+ * answers the metrics registry (common/metrics.h) in Prometheus text, unauthenticated like
+ * /healthz. Header size is bounded by MHD's per-connection memory (http_max_header), which
+ * answers 431 itself. Each MHD thread runs its requests to the end, so http_threads bounds the
+ * requests running at once.
  */
 #include <netdb.h>
 #include <stdio.h>
@@ -100,7 +101,7 @@ static char *http_peer(struct MHD_Connection *conn)
 	return g_strdup_printf("%s:%s", host, serv);
 }
 
-/* A complete POST /: builds the HttpRequest and runs the handler. */
+/* A complete POST: builds the HttpRequest and runs the handler (which routes by path). */
 static enum MHD_Result http_dispatch(HttpServer *srv, struct MHD_Connection *conn, const char *url, const char *method,
                                      HttpPending *p)
 {
@@ -183,7 +184,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
 		return http_healthz(srv, conn);
 	if (strcmp(method, "GET") == 0 && strcmp(url, "/metrics") == 0)
 		return http_metrics(conn);
-	if (strcmp(method, "POST") == 0 && strcmp(url, "/") == 0)
+	if (strcmp(method, "POST") == 0 && url[0] == '/' && strcmp(url, "/healthz") != 0 && strcmp(url, "/readyz") != 0 &&
+	    strcmp(url, "/metrics") != 0)
 		return http_dispatch(srv, conn, url, method, p);
 	if (strcmp(url, "/") == 0 || strcmp(url, "/healthz") == 0 || strcmp(url, "/readyz") == 0 ||
 	    strcmp(url, "/metrics") == 0)

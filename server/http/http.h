@@ -2,8 +2,8 @@
  * http.h — the HTTP listener of the Glue door (libmicrohttpd, its own thread pool).
  *
  * The listener owns sockets, HTTP parsing (libmicrohttpd), body collection under the
- * configured limits and `GET /healthz`; a complete `POST /` request goes to the handler, which
- * fills an HttpResponse. Threading: MHD's internal epoll threads (http_threads of them) call
+ * configured limits and `GET /healthz`; a complete `POST` (`/`, or `/<Op>` for Lake
+ * Formation) goes to the handler, which fills an HttpResponse. Threading: MHD's internal epoll threads (http_threads of them) call
  * the handler and the health check concurrently; both must be thread-safe. Strings in an
  * HttpRequest are borrowed for the call; the handler's response body is taken by the listener.
  * Errors: NET_ERROR (common/error.h) when the listener cannot start.

@@ -2,7 +2,9 @@
  * conn.c — one client connection: creation, its state machine, closing and freeing.
  *
  * A connection's state changes only in net_conn_set_state(), which also moves it between the
- * server's lists and sets what the loop watches its socket for (input, output, nothing).
+ * server's lists and sets what the loop watches its socket for (input, output, nothing; TLS
+ * may ask for the other direction for a while, net_conn_want()). A connection starts in the
+ * handshake phase its listener asks for (handshake.c) or straight in Thrift.
  * Closing only marks it NET_CONN_CLOSING; the loop frees it after the current batch of
  * events (net_conn_free), never inside its own callback. Loop thread only.
  */
@@ -15,6 +17,7 @@
 
 /* What the loop watches the socket for in each state. */
 static const guint32 state_events[NET_CONN_N_STATES] = {
+	[NET_CONN_HANDSHAKE] = EPOLLIN,
 	[NET_CONN_IDLE] = EPOLLIN,
 	[NET_CONN_READING] = EPOLLIN,
 	[NET_CONN_QUEUED] = 0,
@@ -22,22 +25,34 @@ static const guint32 state_events[NET_CONN_N_STATES] = {
 	[NET_CONN_CLOSING] = 0,
 };
 
-/* A new IDLE connection for an accepted socket, with its door session. Never fails. */
-NetConn *net_conn_new(NetServer *server, int fd, const char *peer)
+/*
+ * A new connection for a socket accepted on listener, with its door session: IDLE, or in
+ * HANDSHAKE when the listener wants TLS or SASL first (CLOSING if TLS cannot even start).
+ * Never fails.
+ */
+NetConn *net_conn_new(NetServer *server, NetListener *listener, int fd, const char *peer)
 {
 	NetConn *conn = g_new0(NetConn, 1);
 
 	conn->source.kind = NET_SOURCE_CONN;
 	conn->server = server;
+	conn->listener = listener;
 	conn->fd = fd;
 	conn->id = ++server->next_conn_id;
 	g_strlcpy(conn->peer, peer, sizeof(conn->peer));
 	conn->link.data = conn;
-	conn->last_active_us = g_get_monotonic_time();
+	conn->last_active_us = conn->accepted_us = g_get_monotonic_time();
 	if (server->door.session_new)
 		conn->session = server->door.session_new(server->door_data, conn->id, conn->peer);
-	net_conn_set_state(conn, NET_CONN_IDLE);
+	net_handshake_begin(conn);
 	return conn;
+}
+
+/* What the socket is watched for: the state's interest, or the direction TLS asked for. */
+static guint32 conn_events(const NetConn *conn)
+{
+	guint32 events = state_events[conn->state];
+	return events != 0 && conn->io_want != 0 ? conn->io_want : events;
 }
 
 /*
@@ -48,17 +63,31 @@ void net_conn_set_state(NetConn *conn, NetConnState state)
 {
 	NetServer *server = conn->server;
 
-	if (conn->listed && conn->state == state)
-		return;
-	if (conn->listed)
-		g_queue_unlink(&server->lists[conn->state], &conn->link);
-	conn->state = state;
-	g_queue_push_tail_link(&server->lists[state], &conn->link);
-	conn->listed = TRUE;
-	if (conn->events != state_events[state]) {
-		net_loop_watch(server, conn->fd, conn->events, state_events[state], &conn->source);
-		conn->events = state_events[state];
+	if (!conn->listed || conn->state != state) {
+		if (conn->listed)
+			g_queue_unlink(&server->lists[conn->state], &conn->link);
+		conn->state = state;
+		conn->io_want = 0;
+		g_queue_push_tail_link(&server->lists[state], &conn->link);
+		conn->listed = TRUE;
 	}
+	guint32 events = conn_events(conn);
+	if (conn->events != events) {
+		net_loop_watch(server, conn->fd, conn->events, events, &conn->source);
+		conn->events = events;
+	}
+}
+
+/*
+ * TLS needs the socket readable (EPOLLIN) or writable (EPOLLOUT) before the operation the
+ * current state waits for can go on; 0 when it no longer does. The state stays as it is.
+ */
+void net_conn_want(NetConn *conn, guint32 want)
+{
+	if (conn->io_want == want)
+		return;
+	conn->io_want = want;
+	net_conn_set_state(conn, conn->state);
 }
 
 /* Marks the connection for freeing at the loop's next safe point. A QUEUED one cannot close. */
@@ -108,6 +137,13 @@ void net_conn_free(NetConn *conn)
 	g_queue_unlink(&server->lists[NET_CONN_CLOSING], &conn->link);
 	if (server->door.session_free)
 		server->door.session_free(server->door_data, conn->session);
+	net_tls_conn_end(conn);
+	if (conn->sasl) {
+		net_sasl_clear(conn->sasl);
+		g_free(conn->sasl);
+	}
+	g_free(conn->tls_peer_cn);
+	g_free(conn->sasl_user);
 	close(conn->fd);
 	g_clear_pointer(&conn->in, g_byte_array_unref);
 	g_clear_pointer(&conn->out, g_byte_array_unref);

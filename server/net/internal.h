@@ -4,16 +4,19 @@
  * Not for use outside server/net/ (the public contract is net.h). Threading: everything here
  * belongs to the loop thread except the job queue, the done queue (done_lock) and the
  * counters (stats_lock), which workers touch too. A connection whose state is
- * NET_CONN_QUEUED is lent to a worker: the loop does not touch its read buffer or session
- * and never frees it until the worker hands it back.
+ * NET_CONN_QUEUED is lent to a worker: the loop does not touch its read buffer, session,
+ * socket or SSL object and never frees it until the worker hands it back; meanwhile the
+ * worker may write the socket (through net_io_write, so TLS records stay in order).
  */
 #ifndef PROPOLIS_NET_INTERNAL_H
 #define PROPOLIS_NET_INTERNAL_H
 
 #include <glib.h>
+#include <openssl/ssl.h>
 #include <stdint.h>
 
 #include "net/net.h"
+#include "net/sasl.h"
 #include "net/scan.h"
 
 G_BEGIN_DECLS
@@ -33,6 +36,8 @@ typedef struct {
 
 /* Connection states; each names the server list the connection is on. */
 typedef enum {
+	NET_CONN_HANDSHAKE, /* list handshake: TLS handshake or SASL negotiation under way; watched for
+	                       input (output when TLS asks); handshake_timeout_ms applies */
 	NET_CONN_IDLE,    /* list idle: no bytes buffered; socket watched for input */
 	NET_CONN_READING, /* list reading: part of a message buffered; watched for input */
 	NET_CONN_QUEUED,  /* list queued: its request is with a worker; socket not watched */
@@ -46,6 +51,27 @@ typedef enum {
 	NET_TRANSPORT_UNFRAMED,
 	NET_TRANSPORT_FRAMED, /* 4-byte big-endian length before each message and reply */
 } NetTransport;
+
+/* What a connection's bytes are, in order; the phase only moves forward. */
+typedef enum {
+	NET_PHASE_TLS,    /* TLS handshake not finished */
+	NET_PHASE_SASL,   /* SASL negotiation: input is negotiation messages, no call may run */
+	NET_PHASE_THRIFT, /* Thrift messages */
+} NetConnPhase;
+
+/* One listening socket and how its clients are authenticated. Loop thread after listening. */
+typedef struct {
+	NetSource source; /* first: epoll data.ptr (NET_SOURCE_LISTENER) */
+	NetServer *server;
+	char *name;
+	int fd;
+	guint port;
+	gboolean paused; /* EMFILE/ENFILE: not watched until the janitor retries */
+	gboolean trust_client_user;
+	gboolean sasl_plain;
+	gboolean verify_client; /* mTLS */
+	SSL_CTX *tls;           /* NULL: plain TCP */
+} NetListener;
 
 typedef struct NetConn NetConn;
 
@@ -69,10 +95,26 @@ struct NetConn {
 	gboolean lent; /* a worker holds its request (QUEUED, until the loop takes the reply back) */
 	gint64 last_active_us; /* last byte read or written */
 	gpointer session;      /* the door's */
+	NetListener *listener;
+	NetConnPhase phase;
+	gint64 accepted_us;
+	SSL *ssl;           /* TLS listeners only; goes with the connection when it is lent */
+	gboolean tls_broken; /* a fatal TLS error: no close_notify at close */
+	guint32 io_want;    /* EPOLLIN/EPOLLOUT that TLS needs instead of the state's own; 0 none */
+	NetSasl *sasl;      /* while phase is SASL */
+	char *tls_peer_cn;  /* verified client certificate's CN (mtls) */
+	char *sasl_user;    /* set when SASL PLAIN succeeded */
 };
+
+/* What a worker does with a lent connection. */
+typedef enum {
+	NET_JOB_REQUEST, /* run a Thrift message through door.handle */
+	NET_JOB_AUTH,    /* check a SASL PLAIN user and password through door.authenticate */
+} NetJobKind;
 
 /* One request lent to a worker, and its reply on the way back. */
 typedef struct {
+	NetJobKind kind;
 	NetConn *conn;
 	NetRequestInfo info;
 	const guint8 *msg; /* inside conn->in, stable while the conn is QUEUED */
@@ -81,6 +123,10 @@ typedef struct {
 	gboolean keep_open;
 	gboolean preframed; /* reply already carries its frame header (a worker sent part of it) */
 	gboolean sent_by_worker; /* the worker wrote (some of) the reply to the socket itself */
+	char *user;              /* NET_JOB_AUTH: the credentials (password wiped when done) */
+	char *password;
+	gboolean auth_ok;
+	char *auth_error;        /* why door.authenticate refused, for the log */
 } NetJob;
 
 #define NET_READ_CHUNK 65536
@@ -92,13 +138,11 @@ struct NetServer {
 	NetScanLimits limits;
 
 	int epfd;
-	int listen_fd;
-	gboolean listen_paused; /* EMFILE/ENFILE: not watched until the janitor retries */
-	guint port;
+	GPtrArray *listeners; /* NetListener*, in order of adding */
 	int stop_fd;
 	int done_fd;
 	int timer_fd;
-	NetSource listen_source, stop_source, done_source, timer_source;
+	NetSource stop_source, done_source, timer_source;
 
 	GQueue lists[NET_CONN_N_STATES];
 	guint64 next_conn_id;
@@ -133,8 +177,9 @@ struct NetServer {
 #define net_conn_warning(conn, ...) NET_CONN_LOG(G_LOG_LEVEL_WARNING, conn, __VA_ARGS__)
 
 /* conn.c */
-NetConn *net_conn_new(NetServer *server, int fd, const char *peer);
+NetConn *net_conn_new(NetServer *server, NetListener *listener, int fd, const char *peer);
 void net_conn_set_state(NetConn *conn, NetConnState state);
+void net_conn_want(NetConn *conn, guint32 want);
 void net_conn_close(NetConn *conn, const char *reason);
 void net_conn_reject_input(NetConn *conn, const GError *error);
 void net_conn_free(NetConn *conn);
@@ -153,13 +198,44 @@ void net_appexc_encode(GByteArray *out, const NetMsgHeader *header, gint32 type,
 void net_loop_run(NetServer *server);
 void net_loop_watch(NetServer *server, int fd, guint32 old_events, guint32 new_events, NetSource *source);
 void net_loop_process_input(NetConn *conn);
+void net_loop_read(NetConn *conn);
 void net_loop_send(NetConn *conn);
+void net_loop_lend(NetConn *conn, NetJob *job);
+
+/* io.c: bytes in and out of a connection, plain or TLS; whoever holds the connection. */
+typedef enum {
+	NET_IO_DONE,       /* *n > 0 bytes moved */
+	NET_IO_WANT_READ,  /* nothing moved: retry when the socket is readable */
+	NET_IO_WANT_WRITE, /* nothing moved: retry when the socket is writable */
+	NET_IO_EOF,        /* the peer closed (reads) */
+	NET_IO_ERROR,      /* broken; error says why */
+} NetIoStatus;
+NetIoStatus net_io_read(NetConn *conn, guint8 *buf, gsize len, gsize *n, GError **error);
+NetIoStatus net_io_write(NetConn *conn, const guint8 *buf, gsize len, gsize *n, GError **error);
+gboolean net_io_pending(NetConn *conn);
+
+/* tls.c */
+SSL_CTX *net_tls_context_new(const NetListenerOptions *opts, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean net_tls_conn_start(NetConn *conn, SSL_CTX *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+NetIoStatus net_tls_handshake(NetConn *conn, GError **error);
+char *net_tls_peer_cn(NetConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void net_tls_conn_end(NetConn *conn);
+void net_tls_set_error(GError **error, const char *what, int ssl_error);
+
+/* handshake.c */
+void net_handshake_begin(NetConn *conn);
+void net_handshake_tls(NetConn *conn);
+void net_handshake_sasl_input(NetConn *conn);
+void net_handshake_auth_done(NetJob *job);
 
 /* worker.c */
 gboolean net_workers_start(NetServer *server, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void net_workers_submit(NetServer *server, NetJob *job);
 void net_workers_drain_done(NetServer *server, void (*finish)(NetJob *job));
 void net_workers_join(NetServer *server);
+
+/* server.c */
+void net_listener_pause(NetListener *listener, gboolean paused);
 
 /* janitor.c */
 gboolean net_janitor_start(NetServer *server, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -2,8 +2,9 @@
  * janitor.c — the server's one timer: idle timeouts, stalled output, listener retry.
  *
  * A timerfd ticks every NET_JANITOR_PERIOD_MS on the loop thread. Each tick: a listener
- * paused by EMFILE/ENFILE is watched again; a connection reading, idle or writing with no
- * byte moved for idle_timeout_s is closed; a connection with more than max_output_buffer
+ * paused by EMFILE/ENFILE is watched again; a connection still in its TLS handshake or SASL
+ * negotiation handshake_timeout_ms after accept is closed; a connection reading, idle or
+ * writing with no byte moved for idle_timeout_s is closed; a connection with more than max_output_buffer
  * bytes unsent that has taken nothing for NET_OUTPUT_STALL_MS is closed. Requests lent to
  * workers are not timed here (the door checks NetRequestInfo.deadline_us). Loop thread only.
  */
@@ -38,14 +39,34 @@ gboolean net_janitor_start(NetServer *server, GError **error)
 	return TRUE;
 }
 
-/* Watches the listener again after accept() ran out of descriptors. */
-static void janitor_resume_listener(NetServer *server)
+/* Watches the listeners again after accept() ran out of descriptors. */
+static void janitor_resume_listeners(NetServer *server)
 {
-	if (!server->listen_paused || server->listen_fd < 0 || server->stopping)
-		return;
-	server->listen_paused = FALSE;
-	net_loop_watch(server, server->listen_fd, 0, EPOLLIN, &server->listen_source);
-	g_message("net: accepting again");
+	for (guint i = 0; i < server->listeners->len && !server->stopping; i++) {
+		NetListener *listener = g_ptr_array_index(server->listeners, i);
+		if (!listener->paused || listener->fd < 0)
+			continue;
+		net_listener_pause(listener, FALSE);
+		g_message("net: accepting again on %s", listener->name);
+	}
+}
+
+/* Closes the connections that have not finished TLS and SASL within handshake_timeout_ms. */
+static void janitor_check_handshakes(NetServer *server, gint64 now)
+{
+	guint ms = server->config->handshake_timeout_ms;
+	GList *next;
+
+	for (GList *l = server->lists[NET_CONN_HANDSHAKE].head; ms > 0 && l; l = next) {
+		next = l->next;
+		NetConn *conn = l->data;
+		if (now - conn->accepted_us <= (gint64)ms * 1000)
+			continue;
+		NET_STAT_ADD(server, handshake_failures, 1);
+		net_conn_message(conn, "closing: handshake_timeout_ms exceeded (%s not finished after %u ms)",
+		                 conn->phase == NET_PHASE_TLS ? "TLS handshake" : "SASL negotiation", ms);
+		net_conn_close(conn, "handshake timeout");
+	}
 }
 
 /* Closes the connections of one list that have been silent too long or stalled with output. */
@@ -79,7 +100,9 @@ void net_janitor_tick(NetServer *server)
 
 	if (read(server->timer_fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
 		g_warning("net: read(timerfd): %s", g_strerror(errno));
-	janitor_resume_listener(server);
+	janitor_resume_listeners(server);
+	janitor_check_handshakes(server, now);
+	janitor_check_list(server, NET_CONN_HANDSHAKE, now);
 	janitor_check_list(server, NET_CONN_IDLE, now);
 	janitor_check_list(server, NET_CONN_READING, now);
 	janitor_check_list(server, NET_CONN_WRITING, now);

@@ -3,8 +3,9 @@
  *
  * Each wakeup handles a batch of events, then frees the connections that were closed during
  * the batch (never inside their own callback). The loop never blocks on anything but
- * epoll_wait: sockets are non-blocking, requests run on workers, timers are the janitor's.
- * A connection's events are one switch (readable, writable, error). After net_server_stop()
+ * epoll_wait: sockets are non-blocking, requests and password checks run on workers, timers
+ * are the janitor's. A connection's events are one switch (readable, writable, TLS handshake,
+ * error); reads and writes go through io.c, plain or TLS alike. After net_server_stop()
  * the loop stops accepting, closes idle connections, lets requests in flight finish for up
  * to shutdown_grace_ms, then closes everything. Loop thread only.
  */
@@ -25,7 +26,7 @@
 #define LOOP_BATCH 256
 #define LOOP_ACCEPTS_PER_WAKEUP 64
 
-typedef enum { CONN_EVENT_READABLE, CONN_EVENT_WRITABLE, CONN_EVENT_ERROR } ConnEvent;
+typedef enum { CONN_EVENT_READABLE, CONN_EVENT_WRITABLE, CONN_EVENT_TLS_HANDSHAKE, CONN_EVENT_ERROR } ConnEvent;
 
 /* Registers, changes or removes fd's epoll interest (old/new 0 mean not registered). */
 void net_loop_watch(NetServer *server, int fd, guint32 old_events, guint32 new_events, NetSource *source)
@@ -58,17 +59,17 @@ static void loop_format_peer(const struct sockaddr_storage *addr, char *out, gsi
 }
 
 /* accept() ran out of descriptors: stop watching the listener until the janitor retries. */
-static void loop_pause_listener(NetServer *server, int err)
+static void loop_pause_listener(NetListener *listener, int err)
 {
-	g_warning("net: accept: %s; not accepting until the janitor retries", g_strerror(err));
-	net_loop_watch(server, server->listen_fd, EPOLLIN, 0, &server->listen_source);
-	server->listen_paused = TRUE;
-	NET_STAT_ADD(server, rejected_total, 1);
+	g_warning("net: accept on %s: %s; not accepting until the janitor retries", listener->name, g_strerror(err));
+	net_listener_pause(listener, TRUE);
+	NET_STAT_ADD(listener->server, rejected_total, 1);
 }
 
-/* Takes one accepted socket: refused (closed) past max_connections, else a new IDLE connection. */
-static void loop_take_socket(NetServer *server, int fd, const struct sockaddr_storage *addr)
+/* Takes one accepted socket: refused (closed) past max_connections, else a new connection. */
+static void loop_take_socket(NetListener *listener, int fd, const struct sockaddr_storage *addr)
 {
+	NetServer *server = listener->server;
 	char peer[64];
 	int one = 1;
 
@@ -85,53 +86,69 @@ static void loop_take_socket(NetServer *server, int fd, const struct sockaddr_st
 	server->stats.open_connections++;
 	server->stats.accepted_total++;
 	g_mutex_unlock(&server->stats_lock);
-	NetConn *conn = net_conn_new(server, fd, peer);
-	net_conn_debug(conn, "accepted");
+	NetConn *conn = net_conn_new(server, listener, fd, peer);
+	net_conn_debug(conn, "accepted on %s", listener->name);
 }
 
 /* Accepts what the listener has queued, a bounded number per wakeup. */
-static void loop_accept(NetServer *server)
+static void loop_accept(NetListener *listener)
 {
-	for (int i = 0; i < LOOP_ACCEPTS_PER_WAKEUP && server->listen_fd >= 0; i++) {
+	for (int i = 0; i < LOOP_ACCEPTS_PER_WAKEUP && listener->fd >= 0 && !listener->paused; i++) {
 		struct sockaddr_storage addr;
 		socklen_t alen = sizeof(addr);
-		int fd = accept4(server->listen_fd, (struct sockaddr *)&addr, &alen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(listener->fd, (struct sockaddr *)&addr, &alen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd >= 0) {
-			loop_take_socket(server, fd, &addr);
+			loop_take_socket(listener, fd, &addr);
 			continue;
 		}
 		if (errno == EINTR || errno == ECONNABORTED)
 			continue;
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
-			loop_pause_listener(server, errno);
+			loop_pause_listener(listener, errno);
 		else if (errno != EAGAIN && errno != EWOULDBLOCK)
 			g_warning("net: accept: %s", g_strerror(errno));
 		return;
 	}
 }
 
-/* Lends the complete message at the front of conn->in to a worker; the socket goes quiet. */
+/*
+ * Lends conn to a worker for job (a request, or a password check): fills what the worker may
+ * know about the connection, and the socket goes quiet until the job comes back.
+ */
+void net_loop_lend(NetConn *conn, NetJob *job)
+{
+	NetServer *server = conn->server;
+
+	job->conn = conn;
+	job->info.conn_id = conn->id;
+	job->info.peer = conn->peer;
+	job->info.deadline_us = g_get_monotonic_time() + (gint64)server->config->request_deadline_ms * 1000;
+	job->info.net_job = job;
+	job->info.listener = conn->listener->name;
+	job->info.tls_peer_cn = conn->tls_peer_cn;
+	job->info.sasl_user = conn->sasl_user;
+	job->info.trust_client_user = conn->listener->trust_client_user;
+	conn->lent = TRUE;
+	net_conn_set_state(conn, NET_CONN_QUEUED);
+	net_workers_submit(server, job);
+}
+
+/* Lends the complete message at the front of conn->in to a worker. */
 static void loop_dispatch(NetConn *conn, gsize off, gsize len)
 {
 	NetServer *server = conn->server;
 	NetJob *job = g_new0(NetJob, 1);
 
 	conn->request_bytes = off + len;
-	job->conn = conn;
+	job->kind = NET_JOB_REQUEST;
 	job->msg = conn->in->data + off;
 	job->len = len;
-	job->info.conn_id = conn->id;
 	job->info.request_id = ++server->next_request_id;
-	job->info.peer = conn->peer;
-	job->info.deadline_us = g_get_monotonic_time() + (gint64)server->config->request_deadline_ms * 1000;
-	job->info.net_job = job;
 	g_mutex_lock(&server->stats_lock);
 	server->stats.requests_total++;
 	server->stats.active_requests++;
 	g_mutex_unlock(&server->stats_lock);
-	conn->lent = TRUE;
-	net_conn_set_state(conn, NET_CONN_QUEUED);
-	net_workers_submit(server, job);
+	net_loop_lend(conn, job);
 }
 
 /*
@@ -143,6 +160,10 @@ void net_loop_process_input(NetConn *conn)
 	g_autoptr(GError) error = NULL;
 	gsize off = 0, len = 0;
 
+	if (conn->phase == NET_PHASE_SASL) {
+		net_handshake_sasl_input(conn);
+		return;
+	}
 	if (!conn->in || conn->in->len == 0) {
 		g_clear_pointer(&conn->in, g_byte_array_unref);
 		net_conn_set_state(conn, NET_CONN_IDLE);
@@ -165,28 +186,38 @@ void net_loop_process_input(NetConn *conn)
 	}
 }
 
-/* Reads what the socket has into conn->in (which grows only by what arrived), then looks at it. */
-static void loop_read(NetConn *conn)
+/*
+ * Reads what the socket has into conn->in (which grows only by what arrived), then looks at
+ * it. A plain socket is read once per wakeup (level-triggered epoll calls again); TLS is read
+ * until it holds no decrypted bytes that epoll could not see.
+ */
+void net_loop_read(NetConn *conn)
 {
 	NetServer *server = conn->server;
-	ssize_t n = recv(conn->fd, server->read_buf, NET_READ_CHUNK, 0);
+	g_autoptr(GError) error = NULL;
+	gsize total = 0, n = 0;
+	NetIoStatus st;
 
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
-		net_conn_debug(conn, "read: %s", g_strerror(errno));
-		net_conn_close(conn, "read error");
+	while ((st = net_io_read(conn, server->read_buf, NET_READ_CHUNK, &n, &error)) == NET_IO_DONE) {
+		if (!conn->in)
+			conn->in = g_byte_array_sized_new((guint)n);
+		g_byte_array_append(conn->in, server->read_buf, (guint)n);
+		total += n;
+		if (!net_io_pending(conn) && (conn->ssl == NULL || total >= NET_READ_CHUNK))
+			break;
+	}
+	if (st == NET_IO_ERROR || (st == NET_IO_EOF && total == 0)) { /* an end after data: seen again next wakeup */
+		if (st == NET_IO_ERROR)
+			net_conn_debug(conn, "%s", error->message);
+		else if (conn->state == NET_CONN_READING || (conn->state == NET_CONN_HANDSHAKE && conn->in))
+			net_conn_message(conn, "closing: end of input in the middle of a %s",
+			                 conn->phase == NET_PHASE_SASL ? "SASL negotiation" : "message");
+		net_conn_close(conn, st == NET_IO_EOF ? "end of input" : "read error");
 		return;
 	}
-	if (n == 0) {
-		if (conn->state == NET_CONN_READING)
-			net_conn_message(conn, "closing: end of input in the middle of a message");
-		net_conn_close(conn, "end of input");
+	net_conn_want(conn, st == NET_IO_WANT_WRITE ? EPOLLOUT : 0);
+	if (total == 0)
 		return;
-	}
-	if (!conn->in)
-		conn->in = g_byte_array_sized_new((guint)n);
-	g_byte_array_append(conn->in, server->read_buf, (guint)n);
 	conn->last_active_us = g_get_monotonic_time();
 	net_loop_process_input(conn);
 }
@@ -198,20 +229,21 @@ static void loop_read(NetConn *conn)
 void net_loop_send(NetConn *conn)
 {
 	while (conn->out && conn->out_sent < conn->out->len) {
-		ssize_t n = send(conn->fd, conn->out->data + conn->out_sent, conn->out->len - conn->out_sent,
-		                 MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		g_autoptr(GError) error = NULL;
+		gsize n = 0;
+		NetIoStatus st = net_io_write(conn, conn->out->data + conn->out_sent, conn->out->len - conn->out_sent, &n,
+		                              &error);
+		if (st == NET_IO_WANT_WRITE || st == NET_IO_WANT_READ) {
 			net_conn_set_state(conn, NET_CONN_WRITING);
+			net_conn_want(conn, st == NET_IO_WANT_READ ? EPOLLIN : 0);
 			return;
 		}
-		if (n < 0) {
-			net_conn_debug(conn, "write: %s", g_strerror(errno));
+		if (st != NET_IO_DONE) {
+			net_conn_debug(conn, "%s", error ? error->message : "write: end of connection");
 			net_conn_close(conn, "write error");
 			return;
 		}
-		conn->out_sent += (gsize)n;
+		conn->out_sent += n;
 		conn->last_active_us = g_get_monotonic_time();
 	}
 	g_clear_pointer(&conn->out, g_byte_array_unref);
@@ -229,6 +261,10 @@ static void loop_finish(NetJob *job)
 	NetConn *conn = job->conn;
 	NetServer *server = conn->server;
 
+	if (job->kind == NET_JOB_AUTH) {
+		net_handshake_auth_done(job);
+		return;
+	}
 	NET_STAT_ADD(server, active_requests, -1);
 	conn->lent = FALSE;
 	g_byte_array_remove_range(conn->in, 0, (guint)conn->request_bytes);
@@ -261,15 +297,20 @@ static void loop_conn_event(NetConn *conn, guint32 events)
 		what = CONN_EVENT_ERROR;
 	else if (conn->state == NET_CONN_WRITING)
 		what = CONN_EVENT_WRITABLE;
+	else if (conn->phase == NET_PHASE_TLS)
+		what = CONN_EVENT_TLS_HANDSHAKE;
 	else
 		what = CONN_EVENT_READABLE;
 
 	switch (what) {
 	case CONN_EVENT_READABLE:
-		loop_read(conn);
+		net_loop_read(conn);
 		break;
 	case CONN_EVENT_WRITABLE:
 		net_loop_send(conn);
+		break;
+	case CONN_EVENT_TLS_HANDSHAKE:
+		net_handshake_tls(conn);
 		break;
 	case CONN_EVENT_ERROR: {
 		int err = 0;
@@ -306,12 +347,15 @@ static void loop_begin_stop(NetServer *server)
 	server->stop_deadline_us = g_get_monotonic_time() + (gint64)server->config->shutdown_grace_ms * 1000;
 	g_message("net: stopping; %u requests in flight, waiting up to %u ms", server->lists[NET_CONN_QUEUED].length,
 	          server->config->shutdown_grace_ms);
-	if (server->listen_fd >= 0) {
-		if (!server->listen_paused)
-			net_loop_watch(server, server->listen_fd, EPOLLIN, 0, &server->listen_source);
-		close(server->listen_fd);
-		server->listen_fd = -1;
+	for (guint i = 0; i < server->listeners->len; i++) {
+		NetListener *listener = g_ptr_array_index(server->listeners, i);
+		if (listener->fd < 0)
+			continue;
+		net_listener_pause(listener, TRUE);
+		close(listener->fd);
+		listener->fd = -1;
 	}
+	loop_close_list(server, NET_CONN_HANDSHAKE, "server stopping");
 	loop_close_list(server, NET_CONN_IDLE, "server stopping");
 	loop_close_list(server, NET_CONN_READING, "server stopping");
 }
@@ -350,7 +394,7 @@ static void loop_dispatch_events(NetServer *server, struct epoll_event *events, 
 		switch (source->kind) {
 		case NET_SOURCE_LISTENER:
 			if (!server->stopping)
-				loop_accept(server);
+				loop_accept((NetListener *)source);
 			break;
 		case NET_SOURCE_CONN:
 			loop_conn_event((NetConn *)source, events[i].events);

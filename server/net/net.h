@@ -8,10 +8,17 @@
  * reply back through the loop. A connection has at most one request in flight, so replies
  * keep request order. Idle connections cost a small struct and their read buffer only.
  *
+ * A server has one or more listeners, each with its own way of learning who is calling:
+ * TLS (OpenSSL, optionally requiring a client certificate whose subject CN names the caller)
+ * and SASL PLAIN (Thrift's SASL framing; the door checks the password on a worker) happen
+ * before the connection's first call, and what they established reaches the door with every
+ * request (NetRequestInfo). No call runs on a SASL listener before authentication.
+ *
  * Ownership: the server owns connections and buffers. The door owns its sessions
  * (session_new/session_free) and must not keep pointers into msg after handle() returns.
  * Threading: net_server_run() runs the loop on the calling thread; net_server_stop() may be
- * called from any thread or a signal handler. Errors: NET_ERROR (common/error.h).
+ * called from any thread or a signal handler. TLS writes may raise SIGPIPE: a process with TLS
+ * listeners ignores it (main.c does). Errors: NET_ERROR (common/error.h).
  */
 #ifndef PROPOLIS_NET_H
 #define PROPOLIS_NET_H
@@ -31,6 +38,10 @@ typedef struct {
 	const char *peer;   /* "127.0.0.1:53122" */
 	gint64 deadline_us; /* g_get_monotonic_time() after which the request should give up */
 	gpointer net_job;   /* private to net/: lets net_request_flush() find the connection */
+	const char *listener;       /* the listener's name ("main", or a [thrift-listener NAME]) */
+	const char *tls_peer_cn;    /* subject CN of the verified client certificate (mtls), else NULL */
+	const char *sasl_user;      /* the user SASL PLAIN authenticated, else NULL */
+	gboolean trust_client_user; /* the listener lets a client name itself (set_ugi; trust-ugi) */
 } NetRequestInfo;
 
 /* What a door (the Hive Thrift door) gives the network layer. */
@@ -46,6 +57,13 @@ typedef struct {
 	 */
 	gboolean (*handle)(gpointer door, gpointer session, const NetRequestInfo *info, const guint8 *msg,
 	                   gsize len, GByteArray *reply);
+	/*
+	 * Checks a SASL PLAIN user and password on a worker thread (it may ask PostgreSQL); info
+	 * names the connection (no request id, no message). TRUE when they match; FALSE with error,
+	 * whose message net/ logs but never sends. NULL refuses every SASL login.
+	 */
+	gboolean (*authenticate)(gpointer door, const NetRequestInfo *info, const char *user, const char *password,
+	                         GError **error);
 } NetDoor;
 
 /*
@@ -67,19 +85,39 @@ typedef struct {
 	guint64 requests_total;
 	guint64 protocol_errors; /* connections closed for malformed or over-limit input */
 	guint active_requests;
+	guint64 handshake_failures; /* TLS handshakes that failed or timed out (handshake_timeout_ms) */
+	guint64 auth_failures;      /* SASL negotiations refused: bad frames, unknown user, wrong password */
 } NetStats;
 
 /* A server using config's limits, not yet listening. Never fails. config is not copied: it must outlive the server. */
 NetServer *net_server_new(const PropolisConfig *config, const NetDoor *door, gpointer door_data);
 
+/* How one listener learns who is calling. Strings are copied by net_server_add_listener(). */
+typedef struct {
+	const char *name;           /* for logs and NetRequestInfo.listener; NULL = "main" */
+	gboolean trust_client_user; /* set_ugi may name the caller (passed on as NetRequestInfo.trust_client_user) */
+	gboolean sasl_plain;        /* SASL PLAIN (Thrift SASL framing) before any call; door->authenticate checks */
+	gboolean tls;               /* TLS with cert_file (PEM chain) and key_file */
+	gboolean verify_client;     /* mTLS: a client certificate chaining to ca_file is required; its CN is the caller */
+	const char *cert_file, *key_file, *ca_file;
+} NetListenerOptions;
+
 /*
- * Binds and listens on host:port (port 0 picks a free one). host is an IPv4/IPv6 literal,
- * "localhost" (127.0.0.1), or ""/"*" (any); no DNS lookup. One listener per server: a second
- * call replaces the first. FALSE with NET_ERROR_IO on failure.
+ * Binds and listens on host:port (port 0 picks a free one) with opts (NULL: plain, anonymous).
+ * host is an IPv4/IPv6 literal, "localhost" (127.0.0.1), or ""/"*" (any); no DNS lookup. TLS
+ * files are read here, on the caller's thread. Before net_server_run() only. FALSE with
+ * NET_ERROR_IO when the address cannot be bound or a TLS file is unreadable or wrong.
  */
+gboolean net_server_add_listener(NetServer *server, const char *host, guint port, const NetListenerOptions *opts,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* net_server_add_listener() with plain, anonymous options (named "main"). */
 gboolean net_server_listen(NetServer *server, const char *host, guint port, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* The port actually bound by the last net_server_listen(). */
+/* The port the index-th listener (in order of adding) is bound to; 0 when there is none. */
+guint net_server_listener_port(NetServer *server, guint index);
+
+/* The port of the first listener. */
 guint net_server_port(NetServer *server);
 
 /*

@@ -1,9 +1,10 @@
 /*
  * server.c — the public face of net/ (net.h): create, listen, run, stop, stats, free.
  *
- * net_server_new() and net_server_listen() run on the caller's thread before the loop
- * (listening is the only place a socket is bound; the address must be a literal, so no
- * DNS lookup ever runs). net_server_run() sets up epoll, the janitor and the workers and
+ * net_server_new() and net_server_add_listener() run on the caller's thread before the loop
+ * (listening is the only place a socket is bound, and where TLS files are read; the address
+ * must be a literal, so no DNS lookup ever runs). Each listener keeps its options for the
+ * connections it accepts. net_server_run() sets up epoll, the janitor and the workers and
  * runs the loop (loop.c) on the calling thread. net_server_stop() only writes to an eventfd,
  * so a signal handler may call it.
  */
@@ -36,11 +37,10 @@ NetServer *net_server_new(const PropolisConfig *config, const NetDoor *door, gpo
 		.max_nesting_depth = config->max_nesting_depth,
 	};
 	server->epfd = -1;
-	server->listen_fd = -1;
+	server->listeners = g_ptr_array_new();
 	server->timer_fd = -1;
 	server->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	server->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	server->listen_source.kind = NET_SOURCE_LISTENER;
 	server->stop_source.kind = NET_SOURCE_STOP;
 	server->done_source.kind = NET_SOURCE_DONE;
 	server->timer_source.kind = NET_SOURCE_TIMER;
@@ -80,8 +80,30 @@ static gboolean server_parse_address(const char *host, guint port, struct sockad
 	return FALSE;
 }
 
-/* Binds and listens (non-blocking); replaces any earlier listener. FALSE with NET_ERROR_IO. */
-gboolean net_server_listen(NetServer *server, const char *host, guint port, GError **error)
+/* Frees a listener (its socket is closed by now or here). */
+static void server_listener_free(NetListener *listener)
+{
+	if (listener->fd >= 0)
+		close(listener->fd);
+	if (listener->tls)
+		SSL_CTX_free(listener->tls);
+	g_free(listener->name);
+	g_free(listener);
+}
+
+/* Starts (paused FALSE) or stops watching a listener's socket. Loop thread once running. */
+void net_listener_pause(NetListener *listener, gboolean paused)
+{
+	if (listener->paused == paused || listener->fd < 0)
+		return;
+	listener->paused = paused;
+	if (listener->server->epfd >= 0)
+		net_loop_watch(listener->server, listener->fd, paused ? EPOLLIN : 0, paused ? 0 : EPOLLIN,
+		               &listener->source);
+}
+
+/* A bound, listening, non-blocking socket for host:port; -1 with NET_ERROR_IO. Sets *bound. */
+static int server_bind(const char *host, guint port, guint *bound, GError **error)
 {
 	struct sockaddr_storage addr;
 	socklen_t alen;
@@ -90,7 +112,7 @@ gboolean net_server_listen(NetServer *server, const char *host, guint port, GErr
 	if (port > 65535 || !server_parse_address(host, port, &addr, &alen)) {
 		g_set_error(error, NET_ERROR, NET_ERROR_IO,
 		            "listen_host must be an IPv4 or IPv6 address literal or localhost: \"%s\" port %u", host, port);
-		return FALSE;
+		return -1;
 	}
 	int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
@@ -100,20 +122,60 @@ gboolean net_server_listen(NetServer *server, const char *host, guint port, GErr
 		            g_strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		return -1;
+	}
+	*bound = ntohs(addr.ss_family == AF_INET ? ((struct sockaddr_in *)&addr)->sin_port
+	                                         : ((struct sockaddr_in6 *)&addr)->sin6_port);
+	return fd;
+}
+
+/* Binds a listener with its options (TLS context built here); see net.h. */
+gboolean net_server_add_listener(NetServer *server, const char *host, guint port, const NetListenerOptions *opts,
+                                 GError **error)
+{
+	static const NetListenerOptions plain = {0};
+	g_return_val_if_fail(server->epfd < 0, FALSE);
+	if (opts == NULL)
+		opts = &plain;
+	SSL_CTX *tls = NULL;
+	if ((opts->tls || opts->verify_client) && (tls = net_tls_context_new(opts, error)) == NULL)
+		return FALSE;
+	NetListener *listener = g_new0(NetListener, 1);
+	listener->source.kind = NET_SOURCE_LISTENER;
+	listener->server = server;
+	listener->name = g_strdup(opts->name ? opts->name : "main");
+	listener->trust_client_user = opts->trust_client_user;
+	listener->sasl_plain = opts->sasl_plain;
+	listener->verify_client = opts->verify_client;
+	listener->tls = tls;
+	listener->paused = TRUE; /* until the loop watches it */
+	listener->fd = server_bind(host, port, &listener->port, error);
+	if (listener->fd < 0) {
+		server_listener_free(listener);
 		return FALSE;
 	}
-	if (server->listen_fd >= 0)
-		close(server->listen_fd);
-	server->listen_fd = fd;
-	server->port = ntohs(addr.ss_family == AF_INET ? ((struct sockaddr_in *)&addr)->sin_port
-	                                               : ((struct sockaddr_in6 *)&addr)->sin6_port);
+	g_ptr_array_add(server->listeners, listener);
 	return TRUE;
 }
 
-/* The bound port, 0 before net_server_listen(). */
+/* A plain, anonymous listener named "main"; see net.h. */
+gboolean net_server_listen(NetServer *server, const char *host, guint port, GError **error)
+{
+	return net_server_add_listener(server, host, port, NULL, error);
+}
+
+/* The port of the index-th listener, 0 when there is none. */
+guint net_server_listener_port(NetServer *server, guint index)
+{
+	if (index >= server->listeners->len)
+		return 0;
+	return ((NetListener *)g_ptr_array_index(server->listeners, index))->port;
+}
+
+/* The bound port of the first listener, 0 before one was added. */
 guint net_server_port(NetServer *server)
 {
-	return server->port;
+	return net_server_listener_port(server, 0);
 }
 
 /* epoll and the loop's own descriptors; FALSE with NET_ERROR_IO. */
@@ -125,8 +187,8 @@ static gboolean server_setup_loop(NetServer *server, GError **error)
 	}
 	net_loop_watch(server, server->stop_fd, 0, EPOLLIN, &server->stop_source);
 	net_loop_watch(server, server->done_fd, 0, EPOLLIN, &server->done_source);
-	if (server->listen_fd >= 0)
-		net_loop_watch(server, server->listen_fd, 0, EPOLLIN, &server->listen_source);
+	for (guint i = 0; i < server->listeners->len; i++)
+		net_listener_pause(g_ptr_array_index(server->listeners, i), FALSE);
 	return net_janitor_start(server, error);
 }
 
@@ -135,7 +197,8 @@ gboolean net_server_run(NetServer *server, GError **error)
 {
 	if (!server_setup_loop(server, error) || !net_workers_start(server, error))
 		return FALSE;
-	g_message("net: serving on port %u with %u workers", server->port, server->n_workers);
+	g_message("net: serving on port %u with %u workers (%u listeners)", net_server_port(server), server->n_workers,
+	          server->listeners->len);
 	net_loop_run(server);
 	g_message("net: stopped");
 	return TRUE;
@@ -172,7 +235,9 @@ void net_server_free(NetServer *server)
 {
 	if (!server)
 		return;
-	server_close_fd(&server->listen_fd);
+	for (guint i = 0; i < server->listeners->len; i++)
+		server_listener_free(g_ptr_array_index(server->listeners, i));
+	g_ptr_array_unref(server->listeners);
 	server_close_fd(&server->timer_fd);
 	server_close_fd(&server->epfd);
 	server_close_fd(&server->stop_fd);

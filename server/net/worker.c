@@ -2,9 +2,11 @@
  * worker.c — the fixed pool of threads that run requests, and the queues to and from them.
  *
  * The loop pushes a NetJob on the job queue; a worker calls the door's handle() with the
- * message bytes (which stay put: the connection is lent, the loop does not touch it), puts
- * the job with its reply on the done queue and wakes the loop through done_fd (an eventfd).
- * Workers never touch sockets, lists or any other connection field. Stop: a sentinel per
+ * message bytes (which stay put: the connection is lent, the loop does not touch it), or
+ * the door's authenticate() for a SASL login, puts the job with its reply on the done queue
+ * and wakes the loop through done_fd (an eventfd). While it holds the connection a worker may
+ * write its socket (plain or TLS, through io.c: the loop does not touch a lent connection's
+ * socket or SSL object), but never its lists or other fields. Stop: a sentinel per
  * worker is pushed to the front of the job queue; jobs never started come back with an
  * empty reply and the connection is closed.
  */
@@ -35,6 +37,26 @@ static void worker_hand_back(NetServer *server, NetJob *job)
 }
 
 /*
+ * worker_send_direct() on a TLS connection: the frame header goes in front of the reply (TLS
+ * has no gather write), then records go out until the socket is full. What is left stays in
+ * job->reply, already framed, and the loop retries with those same bytes.
+ */
+static void worker_send_direct_tls(NetJob *job, const guint8 head[4])
+{
+	GByteArray *reply = job->reply;
+	if (head) {
+		g_byte_array_prepend(reply, head, 4);
+		job->preframed = TRUE;
+	}
+	gsize off = 0, n = 0;
+	while (off < reply->len && net_io_write(job->conn, reply->data + off, reply->len - off, &n, NULL) == NET_IO_DONE)
+		off += n;
+	if (off > 0)
+		job->sent_by_worker = TRUE;
+	g_byte_array_remove_range(reply, 0, (guint)off);
+}
+
+/*
  * Sends the finished reply straight from the worker, saving the loop a wake-up and a write per
  * request: the connection is lent, so the socket is the worker's until the hand-back. Never
  * blocks: what the socket does not take now stays in job->reply, already framed, and the
@@ -48,6 +70,10 @@ static void worker_send_direct(NetJob *job)
 	gboolean framed = job->conn->transport == NET_TRANSPORT_FRAMED;
 	guint32 n = reply->len;
 	guint8 head[4] = {n >> 24, n >> 16, n >> 8, n};
+	if (job->conn->ssl) {
+		worker_send_direct_tls(job, framed ? head : NULL);
+		return;
+	}
 	struct iovec iov[2] = {{head, 4}, {reply->data, reply->len}};
 	struct msghdr msg = {.msg_iov = framed ? iov : iov + 1, .msg_iovlen = framed ? 2 : 1};
 	gsize total = reply->len + (framed ? 4 : 0);
@@ -65,6 +91,19 @@ static void worker_send_direct(NetJob *job)
 	g_byte_array_remove_range(reply, 0, (guint)MIN((gsize)sent, total));
 }
 
+/* Asks the door whether a SASL PLAIN login is good; the verdict and reason go back in the job. */
+static void worker_authenticate(NetServer *server, NetJob *job)
+{
+	g_autoptr(GError) error = NULL;
+	if (server->door.authenticate == NULL) {
+		job->auth_error = g_strdup("the door checks no passwords");
+		return;
+	}
+	job->auth_ok = server->door.authenticate(server->door_data, &job->info, job->user, job->password, &error);
+	if (!job->auth_ok)
+		job->auth_error = g_strdup(error ? error->message : "refused");
+}
+
 /* One worker: runs jobs until it takes the stop sentinel. */
 static gpointer worker_main(gpointer data)
 {
@@ -74,6 +113,11 @@ static gpointer worker_main(gpointer data)
 		NetJob *job = g_async_queue_pop(server->jobs);
 		if (job == &stop_sentinel)
 			return NULL;
+		if (job->kind == NET_JOB_AUTH) {
+			worker_authenticate(server, job);
+			worker_hand_back(server, job);
+			continue;
+		}
 		job->reply = g_byte_array_new();
 		job->keep_open = server->door.handle(server->door_data, job->conn->session, &job->info, job->msg,
 		                                     job->len, job->reply);
@@ -98,20 +142,21 @@ gboolean net_request_flush(const NetRequestInfo *info, GByteArray *reply, GError
 	gint64 give_up = MIN(g_get_monotonic_time() + stall_us, info->deadline_us);
 	gsize off = 0;
 	while (off < reply->len) {
-		ssize_t n = send(conn->fd, reply->data + off, reply->len - off, MSG_NOSIGNAL);
-		if (n > 0) {
-			off += (gsize)n;
+		g_autoptr(GError) local = NULL;
+		gsize n = 0;
+		NetIoStatus st = net_io_write(conn, reply->data + off, reply->len - off, &n, &local);
+		if (st == NET_IO_DONE) {
+			off += n;
 			give_up = MIN(g_get_monotonic_time() + stall_us, info->deadline_us);
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			g_set_error(error, NET_ERROR, NET_ERROR_IO, "streaming reply: %s", g_strerror(errno));
+		if (st != NET_IO_WANT_WRITE && st != NET_IO_WANT_READ) {
+			g_set_error(error, NET_ERROR, NET_ERROR_IO, "streaming reply: %s",
+			            local ? local->message : "connection closed");
 			return FALSE;
 		}
 		gint64 left_ms = (give_up - g_get_monotonic_time()) / 1000;
-		struct pollfd pfd = {.fd = conn->fd, .events = POLLOUT};
+		struct pollfd pfd = {.fd = conn->fd, .events = st == NET_IO_WANT_READ ? POLLIN : POLLOUT};
 		if (left_ms <= 0 || poll(&pfd, 1, (int)MIN(left_ms, 1000)) < 0) {
 			if (left_ms > 0 && errno == EINTR)
 				continue;

@@ -193,3 +193,29 @@ JsonArray *store_lock_list(StoreConn *conn, const char *db, const char *tbl, con
 		return NULL;
 	return store_json_parse_array(PQgetvalue(res, 0, 0), error);
 }
+
+/*
+ * Lock components for operators (ListLocks), in lock order: show_locks' fields plus createdat
+ * (epoch ms) and age_s, the seconds since the lock was acquired (since it was requested while
+ * it waits), by PostgreSQL's clock. db/tbl NULL = any (a table matches its partitions' locks and
+ * its database's whole-database locks, which block it too); only locks at least older_than_s old.
+ */
+JsonArray *store_lock_list_aged(StoreConn *conn, const char *db, const char *tbl, gint64 older_than_s,
+                                GError **error)
+{
+	static const char sql[] =
+		"SELECT coalesce(json_agg(json_strip_nulls(json_build_object('lockid', l.id, 'dbname', c.db,"
+		" 'tablename', c.tbl, 'partname', c.part, 'state', l.state, 'type', c.lock_type, 'txnid', l.txn_id,"
+		" 'lastheartbeat', l.heartbeat_ms, 'acquiredat', l.acquired_ms, 'createdat', l.created_ms,"
+		" 'user', l.user_name, 'hostname', l.host, 'agentInfo', l.agent_info,"
+		" 'age_s', (" NOW_MS " - coalesce(l.acquired_ms, l.created_ms)) / 1000)) ORDER BY l.id, c.seq), '[]')::text"
+		" FROM locks l JOIN lock_components c ON c.lock_id = l.id"
+		" WHERE ($1::text IS NULL OR c.db = $1) AND ($2::text IS NULL OR c.tbl = $2 OR c.tbl IS NULL)"
+		" AND " NOW_MS " - coalesce(l.acquired_ms, l.created_ms) >= $3::bigint * 1000";
+	g_autofree char *older = g_strdup_printf("%" G_GINT64_FORMAT, older_than_s);
+	const char *params[] = {db, tbl, older};
+	g_autoptr(PGresult) res = store_exec(conn, "lock_list_aged", sql, 3, params, error);
+	if (res == NULL)
+		return NULL;
+	return store_json_parse_array(PQgetvalue(res, 0, 0), error);
+}

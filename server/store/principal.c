@@ -122,3 +122,185 @@ void store_principal_key_clear(StorePrincipalKey *key)
 	g_clear_pointer(&key->key_id, g_free);
 	g_clear_pointer(&key->secret_hex, g_free);
 }
+
+/* ---- principal administration (the Propolis.* admin operations) ---- */
+
+/*
+ * The principal ident names: an ARN, or a name (users before roles). Fills *id and out's arn,
+ * name, kind and is_admin (new strings); for_update locks the row. NOT_FOUND when none.
+ */
+gboolean store_principal_get(StoreConn *conn, const char *ident, gboolean for_update, gint64 *id,
+                             StorePrincipalKey *out, GError **error)
+{
+	static const char sql[] = "SELECT id, arn, name, kind, is_admin FROM principals WHERE arn = $1 OR name = $1"
+	                          " ORDER BY (arn = $1) DESC, (kind = 'user') DESC LIMIT 1";
+	static const char sql_upd[] = "SELECT id, arn, name, kind, is_admin FROM principals WHERE arn = $1 OR name = $1"
+	                              " ORDER BY (arn = $1) DESC, (kind = 'user') DESC LIMIT 1 FOR UPDATE";
+	const char *params[] = {ident};
+	g_autoptr(PGresult) res = for_update ? store_exec(conn, "principal_get_upd", sql_upd, 1, params, error)
+	                                     : store_exec(conn, "principal_get", sql, 1, params, error);
+	if (res == NULL)
+		return FALSE;
+	if (PQntuples(res) == 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "principal %s not found", ident);
+		return FALSE;
+	}
+	*id = g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	out->arn = g_strdup(PQgetvalue(res, 0, 1));
+	out->name = g_strdup(PQgetvalue(res, 0, 2));
+	out->kind = g_strdup(PQgetvalue(res, 0, 3));
+	out->is_admin = PQgetvalue(res, 0, 4)[0] == 't';
+	return TRUE;
+}
+
+/*
+ * Inserts principal p (arn, name, kind; never an administrator) with its one access key and
+ * groups (char*, may be NULL), under the bootstrap advisory lock. UNIQUE when a principal of
+ * the same kind has the name in any letter case (IAM names are case-insensitive).
+ */
+gboolean store_principal_insert(StoreConn *conn, const StorePrincipalKey *p, GPtrArray *groups, GError **error)
+{
+	static const char taken[] = "SELECT arn FROM principals WHERE kind = $1 AND lower(name) = lower($2)";
+	static const char ins[] =
+		"WITH p AS (INSERT INTO principals (arn, name, kind) VALUES ($1, $2, $3) RETURNING id),"
+		" k AS (INSERT INTO access_keys (key_id, principal_id, data_key_id, secret)"
+		"  SELECT $4, p.id, $5::bigint, decode($6, 'hex') FROM p)"
+		" INSERT INTO principal_groups (principal_id, group_name)"
+		" SELECT DISTINCT p.id, g FROM p, unnest($7::text[]) AS g";
+	if (!principal_lock(conn, error))
+		return FALSE;
+	const char *tparams[] = {p->kind, p->name};
+	g_autoptr(PGresult) tres = store_exec(conn, "principal_name_taken", taken, 2, tparams, error);
+	if (tres == NULL)
+		return FALSE;
+	if (PQntuples(tres) > 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_UNIQUE, "principal %s already exists", PQgetvalue(tres, 0, 0));
+		return FALSE;
+	}
+	g_autofree char *dk = g_strdup_printf("%" G_GINT64_FORMAT, p->data_key_id);
+	g_autofree char *glit = store_text_array_literal(groups);
+	const char *params[] = {p->arn, p->name, p->kind, p->key_id, dk, p->secret_hex, glit};
+	g_autoptr(PGresult) res = store_exec(conn, "principal_insert", ins, 7, params, error);
+	return res != NULL;
+}
+
+/*
+ * Every principal, ordered by ARN, as {Arn, Name, Kind ("USER"/"ROLE"), Groups [names],
+ * IsAdmin, AccessKeyIds [active keys], CreationTime (epoch seconds)}. New array of JsonObject.
+ */
+GPtrArray *store_principal_list(StoreConn *conn, GError **error)
+{
+	static const char sql[] =
+		"SELECT json_build_object('Arn', p.arn, 'Name', p.name, 'Kind', upper(p.kind),"
+		" 'Groups', coalesce((SELECT json_agg(g.group_name ORDER BY g.group_name) FROM principal_groups g"
+		"   WHERE g.principal_id = p.id), '[]'),"
+		" 'IsAdmin', p.is_admin,"
+		" 'AccessKeyIds', coalesce((SELECT json_agg(k.key_id ORDER BY k.created, k.key_id) FROM access_keys k"
+		"   WHERE k.principal_id = p.id AND k.active), '[]'),"
+		" 'CreationTime', floor(extract(epoch FROM p.created))::bigint)::text"
+		" FROM principals p ORDER BY p.arn";
+	g_autoptr(PGresult) res = store_exec(conn, "principal_list", sql, 0, NULL, error);
+	if (res == NULL)
+		return NULL;
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
+	for (int i = 0; i < PQntuples(res); i++) {
+		JsonObject *o = store_json_parse_object(PQgetvalue(res, i, 0), error);
+		if (o == NULL)
+			return NULL;
+		g_ptr_array_add(out, o);
+	}
+	return g_steal_pointer(&out);
+}
+
+/* How many data lake administrators exist; -1 with error. Takes the bootstrap advisory lock first. */
+gint64 store_principal_count_admins(StoreConn *conn, GError **error)
+{
+	static const char sql[] = "SELECT count(*) FROM principals WHERE is_admin";
+	if (!principal_lock(conn, error))
+		return -1;
+	g_autoptr(PGresult) res = store_exec(conn, "principal_count_admins", sql, 0, NULL, error);
+	return res ? g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10) : -1;
+}
+
+/*
+ * Deletes principal id; its access keys and group memberships go with it (ON DELETE CASCADE),
+ * and so do the Lake Formation grants to its ARN, so that a principal created later under the
+ * same name does not inherit them.
+ */
+gboolean store_principal_delete(StoreConn *conn, gint64 id, GError **error)
+{
+	static const char sql[] = "WITH g AS (DELETE FROM lf_grants WHERE principal = (SELECT arn FROM principals"
+	                          " WHERE id = $1::bigint)) DELETE FROM principals WHERE id = $1::bigint";
+	g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, id);
+	const char *params[] = {ids};
+	g_autoptr(PGresult) res = store_exec(conn, "principal_delete", sql, 1, params, error);
+	return res != NULL;
+}
+
+/* Marks every active key of principal id inactive and adds key (key_id, data_key_id, secret_hex) as its one active key. */
+gboolean store_access_key_replace(StoreConn *conn, gint64 id, const StorePrincipalKey *key, GError **error)
+{
+	static const char sql[] =
+		"WITH old AS (UPDATE access_keys SET active = false WHERE principal_id = $1::bigint AND active)"
+		" INSERT INTO access_keys (key_id, principal_id, data_key_id, secret)"
+		" VALUES ($2, $1::bigint, $3::bigint, decode($4, 'hex'))";
+	g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, id);
+	g_autofree char *dk = g_strdup_printf("%" G_GINT64_FORMAT, key->data_key_id);
+	const char *params[] = {ids, key->key_id, dk, key->secret_hex};
+	g_autoptr(PGresult) res = store_exec(conn, "access_key_replace", sql, 4, params, error);
+	return res != NULL;
+}
+
+/* Replaces the groups of principal id by groups (char*, NULL or empty = none). */
+gboolean store_principal_set_groups(StoreConn *conn, gint64 id, GPtrArray *groups, GError **error)
+{
+	static const char del[] = "DELETE FROM principal_groups WHERE principal_id = $1::bigint";
+	static const char ins[] = "INSERT INTO principal_groups (principal_id, group_name)"
+	                          " SELECT DISTINCT $1::bigint, g FROM unnest($2::text[]) AS g";
+	g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, id);
+	g_autofree char *glit = store_text_array_literal(groups);
+	const char *params[] = {ids, glit};
+	g_autoptr(PGresult) dres = store_exec(conn, "principal_groups_clear", del, 1, params, error);
+	if (dres == NULL)
+		return FALSE;
+	g_autoptr(PGresult) res = store_exec(conn, "principal_groups_add", ins, 2, params, error);
+	return res != NULL;
+}
+
+/* ---- SASL PLAIN logins on the Thrift door (auth_keyring_verify_password) ---- */
+
+static void principal_key_free(gpointer key)
+{
+	store_principal_key_clear(key);
+	g_free(key);
+}
+
+/*
+ * The active access keys of the one principal named name (exactly; a user before a role of
+ * the same name), with its ARN, kind and admin flag; see store.h.
+ */
+GPtrArray *store_principal_keys_by_name(StoreConn *conn, const char *name, GError **error)
+{
+	static const char sql[] =
+		"WITH p AS (SELECT id, arn, name, kind, is_admin FROM principals WHERE name = $1 AND kind IN ('user', 'role')"
+		" ORDER BY (kind = 'user') DESC, id LIMIT 1)"
+		" SELECT p.arn, p.name, p.kind, p.is_admin, k.key_id, k.data_key_id, encode(k.secret, 'hex')"
+		" FROM p JOIN access_keys k ON k.principal_id = p.id AND k.active ORDER BY k.created, k.key_id";
+	const char *params[] = {name};
+	g_autoptr(PGresult) res = store_exec(conn, "principal_keys_by_name", sql, 1, params, error);
+	if (res == NULL)
+		return NULL;
+	GPtrArray *keys = g_ptr_array_new_with_free_func(principal_key_free);
+	for (int i = 0; i < PQntuples(res); i++) {
+		StorePrincipalKey *k = g_new0(StorePrincipalKey, 1);
+		k->arn = g_strdup(PQgetvalue(res, i, 0));
+		k->name = g_strdup(PQgetvalue(res, i, 1));
+		k->kind = g_strdup(PQgetvalue(res, i, 2));
+		k->is_admin = PQgetvalue(res, i, 3)[0] == 't';
+		k->key_id = g_strdup(PQgetvalue(res, i, 4));
+		k->data_key_id = g_ascii_strtoll(PQgetvalue(res, i, 5), NULL, 10);
+		k->secret_hex = g_strdup(PQgetvalue(res, i, 6));
+		g_ptr_array_add(keys, k);
+	}
+	return keys;
+}

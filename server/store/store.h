@@ -19,6 +19,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "authz/authz.h"
+
 G_BEGIN_DECLS
 
 typedef struct StorePool StorePool;
@@ -285,6 +287,9 @@ gboolean store_lock_heartbeat(StoreConn *conn, gint64 id, GError **error) G_GNUC
 /* show_locks rows (ShowLocksResponseElement field names); NULL filters = any, txnid < 0 = any. */
 JsonArray *store_lock_list(StoreConn *conn, const char *db, const char *tbl, const char *part, gint64 txnid,
                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Lock components for operators: show_locks fields + createdat, age_s; see lock.c. older_than_s 0 = all. */
+JsonArray *store_lock_list_aged(StoreConn *conn, const char *db, const char *tbl, gint64 older_than_s,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- transactions, write ids, compactions (store/txn.c); ids: GArray of gint64 ---- */
 
@@ -353,6 +358,54 @@ GPtrArray *store_table_versions(StoreConn *conn, const char *catalog, const char
 JsonObject *store_table_version_get(StoreConn *conn, const char *catalog, const char *db, const char *name,
                                     gint64 version, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * Deletes the listed versions of a table, never its current one, holding the table row FOR UPDATE.
+ * *current: the table's current version; *deleted (new GArray of gint64): the versions removed
+ * (a listed version not in it was missing or current). NOT_FOUND if no such table.
+ */
+gboolean store_table_versions_delete(StoreConn *conn, const char *catalog, const char *db, const char *name,
+                                     const gint64 *versions, guint n, gint64 *current, GArray **deleted,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- Glue partition indexes (store/partition_index.c) ---- */
+
+/* A table's indexes, oldest first, as {"IndexName", "Keys": [key names]}. NOT_FOUND if no such table. */
+GPtrArray *store_partition_index_list(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Adds index name over keys (char*). UNIQUE if the table has that name, NOT_FOUND if no such table. */
+gboolean store_partition_index_insert(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                      const char *name, GPtrArray *keys, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Removes index name. NOT_FOUND if the table has no such index. */
+gboolean store_partition_index_delete(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                      const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- SearchTables (store/search.c) ---- */
+
+/* One search page request. Strings and arrays borrowed; checked and built by catalog/search.c. */
+typedef struct {
+	const char *catalog;
+	GPtrArray *databases;  /* char*: only tables of these databases; NULL = every database */
+	GPtrArray *patterns;   /* char*: ILIKE patterns, each must match a searched field; NULL/empty = none */
+	GPtrArray *filter_keys, *filter_values, *filter_ops; /* parallel char* arrays (see search.c); NULL = none */
+	const char *sort_field; /* Name, DatabaseName, TableType, Owner, CreateTime, UpdateTime, LastAccessTime; NULL = DatabaseName */
+	gboolean descending;
+	const char *after_key, *after_db, *after_table; /* rows strictly after this position; after_key NULL = start */
+	guint limit;
+} StoreTableSearch;
+
+/* A matching table: its position (sort key, database, table) and its document. */
+typedef struct {
+	char *key;
+	char *db;
+	char *table;
+	char *db_description; /* may be NULL */
+	JsonObject *doc;      /* with VersionId */
+} StoreSearchRow;
+void store_search_row_free(StoreSearchRow *row);
+
+/* At most q->limit StoreSearchRow* after q's position in (key, database, table) order. */
+GPtrArray *store_table_search(StoreConn *conn, const StoreTableSearch *q, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* ---- principals, access keys, data keys (store/principal.c) ---- */
 
 /* A principal with one access key; blobs are lower-case hex. Strings owned by whoever filled it. */
@@ -390,6 +443,36 @@ gboolean store_principal_bootstrap(StoreConn *conn, const StorePrincipalKey *adm
 gboolean store_access_key_get(StoreConn *conn, const char *key_id, StorePrincipalKey *out,
                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * The active access keys of the principal named name (exactly; a user before a role), each a
+ * StorePrincipalKey* with arn, name, kind and is_admin (new array that frees them). Empty when
+ * there is no such principal or it has no active key. For SASL PLAIN logins.
+ */
+GPtrArray *store_principal_keys_by_name(StoreConn *conn, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- principal administration (store/principal.c) and the audit table's reader (store/audit.c) ---- */
+
+/* The principal named by ident (ARN, or name: users first); fills *id and out's arn/name/kind/is_admin. NOT_FOUND. */
+gboolean store_principal_get(StoreConn *conn, const char *ident, gboolean for_update, gint64 *id,
+                             StorePrincipalKey *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Inserts p (not admin) with its access key and groups (char*); UNIQUE when the kind has the name in any case. */
+gboolean store_principal_insert(StoreConn *conn, const StorePrincipalKey *p, GPtrArray *groups,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Every principal as {Arn, Name, Kind, Groups, IsAdmin, AccessKeyIds, CreationTime}, by ARN. */
+GPtrArray *store_principal_list(StoreConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The number of data lake administrators (under the bootstrap advisory lock); -1 with error. */
+gint64 store_principal_count_admins(StoreConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deletes principal id with its keys, group memberships and the grants to its ARN. */
+gboolean store_principal_delete(StoreConn *conn, gint64 id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deactivates principal id's keys and adds key (key_id, data_key_id, secret_hex) as its active one. */
+gboolean store_access_key_replace(StoreConn *conn, gint64 id, const StorePrincipalKey *key,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Replaces principal id's groups (char*; NULL = none). */
+gboolean store_principal_set_groups(StoreConn *conn, gint64 id, GPtrArray *groups, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Audit rows since since_s after after_id, of principal (NULL = all), oldest first, at most limit; see audit.c. */
+GPtrArray *store_audit_list(StoreConn *conn, gint64 since_s, const char *principal, gint64 after_id, guint limit,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* ---- Glue connections and settings (store/connection.c, migration 0006) ----
  * A connection document carries its sealed secret properties (opaque text made by auth/) in
  * the member "SealedSecret", stored apart from doc; NOT_FOUND / UNIQUE as usual. */
@@ -403,6 +486,152 @@ gboolean store_connection_delete(StoreConn *conn, const char *name, GError **err
 /* A named settings document; NULL without error when never set. */
 JsonObject *store_setting_get(StoreConn *conn, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean store_setting_put(StoreConn *conn, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+
+/* ---- authorization (authz.c) ---- */
+
+/*
+ * The caller's facts for catalog and db (NULL = catalog level only): its resolved ARN, admin
+ * flags, whether db (and table, may be NULL) exist, and every grant reaching it on the catalog, the database, the
+ * database's tables and data locations. account: the IAM account for bare names and groups.
+ */
+/* How many grant rows a facts query brings: one table's, every table's of the database, or none
+ * (then has_table_grants says whether any table grant reaches the caller). */
+typedef enum { STORE_AUTHZ_DATABASE, STORE_AUTHZ_TABLE, STORE_AUTHZ_LIST } StoreAuthzScope;
+AuthzFacts *store_authz_facts(StoreConn *conn, const char *caller, const char *account, const char *catalog,
+                              const char *db, const char *table, StoreAuthzScope scope,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Names the transaction's actor (propolis.principal, read by 0008's triggers for creator grants). */
+gboolean store_authz_set_actor(StoreConn *conn, const char *arn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The longest registered location (lf_locations) containing location, or *registered = NULL. */
+gboolean store_authz_registered_location(StoreConn *conn, const char *location, char **registered,
+                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Names of the databases of catalog the caller sees (a grant on them or their tables); *all for admins. */
+GHashTable *store_authz_visible_databases(StoreConn *conn, const char *caller, const char *account,
+                                          const char *catalog, gboolean *all, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* One authorization decision for the audit table. Strings borrowed. */
+typedef struct {
+	gint64 at_us; /* real time, microseconds */
+	const char *principal, *door, *operation, *resource, *permission, *reason;
+	gboolean allowed;
+} StoreAuditRow;
+/* Deletes decisions older than ttl_s seconds. */
+gboolean store_authz_audit_trim(StoreConn *conn, guint ttl_s, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Inserts n decisions in one statement. */
+gboolean store_authz_audit_insert(StoreConn *conn, const StoreAuditRow *rows, guint n, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- Lake Formation grants (store/grant.c), data lake settings and registered locations
+ * (store/datalake.c), migration 0008. Rows run in the caller's transaction. ---- */
+
+/* A Lake Formation resource. Strings owned; clear with store_lf_resource_clear(). */
+typedef struct {
+	AuthzKind kind;
+	char *database;  /* DATABASE, TABLE_WILDCARD, TABLE, COLUMNS (lower-case) */
+	char *table;     /* TABLE, COLUMNS; NULL in a listed COLUMNS row: every table (TableWildcard SELECT) */
+	char **columns;  /* COLUMNS: include list (lower-case), or NULL */
+	char **excluded; /* COLUMNS: every column but these (may be empty), or NULL */
+	char *location;  /* DATA_LOCATION: its ResourceArn (arn:aws:s3:::bucket/prefix) */
+} StoreLfResource;
+
+void store_lf_resource_clear(StoreLfResource *r);
+
+/* A principal's permissions on one resource: a grant or revoke request, or a listed row. */
+typedef struct {
+	char *principal;          /* IAM ARN, group ARN or IAM_ALLOWED_PRINCIPALS */
+	StoreLfResource resource;
+	guint32 perms;            /* AUTHZ_* bits */
+	guint32 grantable;        /* with grant option (a revoke: the grant options to take away) */
+	gint64 last_updated;      /* listed rows: epoch seconds */
+	char *last_updated_by;    /* listed rows */
+} StoreLfGrant;
+
+void store_lf_grant_clear(StoreLfGrant *g);
+/* Frees a heap StoreLfGrant (element free function of listings). */
+void store_lf_grant_free(gpointer g);
+
+/* The rows a resource's grants hang off (0 = missing), and what checks need to know of it. */
+typedef struct {
+	gint64 catalog_id, database_id, table_id, location_id;
+	char *location;       /* the registered location (s3://bucket/prefix) of location_id */
+	char **table_columns; /* the table's column and partition key names, lower-case; NULL without table */
+} StoreLfIds;
+
+void store_lf_ids_clear(StoreLfIds *ids);
+
+/* Looks up catalog, db, table (each may be NULL) and a registered ResourceArn (may be NULL). */
+gboolean store_lf_resolve(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                          const char *resource_arn, StoreLfIds *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* *known: arn names a principal (principals.arn, exactly). */
+gboolean store_lf_principal_known(StoreConn *conn, const char *arn, gboolean *known,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* What a principal holds explicitly (not implicit rows) on the resource kind + ids names. */
+typedef struct {
+	guint32 perms, grantable;
+	char **columns, **excluded; /* the COLUMNS row's lists (new vectors, may be NULL) */
+} StoreLfHeld;
+
+void store_lf_held_clear(StoreLfHeld *h);
+/* Fills *out, holding the (principal, object) grant lock until the transaction ends. */
+gboolean store_lf_held(StoreConn *conn, const char *principal, AuthzKind kind, const StoreLfIds *ids,
+                       StoreLfHeld *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * Makes the principal's explicit rows on kind + ids exactly `now` (one row per permission;
+ * others deleted, unchanged ones left as they are); by is recorded as last_updated_by.
+ */
+gboolean store_lf_replace(StoreConn *conn, const char *principal, AuthzKind kind, const StoreLfIds *ids,
+                          const StoreLfHeld *now, const char *by, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* SAVEPOINT (0), ROLLBACK TO (1) or RELEASE (2) the savepoint of one batch entry. */
+gboolean store_lf_savepoint(StoreConn *conn, int op, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A listing of grants, grouped per (principal, resource); see store_lf_list(). */
+typedef struct {
+	gboolean see_all;         /* administrators: every grant; else the caller's and grantable resources' */
+	const char *caller;       /* the caller's ARN */
+	const char *account;      /* for group ARNs */
+	const char *catalog;
+	const char *principal;    /* exact, or NULL */
+	const char *const *kinds; /* stored kind names, NULL-terminated, or NULL = all */
+	const char *database;     /* resource filter parts, each NULL = any */
+	const char *table;
+	const char *resource_arn;
+	const char *path;         /* s3:// location: grants on databases/tables located under it, or NULL */
+	const char *after_key;    /* the position (store_lf_list's row keys) to start at (inclusive), or NULL */
+	guint limit;              /* groups to return */
+} StoreLfListQuery;
+
+/*
+ * Grants matching q, explicit only, one StoreLfGrant per (principal, resource) in a stable
+ * order; keys (may be NULL) receives each row's position (new strings, parallel to the rows).
+ * INTERNAL for an unreadable after_key.
+ */
+GPtrArray *store_lf_list(StoreConn *conn, const StoreLfListQuery *q, GPtrArray **keys,
+                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The settings document (without DataLakeAdmins) and the administrators' ARNs (sorted; new). */
+JsonObject *store_lf_settings_get(StoreConn *conn, GPtrArray **admins, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The ARNs among arns that name no principal (new array; empty when all are known). */
+GPtrArray *store_lf_unknown_principals(StoreConn *conn, GPtrArray *arns, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Stores doc (DataLakeAdmins left out) and makes exactly admins (ARNs) data lake administrators. */
+gboolean store_lf_settings_put(StoreConn *conn, JsonObject *doc, GPtrArray *admins,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A registered data location (lf_locations). */
+typedef struct {
+	char *resource_arn, *location, *role_arn;
+	gboolean use_service_linked_role, hybrid_access_enabled, with_federation;
+	gint64 registered; /* epoch seconds */
+} StoreLfLocation;
+
+void store_lf_location_free(gpointer loc);
+/* Registers loc; UNIQUE when its ResourceArn is registered already. */
+gboolean store_lf_location_insert(StoreConn *conn, const StoreLfLocation *loc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deregisters (its grants go with it); NOT_FOUND when not registered. */
+gboolean store_lf_location_delete(StoreConn *conn, const char *resource_arn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Registered locations (StoreLfLocation*), by ResourceArn; only resource_arn's when given (may be empty). */
+GPtrArray *store_lf_location_list(StoreConn *conn, const char *resource_arn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
 

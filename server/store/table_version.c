@@ -1,9 +1,11 @@
 /*
- * table_version.c — reading a table's versions (table_versions, written by table.c).
+ * table_version.c — reading and deleting a table's versions (table_versions, written by table.c).
  *
  * Every version of a table, the current one included, is a row of table_versions holding the
  * document as it was written; a version read back carries "VersionId" (a string, as Glue has
- * it). Reads only: versions are written by the statements that write the table row.
+ * it). Versions are written by the statements that write the table row; here they are read,
+ * and old ones deleted (Glue's DeleteTableVersion) under the table row's lock, never the
+ * current one.
  */
 #include "store/store_internal.h"
 
@@ -78,4 +80,44 @@ JsonObject *store_table_version_get(StoreConn *conn, const char *catalog, const 
 		return NULL;
 	}
 	return version_doc(res, 0, error);
+}
+
+/*
+ * Deletes the versions listed (except the current one) in one statement, holding the table row
+ * FOR UPDATE so that no alter makes a listed version current meanwhile. *current gets the
+ * table's version; *deleted (new) the versions removed. NOT_FOUND for a missing table.
+ */
+gboolean store_table_versions_delete(StoreConn *conn, const char *catalog, const char *db, const char *name,
+                                     const gint64 *versions, guint n, gint64 *current, GArray **deleted,
+                                     GError **error)
+{
+	static const char sql[] =
+	    "WITH t AS (SELECT t.id, t.version FROM tables t JOIN databases d ON d.id = t.database_id"
+	    "           JOIN catalogs c ON c.id = d.catalog_id WHERE c.name = $1 AND d.name = $2 AND t.name = $3"
+	    "           FOR UPDATE OF t),"
+	    " del AS (DELETE FROM table_versions v USING t WHERE v.table_id = t.id AND v.version = ANY ($4::bigint[])"
+	    "         AND v.version <> t.version RETURNING v.version)"
+	    " SELECT t.version, del.version FROM t LEFT JOIN del ON true";
+	GString *list = g_string_new("{");
+	for (guint i = 0; i < n; i++)
+		g_string_append_printf(list, "%s%" G_GINT64_FORMAT, i ? "," : "", versions[i]);
+	g_string_append_c(list, '}');
+	g_autofree char *arr = g_string_free(list, FALSE);
+	const char *params[] = {catalog, db, name, arr};
+	g_autoptr(PGresult) res = store_exec(conn, "table_versions_delete", sql, 4, params, error);
+	if (res == NULL)
+		return FALSE;
+	if (PQntuples(res) == 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "table %s.%s.%s not found", catalog, db, name);
+		return FALSE;
+	}
+	*current = g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	*deleted = g_array_new(FALSE, FALSE, sizeof(gint64));
+	for (int r = 0; r < PQntuples(res); r++) {
+		if (PQgetisnull(res, r, 1))
+			continue;
+		gint64 v = g_ascii_strtoll(PQgetvalue(res, r, 1), NULL, 10);
+		g_array_append_val(*deleted, v);
+	}
+	return TRUE;
 }

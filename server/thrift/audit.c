@@ -40,12 +40,13 @@ void thrift_audit_log(const ThriftCall *call, const char *method, const char *ob
 	g_autofree char *meth = audit_json_string(method ? method : (call->method ? call->method : "?"));
 	g_autofree char *obj = audit_json_string(object);
 	g_autofree char *res = audit_json_string(result ? result : "ok");
+	g_autofree char *authz = audit_json_string(catalog_authz_decision());
 	/* The duration by hand: json-glib would print 0.69 as 0.68999999999999995. */
 	char dur[G_ASCII_DTOSTR_BUF_SIZE];
 	g_ascii_formatd(dur, sizeof dur, "%.3f", ms < 0 ? 0.0 : ms);
 	g_message("audit {\"principal\":%s,\"client\":%s,\"method\":%s,\"object\":%s,\"result\":%s,"
-	          "\"duration_ms\":%s,\"request_id\":%" G_GUINT64_FORMAT "}",
-	          principal, client, meth, obj, res, dur, call->request_id);
+	          "\"authz\":%s,\"duration_ms\":%s,\"request_id\":%" G_GUINT64_FORMAT "}",
+	          principal, client, meth, obj, res, authz, dur, call->request_id);
 }
 
 /* Notes the current call's object; see handler.h. */

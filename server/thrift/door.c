@@ -6,6 +6,9 @@
  * fallback leaks the name); the rest run through ThriftHiveMetastoreProcessor over a
  * zero-copy transport (buffer.c) with strict binary protocol in and out. The handler finds
  * the call's session, request id and deadline through a thread-local set around processing.
+ * Who is calling comes from net/ with each request: the SASL PLAIN user, else the mTLS
+ * client certificate's CN, else (on a trust-ugi listener) the set_ugi user, else "anonymous";
+ * the session keeps the bare name, which CatalogCtx.principal carries to the catalog.
  */
 #include "thrift/door.h"
 
@@ -13,6 +16,7 @@
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/thrift_application_exception.h>
 
+#include "auth/keys.h"
 #include "common/metrics.h"
 #include "thrift/buffer.h"
 #include "thrift/handler.h"
@@ -25,7 +29,7 @@ struct ThriftDoor {
 	const PropolisConfig *config;
 	ThriftHiveMetastoreHandler *handler;
 	ThriftProcessor *processor; /* stateless after construction: shared by workers */
-	gboolean trust_set_ugi;
+	AuthKeyring *keyring;       /* checks SASL PLAIN passwords; NULL refuses every login */
 	gint64 started_s;
 };
 
@@ -51,6 +55,23 @@ static gpointer door_session_new(gpointer door, guint64 conn_id, const char *pee
 	s->principal = g_strdup("anonymous");
 	s->meta_conf = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	return s;
+}
+
+/*
+ * Sets the session's principal from what the connection proved (SASL user, else mTLS CN) and
+ * returns whether set_ugi may still name it: only on a trust-ugi listener, and only when
+ * nothing stronger named the caller. Connection identity never changes, so this is a compare.
+ */
+static gboolean door_session_identify(ThriftSession *s, const NetRequestInfo *info)
+{
+	const char *proven = info->sasl_user ? info->sasl_user : info->tls_peer_cn;
+	if (proven == NULL)
+		return info->trust_client_user;
+	if (s->principal == NULL || strcmp(s->principal, proven) != 0) {
+		g_free(s->principal);
+		s->principal = g_strdup(proven);
+	}
+	return FALSE;
 }
 
 static void door_session_free(gpointer door, gpointer session)
@@ -129,6 +150,8 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 	ThriftDoor *door = door_data;
 	MsgHead head;
 	gint64 t0 = g_get_monotonic_time();
+	gboolean trust_set_ugi = door_session_identify(session, info);
+	catalog_authz_decision_reset();
 	if (!peek_head(msg, len, &head)) {
 		g_message("request %" G_GUINT64_FORMAT " conn %" G_GUINT64_FORMAT ": not a Thrift binary message, closing",
 		          info->request_id, info->conn_id);
@@ -142,7 +165,7 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 			.request_id = info->request_id,
 			.deadline_us = info->deadline_us,
 			.method = head.name,
-			.trust_set_ugi = door->trust_set_ugi,
+			.trust_set_ugi = trust_set_ugi,
 			.started_s = door->started_s,
 		};
 		thrift_call_set_current(&call);
@@ -173,7 +196,7 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 			.request_id = info->request_id,
 			.deadline_us = info->deadline_us,
 			.method = head.name,
-			.trust_set_ugi = door->trust_set_ugi,
+			.trust_set_ugi = trust_set_ugi,
 			.started_s = door->started_s,
 		};
 		thrift_call_set_current(&call);
@@ -229,6 +252,24 @@ static gboolean door_handle(gpointer door_data, gpointer session, const NetReque
 	return ok;
 }
 
+/*
+ * Checks a SASL PLAIN login (net/ calls it on a worker): the user is a principal name, the
+ * password one of its active secret access keys. The error says why for the server's log.
+ */
+static gboolean door_authenticate(gpointer door_data, const NetRequestInfo *info, const char *user,
+                                  const char *password, GError **error)
+{
+	ThriftDoor *door = door_data;
+	g_return_val_if_fail(door->keyring != NULL, FALSE); /* main.c refuses sasl-plain without a key ring */
+	AuthPrincipal who = {0};
+	gboolean ok = auth_keyring_verify_password(door->keyring, user, password, &who, error);
+	if (ok)
+		g_debug("conn %" G_GUINT64_FORMAT " on %s: SASL PLAIN login as %s (key %s)", info->conn_id,
+		        info->listener ? info->listener : "?", who.arn, who.access_key_id);
+	auth_principal_clear(&who);
+	return ok;
+}
+
 /* The NetDoor callbacks of the Thrift door. */
 const NetDoor *thrift_door_vtable(void)
 {
@@ -236,6 +277,7 @@ const NetDoor *thrift_door_vtable(void)
 		.session_new = door_session_new,
 		.session_free = door_session_free,
 		.handle = door_handle,
+		.authenticate = door_authenticate,
 	};
 	return &vtable;
 }
@@ -282,16 +324,15 @@ gpointer thrift_door_new(Catalog *cat, const PropolisConfig *config)
 	door->config = config;
 	door->handler = thrift_handler_new();
 	door->processor = g_object_new(TYPE_THRIFT_HIVE_METASTORE_PROCESSOR, "handler", door->handler, NULL);
-	door->trust_set_ugi = TRUE;
 	door->started_s = g_get_real_time() / G_USEC_PER_SEC;
 	catalog_set_object_encoder(cat, door_encode_object, NULL); /* stateless: outlives the door safely */
 	return door;
 }
 
 /* See door.h. */
-void thrift_door_set_trust_set_ugi(gpointer door, gboolean trust)
+void thrift_door_set_keyring(gpointer door, AuthKeyring *keyring)
 {
-	((ThriftDoor *)door)->trust_set_ugi = trust;
+	((ThriftDoor *)door)->keyring = keyring;
 }
 
 /* Frees a door no worker uses any more. */

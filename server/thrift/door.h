@@ -3,10 +3,12 @@
  *
  * net/ hands each complete message to handle() on a worker; the door decodes it with the
  * generated processor, runs the handler (handler.c) against the catalog and appends the
- * encoded reply. Per connection it keeps a session (the set_ugi principal when trusted,
- * setMetaConf values). Unknown or unimplemented methods get TApplicationException
+ * encoded reply. Per connection it keeps a session: the principal (the SASL PLAIN user, else
+ * the mTLS client certificate's CN, else the set_ugi user on a trust-ugi listener, else
+ * "anonymous") and setMetaConf values; it checks SASL PLAIN passwords against the principals'
+ * access keys (authenticate, on a worker). Unknown or unimplemented methods get TApplicationException
  * UNKNOWN_METHOD and the connection stays usable; undecodable bytes close it.
- * Ownership: the door borrows cat and config, which must outlive it.
+ * Ownership: the door borrows cat, config and the key ring, which must outlive it.
  * Threading: handle() runs on any number of workers at once. Errors: none returned; Hive
  * exceptions travel in the reply, and each is logged once with its request id.
  */
@@ -15,6 +17,7 @@
 
 #include <glib.h>
 
+#include "auth/keys.h"
 #include "catalog/catalog.h"
 #include "config.h"
 #include "net/net.h"
@@ -26,11 +29,11 @@ typedef struct ThriftDoor ThriftDoor;
 /* The NetDoor callbacks; pass a ThriftDoor as door_data. Static storage. */
 const NetDoor *thrift_door_vtable(void);
 
-/* A door over cat. set_ugi names the principal by default (Hive's plain-cluster behaviour). */
+/* A door over cat. Whether set_ugi names the principal is each listener's choice (trust-ugi). */
 gpointer thrift_door_new(Catalog *cat, const PropolisConfig *config);
 
-/* Whether set_ugi may name the principal (FALSE: every caller stays "anonymous"). */
-void thrift_door_set_trust_set_ugi(gpointer door, gboolean trust);
+/* The key ring SASL PLAIN passwords are checked with (NULL: every login is refused). Before serving. */
+void thrift_door_set_keyring(gpointer door, AuthKeyring *keyring);
 
 void thrift_door_free(gpointer door);
 

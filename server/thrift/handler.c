@@ -73,11 +73,12 @@ gboolean thrift_handler_implements(const char *method)
 CatalogCtx thrift_ctx_now(void)
 {
 	ThriftCall *c = thrift_call_current();
-	CatalogCtx ctx = {"anonymous", 0, 0};
+	CatalogCtx ctx = {.principal = "anonymous", .door = "thrift"};
 	if (c) {
 		ctx.principal = c->session && c->session->principal ? c->session->principal : "anonymous";
 		ctx.request_id = c->request_id;
 		ctx.deadline_us = c->deadline_us;
+		ctx.operation = c->method;
 	}
 	return ctx;
 }

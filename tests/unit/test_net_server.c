@@ -63,7 +63,7 @@ static gboolean door_handle(gpointer door, gpointer session, const NetRequestInf
 	return !(h.name_len == 3 && memcmp(h.name, "bye", 3) == 0);
 }
 
-static const NetDoor echo_door = { door_session_new, door_session_free, door_handle };
+static const NetDoor echo_door = { .session_new = door_session_new, .session_free = door_session_free, .handle = door_handle };
 
 static PropolisConfig test_config(void)
 {

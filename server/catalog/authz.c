@@ -1,0 +1,472 @@
+/*
+ * authz.c — Lake Formation's rules applied once, in the catalog core, for every door.
+ *
+ * Each operation asks one of catalog_authz_catalog/_database/_table (internal.h) inside its
+ * unit of work, before it acts: one query fetches the caller's facts (store/authz.c), the
+ * evaluator (authz/evaluate.c) decides, and the decision is audited. Objects that do not exist
+ * answer NOT_FOUND only to callers who could see their parent (anti-enumeration: others get
+ * ACCESS_DENIED, as Lake Formation does).
+ *
+ * The audit table is written by one background thread in batches (a decision costs a queue
+ * push on the request path, not a round trip); denials are also logged at once. On shutdown
+ * the queue is flushed.
+ */
+#include <string.h>
+
+#include "catalog/internal.h"
+
+#define AUDIT_BATCH 512
+#define AUDIT_FLUSH_US (200 * 1000)
+#define AUDIT_TRIM_US (600 * G_USEC_PER_SEC)
+#define AUDIT_QUEUE_MAX 100000 /* beyond this, decisions are counted as dropped, not queued */
+
+typedef struct {
+	gint64 at_us;
+	char *principal, *door, *operation, *resource, *permission, *reason;
+	gboolean allowed;
+} AuditItem;
+
+struct CatalogAudit {
+	Catalog *cat;
+	GAsyncQueue *queue;
+	GThread *thread;
+	gint dropped;
+	gint64 last_trim_us;
+};
+
+static AuditItem audit_stop_marker;
+
+/* The calling thread's decision for its current request (a denial sticks), for the doors' log lines. */
+static GPrivate authz_decision = G_PRIVATE_INIT(g_free);
+
+void catalog_authz_decision_reset(void)
+{
+	g_private_replace(&authz_decision, NULL);
+}
+
+const char *catalog_authz_decision(void)
+{
+	return g_private_get(&authz_decision);
+}
+
+static void authz_decision_note(gboolean allowed, const char *pname, const char *resource, const char *reason)
+{
+	const char *cur = g_private_get(&authz_decision);
+	if (cur != NULL && g_str_has_prefix(cur, "denied") && allowed)
+		return;
+	g_private_replace(&authz_decision, g_strdup_printf("%s %s on %s (%s)", allowed ? "allowed" : "denied",
+	                                                   pname ? pname : "access", resource, reason ? reason : ""));
+}
+
+static void audit_item_free(AuditItem *it)
+{
+	if (it == NULL || it == &audit_stop_marker)
+		return;
+	g_free(it->principal);
+	g_free(it->door);
+	g_free(it->operation);
+	g_free(it->resource);
+	g_free(it->permission);
+	g_free(it->reason);
+	g_free(it);
+}
+
+/* Writes the batch in one statement; a failure is logged and the batch dropped (never blocks requests).
+ * Every AUDIT_TRIM_US the rows past the configured age go too. */
+static void audit_write(CatalogAudit *a, GPtrArray *batch)
+{
+	gint64 now = g_get_monotonic_time();
+	if (now - a->last_trim_us > AUDIT_TRIM_US) {
+		a->last_trim_us = now;
+		GError *terr = NULL;
+		StoreConn *tc = store_pool_acquire(a->cat->pool, now + 5 * G_USEC_PER_SEC, &terr);
+		if (tc == NULL || !store_authz_audit_trim(tc, a->cat->config->audit_ttl_s, &terr)) {
+			g_warning("audit: trim failed: %s", terr->message);
+			g_clear_error(&terr);
+		}
+		if (tc)
+			store_pool_release(a->cat->pool, tc);
+	}
+	if (batch->len == 0)
+		return;
+	StoreAuditRow *rows = g_new0(StoreAuditRow, batch->len);
+	for (guint i = 0; i < batch->len; i++) {
+		AuditItem *it = g_ptr_array_index(batch, i);
+		rows[i] = (StoreAuditRow){it->at_us, it->principal, it->door,   it->operation,
+		                          it->resource, it->permission, it->reason, it->allowed};
+	}
+	GError *serr = NULL;
+	StoreConn *conn = store_pool_acquire(a->cat->pool, g_get_monotonic_time() + 5 * G_USEC_PER_SEC, &serr);
+	if (conn != NULL) {
+		if (!store_authz_audit_insert(conn, rows, batch->len, &serr)) {
+			g_warning("audit: %u decisions not written: %s", batch->len, serr->message);
+			g_clear_error(&serr);
+		}
+		store_pool_release(a->cat->pool, conn);
+	} else {
+		g_warning("audit: %u decisions not written: %s", batch->len, serr->message);
+		g_clear_error(&serr);
+	}
+	g_free(rows);
+	g_ptr_array_set_size(batch, 0);
+}
+
+static gpointer audit_main(gpointer data)
+{
+	CatalogAudit *a = data;
+	GPtrArray *batch = g_ptr_array_new_with_free_func((GDestroyNotify)audit_item_free);
+	gboolean stopping = FALSE;
+	while (!stopping) {
+		AuditItem *it = g_async_queue_timeout_pop(a->queue, AUDIT_FLUSH_US);
+		if (it == &audit_stop_marker)
+			stopping = TRUE;
+		else if (it != NULL)
+			g_ptr_array_add(batch, it);
+		/* Take what else is queued, up to a batch, without waiting. */
+		while (!stopping && batch->len < AUDIT_BATCH && (it = g_async_queue_try_pop(a->queue)) != NULL) {
+			if (it == &audit_stop_marker)
+				stopping = TRUE;
+			else
+				g_ptr_array_add(batch, it);
+		}
+		audit_write(a, batch);
+	}
+	g_ptr_array_unref(batch);
+	return NULL;
+}
+
+CatalogAudit *catalog_audit_start(Catalog *cat)
+{
+	CatalogAudit *a = g_new0(CatalogAudit, 1);
+	a->cat = cat;
+	a->queue = g_async_queue_new();
+	a->thread = g_thread_new("propolis-audit", audit_main, a);
+	return a;
+}
+
+void catalog_audit_stop(CatalogAudit *a)
+{
+	if (a == NULL)
+		return;
+	g_async_queue_push(a->queue, &audit_stop_marker);
+	g_thread_join(a->thread);
+	AuditItem *it;
+	while ((it = g_async_queue_try_pop(a->queue)) != NULL)
+		audit_item_free(it);
+	g_async_queue_unref(a->queue);
+	if (a->dropped > 0)
+		g_warning("audit: %d decisions dropped (queue full)", a->dropped);
+	g_free(a);
+}
+
+/* Queues one decision; principal is the caller as resolved (its ARN) when known. */
+static void authz_audit_as(Catalog *cat, const CatalogCtx *ctx, const char *principal, const char *resource,
+                           guint32 perm, gboolean allowed, const char *reason)
+{
+	const char *door = ctx && ctx->door ? ctx->door : "thrift";
+	const char *op = ctx && ctx->operation ? ctx->operation : "-";
+	const char *pname = perm ? authz_perm_name(perm) : NULL;
+	authz_decision_note(allowed, pname, resource, reason);
+	if (!allowed)
+		g_message("authz denied: principal=%s door=%s op=%s resource=%s permission=%s: %s", principal, door, op,
+		          resource, pname ? pname : "-", reason ? reason : "");
+	if (cat->audit == NULL)
+		return;
+	if (g_async_queue_length(cat->audit->queue) > AUDIT_QUEUE_MAX) {
+		g_atomic_int_inc(&cat->audit->dropped);
+		return;
+	}
+	AuditItem *it = g_new0(AuditItem, 1);
+	it->at_us = g_get_real_time();
+	it->principal = g_strdup(principal);
+	it->door = g_strdup(door);
+	it->operation = g_strdup(op);
+	it->resource = g_strdup(resource);
+	it->permission = g_strdup(pname ? pname : "");
+	it->reason = g_strdup(reason ? reason : "");
+	it->allowed = allowed;
+	g_async_queue_push(cat->audit->queue, it);
+}
+
+void catalog_authz_audit(Catalog *cat, const CatalogCtx *ctx, const char *resource, guint32 perm, gboolean allowed,
+                         const char *reason)
+{
+	authz_audit_as(cat, ctx, ctx && ctx->principal ? ctx->principal : "anonymous", resource, perm, allowed, reason);
+}
+
+/* Lake Formation's spelling of a permission in messages: "Describe", "Create Database". */
+static char *authz_perm_words(guint32 perm)
+{
+	const char *name = authz_perm_name(perm);
+	if (name == NULL)
+		return g_strdup("permission");
+	g_autofree char *lower = g_ascii_strdown(name, -1);
+	GString *s = g_string_new(NULL);
+	gboolean start = TRUE;
+	for (const char *p = lower; *p; p++) {
+		if (*p == '_') {
+			g_string_append_c(s, ' ');
+			start = TRUE;
+		} else {
+			g_string_append_c(s, start ? g_ascii_toupper(*p) : *p);
+			start = FALSE;
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
+void catalog_authz_denied(GError **error, guint32 perm, const char *resource)
+{
+	g_autofree char *words = authz_perm_words(perm);
+	g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_ACCESS_DENIED,
+	            "Insufficient Lake Formation permission(s): Required %s on %s", words, resource);
+}
+
+static AuthzFacts *authz_facts_for(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                   const char *table, StoreAuthzScope scope, GError **error)
+{
+	GError *serr = NULL;
+	g_autofree char *cat_name = catalog_resolve(work->cat, catalog);
+	AuthzFacts *f = store_authz_facts(work->conn, ctx ? ctx->principal : NULL, work->cat->config->account_id,
+	                                  cat_name, db, table, scope, &serr);
+	if (f == NULL)
+		catalog_error_from_store(serr, NULL, NULL, error);
+	return f;
+}
+
+AuthzFacts *catalog_authz_facts(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                GError **error)
+{
+	return authz_facts_for(work, ctx, catalog, db, NULL, STORE_AUTHZ_LIST, error);
+}
+
+/* Audits the decision and sets the error on denial; returns allowed. */
+static gboolean authz_decide(CatalogWork *work, const CatalogCtx *ctx, const AuthzFacts *f, const char *resource,
+                             guint32 perm, gboolean allowed, const char *reason, GError **error)
+{
+	authz_audit_as(work->cat, ctx, f->caller, resource, perm, allowed, reason);
+	if (!allowed)
+		catalog_authz_denied(error, perm, resource);
+	return allowed;
+}
+
+gboolean catalog_authz_catalog(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, guint32 perm,
+                               AuthzFacts **facts_out, GError **error)
+{
+	g_autoptr(AuthzFacts) f = authz_facts_for(work, ctx, catalog, NULL, NULL, STORE_AUTHZ_DATABASE, error);
+	if (f == NULL)
+		return FALSE;
+	g_autofree char *cat_name = catalog_resolve(work->cat, catalog);
+	g_autofree char *resource = g_strdup_printf("catalog %s", cat_name);
+	gboolean ok = authz_catalog_allows(f, perm);
+	if (!authz_decide(work, ctx, f, resource, perm, ok, ok ? (f->is_admin ? "admin" : "grant") : "no grant", error))
+		return FALSE;
+	if (facts_out)
+		*facts_out = g_steal_pointer(&f);
+	return TRUE;
+}
+
+/* A missing database is NOT_FOUND (the operation says so) only to callers who may create databases. */
+static gboolean authz_missing_db_ok(const AuthzFacts *f)
+{
+	return f->is_admin || f->is_readonly_admin || authz_catalog_allows(f, AUTHZ_CREATE_DATABASE);
+}
+
+gboolean catalog_authz_database(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                guint32 perm, AuthzFacts **facts_out, GError **error)
+{
+	/* Callers that keep the facts filter tables with them: those need every table's rows. */
+	g_autoptr(AuthzFacts) f =
+		authz_facts_for(work, ctx, catalog, db, NULL, facts_out ? STORE_AUTHZ_LIST : STORE_AUTHZ_DATABASE, error);
+	if (f == NULL)
+		return FALSE;
+	g_autofree char *resource = g_strdup_printf("database %s", db ? db : "");
+	gboolean ok;
+	const char *why;
+	if (!f->db_exists) {
+		ok = authz_missing_db_ok(f);
+		why = ok ? "not found, visible catalog" : "not found";
+	} else if (perm == AUTHZ_DESCRIBE) {
+		ok = authz_database_visible(f);
+		why = ok ? "visible" : "no grant";
+	} else {
+		ok = authz_database_allows(f, perm);
+		why = ok ? (f->is_admin ? "admin" : "grant") : "no grant";
+	}
+	if (!authz_decide(work, ctx, f, resource, perm, ok, why, error))
+		return FALSE;
+	if (facts_out)
+		*facts_out = g_steal_pointer(&f);
+	return TRUE;
+}
+
+gboolean catalog_authz_table(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                             const char *table, guint32 perm, AuthzFacts **facts_out, GError **error)
+{
+	g_autoptr(AuthzFacts) f = authz_facts_for(work, ctx, catalog, db, table, STORE_AUTHZ_TABLE, error);
+	if (f == NULL)
+		return FALSE;
+	g_autofree char *resource = g_strdup_printf("table %s.%s", db ? db : "", table ? table : "");
+	gboolean ok;
+	const char *why;
+	if (!f->db_exists) {
+		ok = authz_missing_db_ok(f);
+		why = ok ? "not found, visible catalog" : "not found";
+	} else if (!f->table_exists) {
+		ok = authz_database_visible(f);
+		why = ok ? "not found, visible database" : "not found";
+	} else if (perm == AUTHZ_DESCRIBE) {
+		ok = authz_table_visible(f, table);
+		why = ok ? "visible" : "no grant";
+	} else {
+		ok = authz_table_allows(f, table, perm);
+		why = ok ? (f->is_admin ? "admin" : "grant") : "no grant";
+	}
+	if (!authz_decide(work, ctx, f, resource, perm, ok, why, error))
+		return FALSE;
+	if (facts_out)
+		*facts_out = g_steal_pointer(&f);
+	return TRUE;
+}
+
+gboolean catalog_authz_location(CatalogWork *work, const CatalogCtx *ctx, const AuthzFacts *f, const char *location,
+                                GError **error)
+{
+	if (location == NULL || *location == '\0')
+		return TRUE;
+	g_autofree char *registered = NULL;
+	GError *serr = NULL;
+	if (!store_authz_registered_location(work->conn, location, &registered, &serr)) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return FALSE;
+	}
+	if (registered == NULL)
+		return TRUE; /* unregistered paths need nothing */
+	g_autofree char *resource = g_strdup_printf("location %s", registered);
+	gboolean ok = authz_location_allows(f, registered);
+	return authz_decide(work, ctx, f, resource, AUTHZ_DATA_LOCATION_ACCESS, ok, ok ? "grant" : "no grant", error);
+}
+
+gboolean catalog_authz_set_actor(CatalogWork *work, const AuthzFacts *f, GError **error)
+{
+	GError *serr = NULL;
+	if (!store_authz_set_actor(work->conn, f->caller, &serr)) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Removes from a {"Name", ...} array the entries whose Name the caller may not see. */
+static void authz_trim_columns(const AuthzFacts *f, const char *table, JsonArray *cols)
+{
+	if (cols == NULL)
+		return;
+	for (guint i = json_array_get_length(cols); i-- > 0;) {
+		JsonObject *c = json_array_get_object_element(cols, i);
+		const char *name = c ? catalog_json_str(c, "Name") : NULL;
+		if (name == NULL || !authz_column_visible(f, table, name))
+			json_array_remove_element(cols, i);
+	}
+}
+
+void catalog_authz_trim_doc(const AuthzFacts *f, const char *table, JsonObject *doc)
+{
+	if (f == NULL || doc == NULL || authz_table_all_columns(f, table))
+		return;
+	JsonNode *sd = json_object_get_member(doc, "StorageDescriptor");
+	if (sd && JSON_NODE_HOLDS_OBJECT(sd)) {
+		JsonNode *cols = json_object_get_member(json_node_get_object(sd), "Columns");
+		if (cols && JSON_NODE_HOLDS_ARRAY(cols))
+			authz_trim_columns(f, table, json_node_get_array(cols));
+	}
+}
+
+gboolean catalog_authz_columns_restricted(const AuthzFacts *f, const char *table)
+{
+	return f != NULL && !authz_table_all_columns(f, table);
+}
+
+/* Keeps in items (char* names, or documents whose `member` names the database) the databases the caller sees. */
+gboolean catalog_authz_filter_databases(CatalogWork *work, const CatalogCtx *ctx, const char *catalog,
+                                        GPtrArray *items, const char *member, GError **error)
+{
+	GError *serr = NULL;
+	gboolean all = FALSE;
+	g_autofree char *cat_name = catalog_resolve(work->cat, catalog);
+	g_autoptr(GHashTable) visible = store_authz_visible_databases(
+		work->conn, ctx ? ctx->principal : NULL, work->cat->config->account_id, cat_name, &all, &serr);
+	if (visible == NULL) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return FALSE;
+	}
+	if (all)
+		return TRUE;
+	guint before = items->len;
+	for (guint i = items->len; i-- > 0;) {
+		gpointer it = g_ptr_array_index(items, i);
+		const char *name = member ? catalog_json_str(it, member) : it;
+		if (name == NULL || !g_hash_table_contains(visible, name))
+			g_ptr_array_remove_index(items, i);
+	}
+	if (items->len != before) {
+		g_autofree char *resource = g_strdup_printf("catalog %s (list databases)", cat_name);
+		g_autofree char *why = g_strdup_printf("%u of %u hidden", before - items->len, before);
+		catalog_authz_audit(work->cat, ctx, resource, AUTHZ_DESCRIBE, TRUE, why);
+	}
+	return TRUE;
+}
+
+/* Keeps in items (char* names, or table documents with "Name" when docs) the tables f sees; trims columns of docs. */
+void catalog_authz_filter_tables(const AuthzFacts *f, GPtrArray *items, gboolean docs)
+{
+	if (f->is_admin || f->is_readonly_admin)
+		return;
+	for (guint i = items->len; i-- > 0;) {
+		gpointer it = g_ptr_array_index(items, i);
+		const char *name = docs ? catalog_json_str(it, "Name") : it;
+		if (name == NULL || !authz_table_visible(f, name))
+			g_ptr_array_remove_index(items, i);
+		else if (docs)
+			catalog_authz_trim_doc(f, name, it);
+	}
+}
+
+/*
+ * Keeps the notification events ({catName?, dbName?, tableName?}) whose object the caller sees.
+ * An event of an object since dropped follows the NOT_FOUND rule: a dropped table's events show
+ * to callers who see its database, a dropped database's to callers who may create databases.
+ */
+gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, JsonArray *events, GError **error)
+{
+	g_autoptr(GHashTable) facts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                                     (GDestroyNotify)authz_facts_free);
+	for (guint i = json_array_get_length(events); i-- > 0;) {
+		JsonObject *e = json_array_get_object_element(events, i);
+		const char *catn = catalog_json_str(e, "catName"), *db = catalog_json_str(e, "dbName");
+		const char *tbl = catalog_json_str(e, "tableName");
+		if (tbl && *tbl == '\0')
+			tbl = NULL;
+		g_autofree char *cat_name = catalog_resolve(work->cat, catn);
+		g_autofree char *key = g_strdup_printf("%s\x1f%s\x1f%s", cat_name, db ? db : "", tbl ? tbl : "");
+		AuthzFacts *f = g_hash_table_lookup(facts, key);
+		if (f == NULL) {
+			f = authz_facts_for(work, ctx, cat_name, db, tbl, tbl ? STORE_AUTHZ_TABLE : STORE_AUTHZ_DATABASE, error);
+			if (f == NULL)
+				return FALSE;
+			g_hash_table_insert(facts, g_steal_pointer(&key), f);
+		}
+		if (f->is_admin || f->is_readonly_admin)
+			continue;
+		gboolean visible;
+		if (db == NULL || !f->db_exists)
+			visible = authz_catalog_allows(f, AUTHZ_CREATE_DATABASE);
+		else if (tbl && f->table_exists)
+			visible = authz_table_visible(f, tbl);
+		else
+			visible = authz_database_visible(f);
+		if (!visible)
+			json_array_remove_element(events, i);
+	}
+	return TRUE;
+}

@@ -1,0 +1,84 @@
+/*
+ * lock.c — `propolis locks list [--table DB.TBL] [--older-than DURATION]` and `propolis locks
+ * release ID`: the Hive locks an operator must be able to see and clear, through
+ * Propolis.ListLocks and Propolis.ReleaseLock (administrators only, audited by the server).
+ *
+ * A listed row is one component of a lock (a request may lock several objects); the server
+ * expires locks that stopped heartbeating before it answers, so what is listed is live.
+ */
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* locks list [--table DB.TBL] [--database DB] [--older-than DURATION] */
+gboolean cli_locks_list(CliGlobal *g, int argc, char **argv, GError **error)
+{
+	static const CliColumn cols[] = {
+		{"LOCK", "LockId", NULL, FALSE},        {"DATABASE", "Database", NULL, FALSE},
+		{"TABLE", "Table", NULL, FALSE},        {"PARTITION", "Partition", NULL, FALSE},
+		{"TYPE", "Type", NULL, FALSE},          {"STATE", "State", NULL, FALSE},
+		{"USER", "User", NULL, FALSE},          {"HOST", "Host", NULL, FALSE},
+		{"TXN", "TxnId", NULL, FALSE},          {"AGE S", "AgeSeconds", NULL, FALSE},
+		{"HEARTBEAT", "LastHeartbeat", NULL, TRUE}, {"AGENT", "AgentInfo", NULL, FALSE},
+	};
+	g_autofree char *table = NULL, *database = NULL, *older = NULL;
+	const GOptionEntry entries[] = {
+		{"table", 0, 0, G_OPTION_ARG_STRING, &table, "Only locks on table DB.TBL (and whole-DB locks on DB)",
+		 "DB.TBL"},
+		{"database", 0, 0, G_OPTION_ARG_STRING, &database, "Only locks in database DB", "DB"},
+		{"older-than", 0, 0, G_OPTION_ARG_STRING, &older, "Only locks held (or waiting) at least this long", "DURATION"},
+		G_OPTION_ENTRY_NULL,
+	};
+	if (!cli_parse(g, &argc, &argv, entries, "",
+	               "Lists Hive locks with holder, age and last heartbeat (expired ones are reaped first).", 0, error))
+		return FALSE;
+	g_autoptr(JsonObject) body = json_object_new();
+	gint64 secs = 0;
+	if (older != NULL) {
+		if (!cli_parse_duration(older, &secs, error))
+			return FALSE;
+		json_object_set_int_member(body, "OlderThanSeconds", secs);
+	}
+	if (table != NULL) {
+		const char *dot = strchr(table, '.');
+		if (dot == NULL || dot == table || dot[1] == '\0' || database != NULL) {
+			g_set_error(error, CLI_ERROR, CLI_ERROR_USAGE, "--table takes DB.TABLE (without --database), not '%s'",
+			            table);
+			return FALSE;
+		}
+		g_autofree char *db = g_strndup(table, (gsize)(dot - table));
+		json_object_set_string_member(body, "Database", db);
+		json_object_set_string_member(body, "Table", dot + 1);
+	} else if (database != NULL) {
+		json_object_set_string_member(body, "Database", database);
+	}
+	g_autoptr(JsonObject) answer = cli_call_propolis(g, "ListLocks", body, error);
+	if (answer == NULL)
+		return FALSE;
+	cli_print(g, answer, "Locks", cols, G_N_ELEMENTS(cols));
+	return TRUE;
+}
+
+/* locks release ID */
+gboolean cli_locks_release(CliGlobal *g, int argc, char **argv, GError **error)
+{
+	static const CliColumn cols[] = {{"RELEASED", "LockId", NULL, FALSE}};
+	if (!cli_parse(g, &argc, &argv, NULL, "ID",
+	               "Releases Hive lock ID whoever holds it; the next waiter can then acquire.", 1, error))
+		return FALSE;
+	char *end = NULL;
+	guint64 id = g_ascii_strtoull(argv[1], &end, 10);
+	if (end == argv[1] || *end != '\0' || id == 0 || id > G_MAXINT64) {
+		g_set_error(error, CLI_ERROR, CLI_ERROR_USAGE, "lock id must be a positive integer, not '%s'", argv[1]);
+		return FALSE;
+	}
+	g_autoptr(JsonObject) body = json_object_new();
+	json_object_set_int_member(body, "LockId", (gint64)id);
+	g_autoptr(JsonObject) answer = cli_call_propolis(g, "ReleaseLock", body, error);
+	if (answer == NULL)
+		return FALSE;
+	if (g->output && strcmp(g->output, "table") == 0)
+		json_object_set_int_member(answer, "LockId", (gint64)id);
+	cli_print(g, answer, NULL, cols, G_N_ELEMENTS(cols));
+	return TRUE;
+}
