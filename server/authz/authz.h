@@ -88,11 +88,14 @@ typedef struct {
 	gboolean table_exists;    /* the table asked about exists */
 	gboolean has_table_grants;/* some table of the database has a grant reaching the caller (when rows
 	                           * of every table were not fetched) */
+	gint64 epoch;             /* the grants epoch these facts were read at (0 = unknown) */
 	GArray *grants;           /* AuthzGrant */
 } AuthzFacts;
 
 AuthzFacts *authz_facts_new(const char *caller);
 void authz_facts_free(AuthzFacts *facts);
+/* A deep copy. */
+AuthzFacts *authz_facts_dup(const AuthzFacts *facts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AuthzFacts, authz_facts_free)
 /* Appends a grant; strings and vectors are copied. Rows of one resource and kind merge. */
 void authz_facts_add(AuthzFacts *facts, AuthzKind kind, const char *table, const char *location, guint32 perms,

@@ -102,6 +102,31 @@ void authz_facts_free(AuthzFacts *facts)
 	g_free(facts);
 }
 
+AuthzFacts *authz_facts_dup(const AuthzFacts *facts)
+{
+	AuthzFacts *f = authz_facts_new(facts->caller);
+	f->is_admin = facts->is_admin;
+	f->is_readonly_admin = facts->is_readonly_admin;
+	f->db_exists = facts->db_exists;
+	f->table_exists = facts->table_exists;
+	f->has_table_grants = facts->has_table_grants;
+	f->epoch = facts->epoch;
+	for (guint i = 0; i < facts->grants->len; i++) {
+		const AuthzGrant *g = &g_array_index(facts->grants, AuthzGrant, i);
+		AuthzGrant c = {
+			.kind = g->kind,
+			.table = g_strdup(g->table),
+			.location = g_strdup(g->location),
+			.perms = g->perms,
+			.grantable = g->grantable,
+			.columns = g_strdupv(g->columns),
+			.excluded = g_strdupv(g->excluded),
+		};
+		g_array_append_val(f->grants, c);
+	}
+	return f;
+}
+
 void authz_facts_add(AuthzFacts *facts, AuthzKind kind, const char *table, const char *location, guint32 perms,
                      guint32 grantable, const char *const *columns, const char *const *excluded)
 {

@@ -272,6 +272,43 @@ static gboolean authz_missing_db_ok(const AuthzFacts *f)
 	return f->is_admin || f->is_readonly_admin || authz_catalog_allows(f, AUTHZ_CREATE_DATABASE);
 }
 
+/* The decision on a database: found says it exists whatever f says (a read saw it). */
+static gboolean authz_database_ok(const AuthzFacts *f, guint32 perm, gboolean found, const char **why)
+{
+	gboolean ok;
+	if (!found && !f->db_exists) {
+		ok = authz_missing_db_ok(f);
+		*why = ok ? "not found, visible catalog" : "not found";
+	} else if (perm == AUTHZ_DESCRIBE) {
+		ok = authz_database_visible(f);
+		*why = ok ? "visible" : "no grant";
+	} else {
+		ok = authz_database_allows(f, perm);
+		*why = ok ? (f->is_admin ? "admin" : "grant") : "no grant";
+	}
+	return ok;
+}
+
+/* The decision on a table: found says it exists whatever f says (a read saw it). */
+static gboolean authz_table_ok(const AuthzFacts *f, const char *table, guint32 perm, gboolean found, const char **why)
+{
+	gboolean ok;
+	if (!found && !f->db_exists) {
+		ok = authz_missing_db_ok(f);
+		*why = ok ? "not found, visible catalog" : "not found";
+	} else if (!found && !f->table_exists) {
+		ok = authz_database_visible(f);
+		*why = ok ? "not found, visible database" : "not found";
+	} else if (perm == AUTHZ_DESCRIBE) {
+		ok = authz_table_visible(f, table);
+		*why = ok ? "visible" : "no grant";
+	} else {
+		ok = authz_table_allows(f, table, perm);
+		*why = ok ? (f->is_admin ? "admin" : "grant") : "no grant";
+	}
+	return ok;
+}
+
 gboolean catalog_authz_database(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
                                 guint32 perm, AuthzFacts **facts_out, GError **error)
 {
@@ -281,18 +318,8 @@ gboolean catalog_authz_database(CatalogWork *work, const CatalogCtx *ctx, const 
 	if (f == NULL)
 		return FALSE;
 	g_autofree char *resource = g_strdup_printf("database %s", db ? db : "");
-	gboolean ok;
 	const char *why;
-	if (!f->db_exists) {
-		ok = authz_missing_db_ok(f);
-		why = ok ? "not found, visible catalog" : "not found";
-	} else if (perm == AUTHZ_DESCRIBE) {
-		ok = authz_database_visible(f);
-		why = ok ? "visible" : "no grant";
-	} else {
-		ok = authz_database_allows(f, perm);
-		why = ok ? (f->is_admin ? "admin" : "grant") : "no grant";
-	}
+	gboolean ok = authz_database_ok(f, perm, FALSE, &why);
 	if (!authz_decide(work, ctx, f, resource, perm, ok, why, error))
 		return FALSE;
 	if (facts_out)
@@ -307,26 +334,96 @@ gboolean catalog_authz_table(CatalogWork *work, const CatalogCtx *ctx, const cha
 	if (f == NULL)
 		return FALSE;
 	g_autofree char *resource = g_strdup_printf("table %s.%s", db ? db : "", table ? table : "");
-	gboolean ok;
 	const char *why;
-	if (!f->db_exists) {
-		ok = authz_missing_db_ok(f);
-		why = ok ? "not found, visible catalog" : "not found";
-	} else if (!f->table_exists) {
-		ok = authz_database_visible(f);
-		why = ok ? "not found, visible database" : "not found";
-	} else if (perm == AUTHZ_DESCRIBE) {
-		ok = authz_table_visible(f, table);
-		why = ok ? "visible" : "no grant";
-	} else {
-		ok = authz_table_allows(f, table, perm);
-		why = ok ? (f->is_admin ? "admin" : "grant") : "no grant";
-	}
+	gboolean ok = authz_table_ok(f, table, perm, FALSE, &why);
 	if (!authz_decide(work, ctx, f, resource, perm, ok, why, error))
 		return FALSE;
 	if (facts_out)
 		*facts_out = g_steal_pointer(&f);
 	return TRUE;
+}
+
+/* ---- facts kept between requests, valid while the grants epoch (migrations/0010) stands ---- */
+
+#define AUTHZ_CACHE_MAX 4096 /* entries; when full the cache starts over (bounded, and simple) */
+
+struct CatalogAuthzCache {
+	GMutex lock;
+	GHashTable *map; /* "caller\x1fcatalog\x1fdb\x1ftable\x1fscope" → AuthzFacts* */
+};
+
+CatalogAuthzCache *catalog_authz_cache_new(void)
+{
+	CatalogAuthzCache *c = g_new0(CatalogAuthzCache, 1);
+	g_mutex_init(&c->lock);
+	c->map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)authz_facts_free);
+	return c;
+}
+
+void catalog_authz_cache_free(CatalogAuthzCache *c)
+{
+	if (c == NULL)
+		return;
+	g_hash_table_unref(c->map);
+	g_mutex_clear(&c->lock);
+	g_free(c);
+}
+
+/* The facts at epoch: a copy of the cached ones when they were read at epoch, else fetched and kept. */
+static AuthzFacts *authz_facts_at(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                  const char *table, StoreAuthzScope scope, gint64 epoch, GError **error)
+{
+	CatalogAuthzCache *c = work->cat->authz_cache;
+	g_autofree char *cat_name = catalog_resolve(work->cat, catalog);
+	g_autofree char *key = g_strdup_printf("%s\x1f%s\x1f%s\x1f%s\x1f%d", ctx && ctx->principal ? ctx->principal : "",
+	                                       cat_name, db ? db : "", table ? table : "", (int)scope);
+	AuthzFacts *f = NULL;
+	g_mutex_lock(&c->lock);
+	AuthzFacts *hit = g_hash_table_lookup(c->map, key);
+	if (hit != NULL && hit->epoch == epoch)
+		f = authz_facts_dup(hit);
+	g_mutex_unlock(&c->lock);
+	if (f != NULL)
+		return f;
+	f = authz_facts_for(work, ctx, cat_name, db, table, scope, error);
+	if (f == NULL)
+		return NULL;
+	AuthzFacts *keep = authz_facts_dup(f);
+	g_mutex_lock(&c->lock);
+	if (g_hash_table_size(c->map) >= AUTHZ_CACHE_MAX)
+		g_hash_table_remove_all(c->map);
+	g_hash_table_replace(c->map, g_steal_pointer(&key), keep);
+	g_mutex_unlock(&c->lock);
+	return f;
+}
+
+gboolean catalog_authz_table_found(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                   const char *table, guint32 perm, gint64 epoch, AuthzFacts **facts_out,
+                                   GError **error)
+{
+	g_autoptr(AuthzFacts) f = authz_facts_at(work, ctx, catalog, db, table, STORE_AUTHZ_TABLE, epoch, error);
+	if (f == NULL)
+		return FALSE;
+	g_autofree char *resource = g_strdup_printf("table %s.%s", db ? db : "", table ? table : "");
+	const char *why;
+	gboolean ok = authz_table_ok(f, table, perm, TRUE, &why);
+	if (!authz_decide(work, ctx, f, resource, perm, ok, why, error))
+		return FALSE;
+	if (facts_out)
+		*facts_out = g_steal_pointer(&f);
+	return TRUE;
+}
+
+gboolean catalog_authz_database_found(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                      guint32 perm, gint64 epoch, GError **error)
+{
+	g_autoptr(AuthzFacts) f = authz_facts_at(work, ctx, catalog, db, NULL, STORE_AUTHZ_DATABASE, epoch, error);
+	if (f == NULL)
+		return FALSE;
+	g_autofree char *resource = g_strdup_printf("database %s", db ? db : "");
+	const char *why;
+	gboolean ok = authz_database_ok(f, perm, TRUE, &why);
+	return authz_decide(work, ctx, f, resource, perm, ok, why, error);
 }
 
 gboolean catalog_authz_location(CatalogWork *work, const CatalogCtx *ctx, const AuthzFacts *f, const char *location,

@@ -48,6 +48,7 @@ Catalog *catalog_new(const PropolisConfig *config, StorePool *pool, GError **err
 		return NULL;
 	}
 	cat->audit = catalog_audit_start(cat);
+	cat->authz_cache = catalog_authz_cache_new();
 	return cat;
 }
 
@@ -56,6 +57,7 @@ void catalog_free(Catalog *cat)
 	if (cat == NULL)
 		return;
 	catalog_audit_stop(cat->audit);
+	catalog_authz_cache_free(cat->authz_cache);
 	g_free(cat->default_catalog);
 	g_free(cat->warehouse);
 	g_free(cat);

@@ -84,15 +84,20 @@ JsonObject *catalog_get_database(Catalog *cat, const CatalogCtx *ctx, const char
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
-	if (!catalog_authz_database(&work, ctx, catname, lower, AUTHZ_DESCRIBE, NULL, error)) {
-		catalog_work_end(&work, FALSE, NULL);
-		return NULL;
-	}
+	/* Read first, with the grants epoch: a found database is checked against cached facts. */
 	GError *serr = NULL;
-	JsonObject *db = store_database_get(work.conn, catname, lower, FALSE, &serr);
-	if (db == NULL) {
-		g_autofree char *missing = g_strdup_printf("Database %s not found", lower);
-		catalog_error_from_store(serr, missing, NULL, error);
+	gint64 epoch = 0;
+	JsonObject *db = store_database_get_epoch(work.conn, catname, lower, &epoch, &serr);
+	if (db != NULL) {
+		if (!catalog_authz_database_found(&work, ctx, catname, lower, AUTHZ_DESCRIBE, epoch, error))
+			g_clear_pointer(&db, json_object_unref);
+	} else if (serr->domain == STORE_ERROR && serr->code == STORE_ERROR_NOT_FOUND) {
+		/* missing: NOT_FOUND only to a caller who may create databases (else ACCESS_DENIED) */
+		g_clear_error(&serr);
+		if (catalog_authz_database(&work, ctx, catname, lower, AUTHZ_DESCRIBE, NULL, error))
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Database %s not found", lower);
+	} else {
+		catalog_error_from_store(serr, NULL, NULL, error);
 	}
 	catalog_work_end(&work, db != NULL, NULL);
 	catalog_doc_set_catalog(db, catname);

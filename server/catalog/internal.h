@@ -19,6 +19,7 @@ struct Catalog {
 	CatalogObjectEncoder encoder; /* notify.c: *ObjJson fields; NULL = Glue JSON */
 	gpointer encoder_data;
 	struct CatalogAudit *audit;   /* authz.c: the audit table's background writer */
+	struct CatalogAuthzCache *authz_cache; /* authz.c: callers' facts by grants epoch */
 };
 
 /*
@@ -142,6 +143,21 @@ gboolean catalog_authz_database(CatalogWork *work, const CatalogCtx *ctx, const 
 gboolean catalog_authz_table(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
                              const char *table, guint32 perm, AuthzFacts **facts_out,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * The same checks for an object the operation's own read just found, with the grants epoch that
+ * read returned (store_*_get_epoch): the caller's facts come from the server's cache when they
+ * were read at that epoch, so a hot read costs no second query, and a revoke (which moves the
+ * epoch) still counts from the caller's next request.
+ */
+gboolean catalog_authz_table_found(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                   const char *table, guint32 perm, gint64 epoch, AuthzFacts **facts_out,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_authz_database_found(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                      guint32 perm, gint64 epoch, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+typedef struct CatalogAuthzCache CatalogAuthzCache;
+CatalogAuthzCache *catalog_authz_cache_new(void);
+void catalog_authz_cache_free(CatalogAuthzCache *cache);
+
 /* DATA_LOCATION_ACCESS when location lies under a registered location (nothing needed otherwise). */
 gboolean catalog_authz_location(CatalogWork *work, const CatalogCtx *ctx, const AuthzFacts *f, const char *location,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;

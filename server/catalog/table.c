@@ -222,16 +222,21 @@ JsonObject *catalog_get_table(Catalog *cat, const CatalogCtx *ctx, const char *c
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	/* Read first, with the grants epoch: a found table is checked against cached facts. */
 	g_autoptr(AuthzFacts) facts = NULL;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, &facts, error)) {
-		catalog_work_end(&work, FALSE, NULL);
-		return NULL;
-	}
 	GError *serr = NULL;
-	JsonObject *t = store_table_get(work.conn, catname, dbname, tname, FALSE, &serr);
-	if (t == NULL) {
-		g_autofree char *msg = g_strdup_printf("%s.%s table not found", dbname, tname);
-		catalog_error_from_store(serr, msg, NULL, error);
+	gint64 epoch = 0;
+	JsonObject *t = store_table_get_epoch(work.conn, catname, dbname, tname, &epoch, &serr);
+	if (t != NULL) {
+		if (!catalog_authz_table_found(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, epoch, &facts, error))
+			g_clear_pointer(&t, json_object_unref);
+	} else if (serr->domain == STORE_ERROR && serr->code == STORE_ERROR_NOT_FOUND) {
+		/* missing: NOT_FOUND only to a caller who sees the database (else ACCESS_DENIED) */
+		g_clear_error(&serr);
+		if (catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, NULL, error))
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "%s.%s table not found", dbname, tname);
+	} else {
+		catalog_error_from_store(serr, NULL, NULL, error);
 	}
 	catalog_work_end(&work, t != NULL, NULL);
 	catalog_authz_trim_doc(facts, tname, t);

@@ -45,7 +45,7 @@ static const char authz_facts_sql[] =
 	"             ELSE EXISTS (SELECT 1 FROM lf_grants x WHERE x.database_id = (SELECT id FROM d)"
 	"                            AND x.principal = ANY ((SELECT names FROM n)::text[]) AND x.kind IN ('TABLE', 'COLUMNS'))::text"
 	"        END,"
-	"        NULL"
+	"        (SELECT n FROM authz_epoch)::text"
 	" UNION ALL"
 	" SELECT g.kind, tt.name, l.location, g.permission, g.grantable::text,"
 	"        array_to_string(g.column_names, E'\\x1f'), array_to_string(g.excluded_columns, E'\\x1f'), NULL"
@@ -81,6 +81,7 @@ AuthzFacts *store_authz_facts(StoreConn *conn, const char *caller, const char *a
 			f->table_exists = PQgetvalue(res, r, 4)[0] == 't';
 			f->is_readonly_admin = PQgetvalue(res, r, 5)[0] == 't';
 			f->has_table_grants = PQgetvalue(res, r, 6)[0] == 't';
+			f->epoch = g_ascii_strtoll(PQgetvalue(res, r, 7), NULL, 10);
 			continue;
 		}
 		AuthzKind kind;

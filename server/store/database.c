@@ -68,6 +68,23 @@ JsonObject *store_database_get(StoreConn *conn, const char *catalog, const char 
 	return store_json_parse_object(PQgetvalue(res, 0, 0), error);
 }
 
+/* store_database_get (no lock) that also reads the grants epoch in the same statement; see store.h. */
+JsonObject *store_database_get_epoch(StoreConn *conn, const char *catalog, const char *name, gint64 *epoch,
+                                     GError **error)
+{
+	static const char sql[] = "SELECT d.doc::text, (SELECT n FROM authz_epoch)" DB_JOIN;
+	const char *params[] = {catalog, name};
+	g_autoptr(PGresult) res = store_exec(conn, "database_get_epoch", sql, 2, params, error);
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0) {
+		database_not_found(catalog, name, error);
+		return NULL;
+	}
+	*epoch = g_ascii_strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	return store_json_parse_object(PQgetvalue(res, 0, 0), error);
+}
+
 /* Sorted names of the catalog's databases matching regex (NULL = all). */
 GPtrArray *store_database_list(StoreConn *conn, const char *catalog, const char *regex, GError **error)
 {

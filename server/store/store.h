@@ -507,6 +507,15 @@ gboolean store_authz_set_actor(StoreConn *conn, const char *arn, GError **error)
 gboolean store_authz_registered_location(StoreConn *conn, const char *location, char **registered,
                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * A table's / database's document (no row lock) and the grants epoch (migrations/0010) read in
+ * the same statement, so facts cached at that epoch are known to hold for this snapshot.
+ */
+JsonObject *store_table_get_epoch(StoreConn *conn, const char *catalog, const char *db, const char *name,
+                                  gint64 *epoch, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonObject *store_database_get_epoch(StoreConn *conn, const char *catalog, const char *name, gint64 *epoch,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Names of the databases of catalog the caller sees (a grant on them or their tables); *all for admins. */
 GHashTable *store_authz_visible_databases(StoreConn *conn, const char *caller, const char *account,
                                           const char *catalog, gboolean *all, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -73,6 +73,24 @@ JsonObject *store_table_get(StoreConn *conn, const char *catalog, const char *db
 	return table_doc_from_row(res, 0, error);
 }
 
+/* store_table_get (no lock) that also reads the grants epoch in the same statement; see store.h. */
+JsonObject *store_table_get_epoch(StoreConn *conn, const char *catalog, const char *db, const char *name,
+                                  gint64 *epoch, GError **error)
+{
+	static const char sql[] =
+		"SELECT t.doc::text, t.version, (SELECT n FROM authz_epoch)" TBL_JOIN " AND t.name = $3";
+	const char *params[] = {catalog, db, name};
+	g_autoptr(PGresult) res = store_exec(conn, "table_get_epoch", sql, 3, params, error);
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0) {
+		table_not_found(catalog, db, name, error);
+		return NULL;
+	}
+	*epoch = g_ascii_strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	return table_doc_from_row(res, 0, error);
+}
+
 /* Documents from rows (doc, version), or NULL with error if one does not parse. */
 static GPtrArray *table_docs_from_result(PGresult *res, GError **error)
 {

@@ -92,6 +92,7 @@ def perm_server(pg, tmp_path_factory):
                          logdir=str(d))
     srv.start()
     wait_port(http_port)
+    srv.db_url, srv.dir = url, d
     srv.endpoint = "http://127.0.0.1:%d" % http_port
     cp = configparser.ConfigParser()
     cp.read(str(creds))
@@ -443,3 +444,43 @@ def test_column_grant_option_never_widens(world):
                                    Permissions=["SELECT"])
     assert e.value.response["Error"]["Code"] == "AccessDeniedException"
     glue.delete_table(DatabaseName="sales", Name="widen")
+
+
+def test_revoke_on_another_server_counts_at_once(world, perm_server):
+    """Two servers on one database: a caller's facts cached by server A give way to a revoke made on B."""
+    from test_glue_boto3 import wait_port
+    http_b = harness.free_port()
+    d = perm_server.dir
+    b = harness.Server(["--database", perm_server.db_url, "--warehouse", "file://" + str(d / "wh"),
+                        "--http-listen", "127.0.0.1:%d" % http_b, "--thrift-auth", "trust-ugi",
+                        "--master-key-file", str(d / "master.key"),
+                        "--admin-credentials", str(d / "admin-b.credentials")], logdir=str(d / "b"))
+    (d / "b").mkdir(exist_ok=True)
+    b.start()
+    try:
+        wait_port(http_b)
+        lf_b = boto3.client("lakeformation", endpoint_url="http://127.0.0.1:%d" % http_b, region_name="us-east-1",
+                            aws_access_key_id=world.keys["admin"][0], aws_secret_access_key=world.keys["admin"][1],
+                            config=CFG)
+        glue = world.client("glue", "admin")
+        glue.create_table(DatabaseName="sales", TableInput=table_input("cached", SALES_COLS))
+        res = {"Table": {"DatabaseName": "sales", "Name": "cached"}}
+        grant(lf_b, world.arns["carol"], res, ["SELECT"])
+        thr = world.thrift("carol")  # server A
+        try:
+            for _ in range(5):  # warm A's cache of carol's facts
+                assert thr.get_table("sales", "cached").tableName == "cached"
+                assert thr.get_database("sales").name == "sales"
+            lf_b.revoke_permissions(Principal={"DataLakePrincipalIdentifier": world.arns["carol"]}, Resource=res,
+                                    Permissions=["SELECT"])
+            with pytest.raises(T.MetaException):
+                thr.get_table("sales", "cached")
+            with pytest.raises(T.MetaException):
+                thr.get_database("sales")
+            grant(lf_b, world.arns["carol"], res, ["SELECT"])
+            assert thr.get_table("sales", "cached").tableName == "cached"
+        finally:
+            thr.close()
+        glue.delete_table(DatabaseName="sales", Name="cached")
+    finally:
+        assert b.stop() == 0, b.log_tail()
