@@ -13,7 +13,7 @@ BUILD="${BUILD_DIR:-$ROOT/build}"
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:${PATH}"
 
 PACKAGES=(cmake make gcc libc6-dev pkg-config thrift-compiler libthrift-c-glib-dev check libglib2.0-dev
-	libjson-glib-dev libpq-dev libssl-dev postgresql-15 util-linux)
+	libjson-glib-dev libpq-dev libssl-dev libmicrohttpd-dev libcurl4-openssl-dev postgresql-15 util-linux)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -30,7 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)" --target propolis-server
+cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)" --target propolis-server propolis
 
 mkdir -p "$DATA_DIR"
 echo "run.sh: propolis-server (Thrift 127.0.0.1:9083, Glue HTTP 127.0.0.1:9084 unless overridden), data in $DATA_DIR (Ctrl-C stops it)"
