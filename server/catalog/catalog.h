@@ -153,13 +153,38 @@ gboolean catalog_delete_column_stats(Catalog *cat, const CatalogCtx *ctx, const 
  * Documents are Glue Partitions (MODEL.md): Values, DatabaseName, TableName, CreationTime,
  * LastAccessTime, StorageDescriptor?, Parameters, Hive{...}. Errors carry Hive's texts. */
 
+/* A shared storage descriptor of a row listing (StorageDescriptor without Location), its
+ * Columns already trimmed to what the caller may see. */
+typedef struct {
+	gint64 id;
+	JsonObject *doc;
+} CatalogPartitionSd;
+
+/*
+ * One batch of a row listing (the fast path of big listings, no document per partition). Every
+ * partition is stamped with catalog, db and table (current names). A row with sd_id != 0 has a
+ * StorageDescriptor: the shared descriptor of that id plus the row's location. Descriptors are
+ * handed over once: sds holds those first referenced in this batch; sd_reset TRUE says to forget
+ * those of earlier batches first. Everything is borrowed for the call.
+ */
+typedef struct {
+	const char *catalog, *db, *table;
+	const StorePartitionRows *rows;
+	gboolean sd_reset;
+	const CatalogPartitionSd *sds;
+	guint n_sds;
+} CatalogPartitionRows;
+
 /* Receives a listing: begin(count) once before any row, then batch() per batch of JsonObject*
  * documents (or char* names); the batch is freed when batch() returns unless it steals the items.
- * A FALSE with error from either stops the listing and is passed back to the caller. */
+ * A sink that sets rows receives document listings as CatalogPartitionRows batches instead of
+ * batch() (names still go to batch()). A FALSE with error from any stops the listing and is
+ * passed back to the caller. */
 typedef struct {
 	gboolean (*begin)(gpointer user, gint64 count, GError **error);
 	gboolean (*batch)(gpointer user, GPtrArray *batch, GError **error);
 	gpointer user;
+	gboolean (*rows)(gpointer user, const CatalogPartitionRows *rows, GError **error);
 } CatalogPartitionSink;
 
 /* Which partitions a listing returns. */
@@ -414,6 +439,15 @@ GPtrArray *catalog_lf_list_locations(Catalog *cat, const CatalogCtx *ctx, const 
 
 /* Whether PostgreSQL answers (for health checks and getStatus). */
 gboolean catalog_ping(Catalog *cat, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * catalog/gauges.c: registers Hive's catalog gauges (object counts, locks, open transactions)
+ * with the metrics registry, read from PostgreSQL at most every few seconds on a scrape, never
+ * failing one. Returns the state catalog_gauges_stop() unregisters and frees (before cat goes).
+ */
+typedef struct CatalogGauges CatalogGauges;
+CatalogGauges *catalog_gauges_start(Catalog *cat);
+void catalog_gauges_stop(CatalogGauges *gauges);
 
 G_END_DECLS
 

@@ -8,7 +8,10 @@
  * write is one transaction (catalog_work_begin), so a batch with one bad partition leaves
  * nothing behind, and its error names the partition. Listings run in one REPEATABLE READ
  * snapshot: the count the door writes first and the rows that follow agree.
- * Documents returned carry the table's current DatabaseName/TableName and CatalogName.
+ * Documents returned carry the table's current DatabaseName/TableName and CatalogName. A
+ * listing whose sink takes rows (the Thrift door's streamed listings) builds no documents: the
+ * names are handed over once per batch and each shared descriptor is parsed, and trimmed for a
+ * caller who sees only some columns, once per listing.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -156,13 +159,8 @@ static JsonObject *part_notify_table(PartOp *op)
 /* One DROP_PARTITION event per dropped partition (as Hive fires them), in op's transaction. */
 static gboolean part_notify_drops(PartOp *op, GPtrArray *dropped, GError **error)
 {
-	gboolean ok = TRUE;
-	for (guint i = 0; ok && i < dropped->len; i++) {
-		g_autoptr(GPtrArray) one = g_ptr_array_new();
-		g_ptr_array_add(one, g_ptr_array_index(dropped, i));
-		ok = catalog_notify_drop_partitions(&op->work, op->catname, part_notify_table(op), one, error);
-	}
-	return ok;
+	return dropped->len == 0 ||
+	       catalog_notify_drop_partitions(&op->work, op->catname, part_notify_table(op), dropped, error);
 }
 
 /* "[a, b, ]" as Hive's Warehouse.makePartName prints lists in its error. */
@@ -551,6 +549,40 @@ static gboolean part_forward(gpointer user, GPtrArray *batch, GError **error)
 	return f->sink->batch(f->sink->user, batch, error);
 }
 
+/*
+ * Forwards a row batch to the door's sink: the names to stamp, and each new shared descriptor
+ * parsed once and, for a caller who sees only some columns, trimmed once (not per partition).
+ */
+static gboolean part_forward_rows(gpointer user, const StorePartitionRows *rows, GError **error)
+{
+	PartForward *f = user;
+	PartOp *op = f->op;
+	g_autofree CatalogPartitionSd *sds = g_new0(CatalogPartitionSd, rows->n_new_sds + 1);
+	gboolean ok = TRUE;
+	guint n = 0;
+	for (; ok && n < rows->n_new_sds; n++) {
+		g_autoptr(JsonNode) node = json_from_string(rows->new_sds[n].doc, NULL);
+		if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INTERNAL,
+			            "stored storage descriptor %" G_GINT64_FORMAT " is not a JSON object", rows->new_sds[n].id);
+			ok = FALSE;
+			break;
+		}
+		JsonObject *sd = json_object_ref(json_node_get_object(node));
+		if (op->trim) {
+			g_autoptr(JsonObject) holder = json_object_new();
+			json_object_set_object_member(holder, "StorageDescriptor", json_object_ref(sd));
+			catalog_authz_trim_doc(op->facts, op->tname, holder);
+		}
+		sds[n] = (CatalogPartitionSd){rows->new_sds[n].id, sd};
+	}
+	CatalogPartitionRows out = {op->catname, op->dbname, op->tname, rows, rows->sd_reset, sds, n};
+	ok = ok && f->sink->rows(f->sink->user, &out, error);
+	for (guint i = 0; i < n; i++)
+		json_object_unref(sds[i].doc);
+	return ok;
+}
+
 /* The listing behind every get_partitions* and get_partition_names*; see catalog.h. */
 gboolean catalog_list_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                  const char *table, const CatalogPartitionQuery *q, const CatalogPartitionSink *sink,
@@ -575,8 +607,12 @@ gboolean catalog_list_partitions(Catalog *cat, const CatalogCtx *ctx, const char
 	if (ok && count > 0) {
 		PartForward f = {&op, sink, q->names_only};
 		GError *serr = NULL;
-		ok = store_partition_scan(op.work.conn, op.table_id, &w, count, q->names_only, PART_BATCH, part_forward, &f,
-		                          &serr);
+		if (sink->rows != NULL && !q->names_only)
+			ok = store_partition_scan_rows(op.work.conn, op.table_id, &w, count, PART_BATCH, part_forward_rows, &f,
+			                               &serr);
+		else
+			ok = store_partition_scan(op.work.conn, op.table_id, &w, count, q->names_only, PART_BATCH, part_forward,
+			                          &f, &serr);
 		if (!ok && serr != NULL) {
 			if (serr->domain == STORE_ERROR)
 				catalog_error_from_store(serr, NULL, NULL, error);
@@ -610,7 +646,7 @@ GPtrArray *catalog_list_partitions_all(Catalog *cat, const CatalogCtx *ctx, cons
 {
 	GPtrArray *all = q->names_only ? g_ptr_array_new_with_free_func(g_free)
 	                               : g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
-	CatalogPartitionSink sink = {part_collect_begin, part_collect_batch, all};
+	CatalogPartitionSink sink = {part_collect_begin, part_collect_batch, all, NULL};
 	if (!catalog_list_partitions(cat, ctx, catalog, db, table, q, &sink, error)) {
 		g_ptr_array_unref(all);
 		return NULL;
@@ -769,7 +805,7 @@ GPtrArray *catalog_drop_partitions(Catalog *cat, const CatalogCtx *ctx, const ch
 		ok = part_filter_prepare(&op, filter, &ast, error);
 		StorePartitionWhere w = {.filter = ast, .keys = op.keys};
 		stored = g_ptr_array_new_with_free_func(g_free);
-		CatalogPartitionSink sink = {part_collect_begin, part_collect_batch, stored};
+		CatalogPartitionSink sink = {part_collect_begin, part_collect_batch, stored, NULL};
 		PartForward f = {&op, &sink, TRUE};
 		GError *serr = NULL;
 		if (ok && !store_partition_scan(op.work.conn, op.table_id, &w, -1, TRUE, PART_BATCH, part_forward, &f, &serr)) {

@@ -502,7 +502,7 @@ static JsonObject *glue_get_partitions(GlueCall *call, GError **error)
 	/* Without segments the listing can stop right after the page's look-ahead row. */
 	g_autofree char *filter = expr ? glue_part_filter_of(expr) : NULL;
 	CatalogPartitionQuery q = {.filter = filter, .max_parts = segtotal > 1 ? -1 : (gint)MIN(pg.skip + max + 1, G_MAXINT)};
-	CatalogPartitionSink sink = {glue_part_page_begin, glue_part_page_batch, &pg};
+	CatalogPartitionSink sink = {glue_part_page_begin, glue_part_page_batch, &pg, NULL};
 	if (!catalog_list_partitions(call->door->cat, &call->ctx, NULL, db, table, &q, &sink, error)) {
 		json_array_unref(list);
 		return NULL;

@@ -6,6 +6,30 @@
  */
 #include "store/store_internal.h"
 
+#include <string.h>
+
+/*
+ * json-glib 1.6's generator writes U+001F raw inside strings, and PostgreSQL's JSON parser rejects
+ * raw control characters: rewrite any byte below 0x20 (only ever inside a string) as \u00XX.
+ */
+static char *store_json_escape_controls(char *text)
+{
+	const char *p = text;
+	while (*p && (guchar)*p >= 0x20)
+		p++;
+	if (*p == '\0')
+		return text;
+	GString *s = g_string_sized_new(strlen(text) + 16);
+	for (p = text; *p; p++) {
+		if ((guchar)*p < 0x20)
+			g_string_append_printf(s, "\\u%04x", (guchar)*p);
+		else
+			g_string_append_c(s, *p);
+	}
+	g_free(text);
+	return g_string_free(s, FALSE);
+}
+
 /* JSON text of obj without member skip; copies the member list only when skip is present. */
 char *store_json_text(JsonObject *obj, const char *skip)
 {
@@ -20,7 +44,7 @@ char *store_json_text(JsonObject *obj, const char *skip)
 		out = json_object_ref(obj);
 	}
 	g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), out);
-	return json_to_string(node, FALSE);
+	return store_json_escape_controls(json_to_string(node, FALSE));
 }
 
 /* Parses text into a node of the wanted type; NULL with STORE_ERROR_INTERNAL otherwise. */

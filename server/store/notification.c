@@ -32,6 +32,33 @@ gint64 store_event_append(StoreConn *conn, const char *catalog, const char *db, 
 }
 
 /*
+ * Appends one event of type per message (JSON texts, char*), with consecutive ids, in one
+ * statement; *first_id gets the first id (0 for none). FALSE with error.
+ */
+gboolean store_event_append_many(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
+                                 const char *type, GPtrArray *messages, gint64 *first_id, GError **error)
+{
+	static const char sql[] =
+		"WITH c AS (UPDATE txn_counters SET next = next + $6::bigint WHERE name = 'event'"
+		"  RETURNING next - $6::bigint AS first),"
+		" i AS (INSERT INTO notification_log (event_id, event_time, event_type, catalog, db, tbl, message,"
+		"  message_format) SELECT c.first + m.ord - 1, extract(epoch FROM clock_timestamp())::bigint, $1, $2, $3, $4,"
+		"  m.msg, 'json-0.2' FROM c, unnest($5::text[]) WITH ORDINALITY AS m(msg, ord) RETURNING event_id)"
+		" SELECT min(event_id) FROM i";
+	*first_id = 0;
+	if (messages->len == 0)
+		return TRUE;
+	g_autofree char *list = store_text_array_literal(messages);
+	g_autofree char *n = g_strdup_printf("%u", messages->len);
+	const char *params[] = {type, catalog, db, tbl, list, n};
+	g_autoptr(PGresult) res = store_exec(conn, "event_append_many", sql, 6, params, error);
+	if (res == NULL)
+		return FALSE;
+	*first_id = PQntuples(res) > 0 ? g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	return TRUE;
+}
+
+/*
  * Events after `after`, by id, at most max (max <= 0: all), leaving out types in skip (char*,
  * may be NULL/empty) and, when given, keeping only catalog / db / tables (char*):
  * [{eventId, eventTime, eventType, dbName?, tableName?, message, messageFormat, catName?}].

@@ -6,10 +6,14 @@
  * sd_id). Its StorageDescriptor is split on write: the Location goes to the location column
  * and the rest is stored once per distinct content in partition_sds (0002_partitions.sql), so
  * partitions laid out like their table share one descriptor row. Reads rebuild the document:
- * the shared descriptor (parsed once per scan and cached by id) plus the location.
- * Batches pass their rows as parallel text arrays to unnest(), so N partitions are one
- * statement. Scans page by key (part_values > the last one seen) in the caller's snapshot;
- * the caller opens it with store_begin_snapshot() so the count and the pages agree.
+ * the shared descriptor (parsed once per scan and cached by id) plus the location; the row
+ * scan (store_partition_scan_rows, the big listings) builds no document at all: each row is
+ * read from its text (partition_row.c) and each descriptor handed over once as text.
+ * Batches pass their rows as parallel text arrays to unnest(), and the batch's distinct
+ * descriptors (compared in C, Location aside) once each, so N partitions are one statement
+ * and PostgreSQL hashes a descriptor once, not N times. Scans page by key (part_values > the
+ * last one seen) in the caller's snapshot; the caller opens it with store_begin_snapshot() so
+ * the count and the pages agree.
  * Fixed statements are prepared once per connection; a statement carrying a partition filter
  * (its shape depends on the filter) runs as an unnamed parameterized statement, its literals
  * always bind parameters (store/partfilter_sql.c). All functions run in the caller's transaction.
@@ -60,10 +64,20 @@ static char *part_values_literal(JsonObject *doc)
 	return part_array_literal(vals);
 }
 
-/* The parallel arrays a batch write sends: values literals, names, docs, locations, descriptors. */
+/*
+ * The parallel arrays a batch write sends: per row its values literal, name, document (without
+ * its descriptor), location and the index (1-based) of its descriptor among the batch's
+ * distinct descriptors; and those distinct descriptors once each, without Location.
+ */
 typedef struct {
-	GPtrArray *vals, *names, *docs, *locs, *sds;
+	GPtrArray *vals, *names, *docs, *locs, *sdi;
+	GPtrArray *sds;     /* JSON texts of the distinct descriptors */
+	GPtrArray *sd_objs; /* the same descriptors as first seen (borrowed from the batch's documents) */
 } PartColumns;
+
+/* Distinct descriptors compared per row before a new one is assumed (the statement still
+ * de-duplicates by content hash): nearly every batch has one, the table's layout. */
+#define PART_SD_SCAN 32
 
 static void part_columns_init(PartColumns *c)
 {
@@ -71,7 +85,9 @@ static void part_columns_init(PartColumns *c)
 	c->names = g_ptr_array_new_with_free_func(g_free);
 	c->docs = g_ptr_array_new_with_free_func(g_free);
 	c->locs = g_ptr_array_new_with_free_func(g_free);
+	c->sdi = g_ptr_array_new_with_free_func(g_free);
 	c->sds = g_ptr_array_new_with_free_func(g_free);
+	c->sd_objs = g_ptr_array_new();
 }
 
 static void part_columns_clear(PartColumns *c)
@@ -80,7 +96,41 @@ static void part_columns_clear(PartColumns *c)
 	g_ptr_array_unref(c->names);
 	g_ptr_array_unref(c->docs);
 	g_ptr_array_unref(c->locs);
+	g_ptr_array_unref(c->sdi);
 	g_ptr_array_unref(c->sds);
+	g_ptr_array_unref(c->sd_objs);
+}
+
+/* TRUE when descriptors a and b have the same members and values, Location aside. */
+static gboolean part_sd_equal(JsonObject *a, JsonObject *b)
+{
+	guint na = json_object_get_size(a) - (json_object_has_member(a, "Location") ? 1 : 0);
+	guint nb = json_object_get_size(b) - (json_object_has_member(b, "Location") ? 1 : 0);
+	if (na != nb)
+		return FALSE;
+	JsonObjectIter it;
+	const char *member;
+	JsonNode *node;
+	json_object_iter_init(&it, a);
+	while (json_object_iter_next(&it, &member, &node)) {
+		if (strcmp(member, "Location") == 0)
+			continue;
+		JsonNode *other = json_object_get_member(b, member);
+		if (other == NULL || !json_node_equal(node, other))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* The 1-based index of sd among the batch's distinct descriptors, adding it when new. */
+static guint part_columns_sd(PartColumns *c, JsonObject *sd)
+{
+	for (guint i = 0; i < c->sd_objs->len && i < PART_SD_SCAN; i++)
+		if (part_sd_equal(g_ptr_array_index(c->sd_objs, i), sd))
+			return i + 1;
+	g_ptr_array_add(c->sd_objs, sd);
+	g_ptr_array_add(c->sds, store_json_text(sd, "Location"));
+	return c->sds->len;
 }
 
 /* Splits one document into the row's columns: the descriptor without Location is shared. */
@@ -92,7 +142,7 @@ static void part_columns_add(PartColumns *c, JsonObject *doc, const char *name)
 	JsonNode *sdn = json_object_get_member(doc, "StorageDescriptor");
 	JsonObject *sd = sdn && JSON_NODE_HOLDS_OBJECT(sdn) ? json_node_get_object(sdn) : NULL;
 	g_ptr_array_add(c->locs, g_strdup(sd ? store_json_string(sd, "Location", NULL) : NULL));
-	g_ptr_array_add(c->sds, sd ? store_json_text(sd, "Location") : NULL);
+	g_ptr_array_add(c->sdi, sd ? g_strdup_printf("%u", part_columns_sd(c, sd)) : NULL);
 }
 
 /* The table's id and document; NOT_FOUND when missing. */
@@ -122,13 +172,38 @@ JsonObject *store_partition_table(StoreConn *conn, const char *catalog, const ch
 	return doc;
 }
 
-/* The input rows of a batch write and their shared descriptors, upserted so every row finds its id. */
+/*
+ * The input rows of a batch write ($2..$5 and $7: values, names, documents, locations, descriptor
+ * index) and the batch's distinct descriptors ($6), upserted once each so every row finds its id.
+ */
 #define PART_INPUT_CTE                                                                                                 \
-	"WITH u AS (SELECT x.vals::text[] AS vals, x.name, x.doc::jsonb AS doc, x.loc, x.sd::jsonb AS sd,"               \
-	" md5(x.sd::jsonb::text) AS h, x.ord FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"   \
-	" WITH ORDINALITY AS x(vals, name, doc, loc, sd, ord)),"                                                        \
-	" s AS (INSERT INTO partition_sds (table_id, hash, doc) SELECT DISTINCT ON (h) $1::bigint, h, sd FROM u"         \
-	" WHERE sd IS NOT NULL ON CONFLICT (table_id, hash) DO UPDATE SET hash = EXCLUDED.hash RETURNING id, hash)"
+	"WITH d AS (SELECT x.sd::jsonb AS sd, md5(x.sd::jsonb::text) AS h, x.i"                                          \
+	"  FROM unnest($6::text[]) WITH ORDINALITY AS x(sd, i)),"                                                        \
+	" s AS (INSERT INTO partition_sds (table_id, hash, doc) SELECT DISTINCT ON (h) $1::bigint, h, sd FROM d"        \
+	"  ON CONFLICT (table_id, hash) DO UPDATE SET hash = EXCLUDED.hash RETURNING id, hash),"                          \
+	" u AS (SELECT x.vals::text[] AS vals, x.name, x.doc::jsonb AS doc, x.loc, s.id AS sd_id, x.ord"                 \
+	"  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $7::int[])"                                       \
+	"   WITH ORDINALITY AS x(vals, name, doc, loc, sdi, ord)"                                                        \
+	"  LEFT JOIN d ON d.i = x.sdi LEFT JOIN s ON s.hash = d.h)"
+
+/* The seven parameters of PART_INPUT_CTE for docs named names (params[0] = table id); free with g_strfreev. */
+static char **part_input_params(gint64 table_id, GPtrArray *docs, GPtrArray *names)
+{
+	PartColumns c;
+	part_columns_init(&c);
+	for (guint i = 0; i < docs->len; i++)
+		part_columns_add(&c, g_ptr_array_index(docs, i), g_ptr_array_index(names, i));
+	char **p = g_new0(char *, 8);
+	p[0] = g_strdup_printf("%" G_GINT64_FORMAT, table_id);
+	p[1] = part_array_literal(c.vals);
+	p[2] = part_array_literal(c.names);
+	p[3] = part_array_literal(c.docs);
+	p[4] = part_array_literal(c.locs);
+	p[5] = part_array_literal(c.sds);
+	p[6] = part_array_literal(c.sdi);
+	part_columns_clear(&c);
+	return p;
+}
 
 /* Inserts a batch in one statement; see store.h. */
 GPtrArray *store_partition_insert_batch(StoreConn *conn, gint64 table_id, GPtrArray *docs, GPtrArray *names,
@@ -136,20 +211,11 @@ GPtrArray *store_partition_insert_batch(StoreConn *conn, gint64 table_id, GPtrAr
 {
 	static const char sql[] = PART_INPUT_CTE
 	    " INSERT INTO partitions (table_id, part_values, name, doc, location, sd_id)"
-	    " SELECT $1::bigint, u.vals, u.name, u.doc, u.loc, s.id FROM u LEFT JOIN s ON s.hash = u.h ORDER BY u.ord"
+	    " SELECT $1::bigint, u.vals, u.name, u.doc, u.loc, u.sd_id FROM u ORDER BY u.ord"
 	    " ON CONFLICT (table_id, part_values) DO NOTHING RETURNING name";
 	g_return_val_if_fail(docs->len == names->len, NULL);
-	PartColumns c;
-	part_columns_init(&c);
-	for (guint i = 0; i < docs->len; i++)
-		part_columns_add(&c, g_ptr_array_index(docs, i), g_ptr_array_index(names, i));
-	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, table_id);
-	g_autofree char *a1 = part_array_literal(c.vals), *a2 = part_array_literal(c.names);
-	g_autofree char *a3 = part_array_literal(c.docs), *a4 = part_array_literal(c.locs);
-	g_autofree char *a5 = part_array_literal(c.sds);
-	part_columns_clear(&c);
-	const char *params[] = {id, a1, a2, a3, a4, a5};
-	g_autoptr(PGresult) res = store_exec(conn, "part_insert_batch", sql, 6, params, error);
+	g_auto(GStrv) params = part_input_params(table_id, docs, names);
+	g_autoptr(PGresult) res = store_exec(conn, "part_insert_batch", sql, 7, (const char *const *)params, error);
 	if (res == NULL)
 		return NULL;
 	GPtrArray *inserted = g_ptr_array_new_full(PQntuples(res), g_free);
@@ -163,21 +229,14 @@ GPtrArray *store_partition_update_batch(StoreConn *conn, gint64 table_id, GPtrAr
                                         GPtrArray *names, GError **error)
 {
 	static const char sql[] = PART_INPUT_CTE
-	    " UPDATE partitions p SET part_values = u.vals, name = u.name, doc = u.doc, location = u.loc, sd_id = s.id"
-	    " FROM u LEFT JOIN s ON s.hash = u.h, unnest($7::text[]) WITH ORDINALITY AS o(old, ord)"
+	    " UPDATE partitions p SET part_values = u.vals, name = u.name, doc = u.doc, location = u.loc, sd_id = u.sd_id"
+	    " FROM u, unnest($8::text[]) WITH ORDINALITY AS o(old, ord)"
 	    " WHERE o.ord = u.ord AND p.table_id = $1::bigint AND p.name = o.old RETURNING o.old";
 	g_return_val_if_fail(docs->len == names->len && docs->len == old_names->len, NULL);
-	PartColumns c;
-	part_columns_init(&c);
-	for (guint i = 0; i < docs->len; i++)
-		part_columns_add(&c, g_ptr_array_index(docs, i), g_ptr_array_index(names, i));
-	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, table_id);
-	g_autofree char *a1 = part_array_literal(c.vals), *a2 = part_array_literal(c.names);
-	g_autofree char *a3 = part_array_literal(c.docs), *a4 = part_array_literal(c.locs);
-	g_autofree char *a5 = part_array_literal(c.sds), *a6 = part_array_literal(old_names);
-	part_columns_clear(&c);
-	const char *params[] = {id, a1, a2, a3, a4, a5, a6};
-	g_autoptr(PGresult) res = store_exec(conn, "part_update_batch", sql, 7, params, error);
+	g_auto(GStrv) in = part_input_params(table_id, docs, names);
+	g_autofree char *olds = part_array_literal(old_names);
+	const char *params[] = {in[0], in[1], in[2], in[3], in[4], in[5], in[6], olds};
+	g_autoptr(PGresult) res = store_exec(conn, "part_update_batch", sql, 8, params, error);
 	if (res == NULL)
 		return NULL;
 	GPtrArray *updated = g_ptr_array_new_full(PQntuples(res), g_free);
@@ -220,8 +279,10 @@ static gboolean part_reader_load(StoreConn *conn, PartReader *r, PGresult *res, 
 	}
 	if (want->len == 0)
 		return TRUE;
-	if (g_hash_table_size(r->sds) + want->len > PART_SD_CACHE_MAX)
-		g_hash_table_remove_all(r->sds);
+	if (g_hash_table_size(r->sds) > 0 && g_hash_table_size(r->sds) + want->len > PART_SD_CACHE_MAX) {
+		g_hash_table_remove_all(r->sds); /* then every descriptor of this result is wanted again */
+		return part_reader_load(conn, r, res, col, error);
+	}
 	g_autofree char *ids = part_array_literal(want);
 	const char *params[] = {ids};
 	g_autoptr(PGresult) sds = store_exec(conn, "part_sds_get", sql, 1, params, error);
@@ -416,45 +477,189 @@ gboolean store_partition_count(StoreConn *conn, gint64 table_id, const StorePart
 	return TRUE;
 }
 
-/* Streams the selected partitions in value order, batch by batch; see store.h. */
-gboolean store_partition_scan(StoreConn *conn, gint64 table_id, const StorePartitionWhere *w, gint64 limit,
-                              gboolean names_only, guint batch_size, StorePartitionBatchFunc fn, gpointer user,
-                              GError **error)
+/* Reads one page of a scan (a result of the scan's columns); FALSE with error stops the scan. */
+typedef gboolean (*PartPageFunc)(StoreConn *conn, PGresult *res, gpointer state, GError **error);
+
+/* Pages through the partitions w selects in value order (keyset on key_col), page by page. */
+static gboolean part_scan_pages(StoreConn *conn, gint64 table_id, const StorePartitionWhere *w, gint64 limit,
+                                const char *cols, int key_col, guint batch_size, PartPageFunc page, gpointer state,
+                                GError **error)
 {
-	const char *cols = names_only ? "p.name, p.part_values::text" : PART_DOC_COLS;
-	int key_col = names_only ? 1 : 3;
 	g_autofree char *after = NULL;
 	gint64 left = limit < 0 ? G_MAXINT64 : limit;
-	PartReader r;
-	part_reader_init(&r);
 	gboolean ok = TRUE;
 	while (ok && left > 0) {
 		PartQuery q;
 		part_query_build(&q, table_id, w, cols, after, MIN(left, (gint64)batch_size));
 		g_autoptr(PGresult) res = part_query_run(conn, &q, error);
 		part_query_clear(&q);
-		if (res == NULL) {
-			ok = FALSE;
-			break;
-		}
+		if (res == NULL)
+			return FALSE;
 		int n = PQntuples(res);
 		if (n == 0)
 			break;
-		g_autoptr(GPtrArray) batch = NULL;
-		if (names_only) {
-			batch = g_ptr_array_new_full(n, g_free);
-			for (int row = 0; row < n; row++)
-				g_ptr_array_add(batch, g_strdup(PQgetvalue(res, row, 0)));
-		} else {
-			batch = part_docs_from_result(conn, &r, res, error);
-		}
-		ok = batch != NULL && fn(user, batch, error);
+		ok = page(conn, res, state, error);
 		g_free(after);
 		after = g_strdup(PQgetvalue(res, n - 1, key_col));
 		left -= n;
 		if ((guint)n < batch_size && left > 0)
 			break;
 	}
-	part_reader_clear(&r);
+	return ok;
+}
+
+/* The state of a document or name scan. */
+typedef struct {
+	gboolean names_only;
+	PartReader reader;
+	StorePartitionBatchFunc fn;
+	gpointer user;
+} PartDocScan;
+
+static gboolean part_docs_page(StoreConn *conn, PGresult *res, gpointer state, GError **error)
+{
+	PartDocScan *ds = state;
+	int n = PQntuples(res);
+	g_autoptr(GPtrArray) batch = NULL;
+	if (ds->names_only) {
+		batch = g_ptr_array_new_full(n, g_free);
+		for (int row = 0; row < n; row++)
+			g_ptr_array_add(batch, g_strdup(PQgetvalue(res, row, 0)));
+	} else {
+		batch = part_docs_from_result(conn, &ds->reader, res, error);
+	}
+	return batch != NULL && ds->fn(ds->user, batch, error);
+}
+
+/* Streams the selected partitions in value order, batch by batch; see store.h. */
+gboolean store_partition_scan(StoreConn *conn, gint64 table_id, const StorePartitionWhere *w, gint64 limit,
+                              gboolean names_only, guint batch_size, StorePartitionBatchFunc fn, gpointer user,
+                              GError **error)
+{
+	PartDocScan ds = {.names_only = names_only, .fn = fn, .user = user};
+	part_reader_init(&ds.reader);
+	gboolean ok = part_scan_pages(conn, table_id, w, limit, names_only ? "p.name, p.part_values::text" : PART_DOC_COLS,
+	                              names_only ? 1 : 3, batch_size, part_docs_page, &ds, error);
+	part_reader_clear(&ds.reader);
+	return ok;
+}
+
+/* ---- the row scan: no JSON tree per partition, each shared descriptor handed over once ---- */
+
+/* The state of a row scan; the arrays are reused from batch to batch. */
+typedef struct {
+	StorePartitionRowsFunc fn;
+	gpointer user;
+	GHashTable *given; /* descriptor ids (gint64*) handed over since the last reset */
+	GArray *rows;      /* StorePartitionRow */
+	GArray *strs;      /* StoreSlice */
+	GArray *sds;       /* StorePartitionSd */
+	GStringChunk *chunk;
+	GString *scratch;
+} PartRowScan;
+
+/*
+ * Loads the descriptors res's rows reference that were not handed over yet into rs->sds
+ * (texts point into *loaded). Past PART_SD_CACHE_MAX ids the reader is told to reset and
+ * every descriptor of this page is handed over again. FALSE with error when the query fails.
+ */
+static gboolean part_rows_new_sds(StoreConn *conn, PartRowScan *rs, PGresult *res, gboolean *reset,
+                                  PGresult **loaded, GError **error)
+{
+	static const char sql[] = "SELECT id, doc::text FROM partition_sds WHERE id = ANY ($1::bigint[])";
+	*reset = FALSE;
+	for (int pass = 0; pass < 2; pass++) {
+		g_autoptr(GPtrArray) want = g_ptr_array_new();
+		g_autoptr(GHashTable) asked = g_hash_table_new(g_str_hash, g_str_equal);
+		for (int row = 0; row < PQntuples(res); row++) {
+			if (PQgetisnull(res, row, 2))
+				continue;
+			char *id_text = PQgetvalue(res, row, 2);
+			gint64 id = g_ascii_strtoll(id_text, NULL, 10);
+			if (!g_hash_table_contains(rs->given, &id) && g_hash_table_add(asked, id_text))
+				g_ptr_array_add(want, id_text);
+		}
+		if (want->len == 0)
+			return TRUE;
+		if (pass == 0 && g_hash_table_size(rs->given) > 0 &&
+		    g_hash_table_size(rs->given) + want->len > PART_SD_CACHE_MAX) {
+			g_hash_table_remove_all(rs->given);
+			*reset = TRUE;
+			continue;
+		}
+		g_autofree char *ids = part_array_literal(want);
+		const char *params[] = {ids};
+		*loaded = store_exec(conn, "part_sds_get", sql, 1, params, error);
+		if (*loaded == NULL)
+			return FALSE;
+		for (guint i = 0; i < want->len; i++) {
+			gint64 id = g_ascii_strtoll(g_ptr_array_index(want, i), NULL, 10);
+			g_hash_table_add(rs->given, g_memdup2(&id, sizeof id));
+		}
+		for (int row = 0; row < PQntuples(*loaded); row++) {
+			StorePartitionSd sd = {g_ascii_strtoll(PQgetvalue(*loaded, row, 0), NULL, 10), PQgetvalue(*loaded, row, 1)};
+			g_array_append_val(rs->sds, sd);
+		}
+		return TRUE;
+	}
+	return TRUE;
+}
+
+static gboolean part_rows_page(StoreConn *conn, PGresult *res, gpointer state, GError **error)
+{
+	PartRowScan *rs = state;
+	g_array_set_size(rs->rows, 0);
+	g_array_set_size(rs->strs, 0);
+	g_array_set_size(rs->sds, 0);
+	g_string_chunk_clear(rs->chunk);
+	gboolean reset = FALSE;
+	g_autoptr(PGresult) loaded = NULL;
+	if (!part_rows_new_sds(conn, rs, res, &reset, &loaded, error))
+		return FALSE;
+	for (int row = 0; row < PQntuples(res); row++) {
+		StorePartitionRow r = {.name = PQgetvalue(res, row, 4)};
+		if (!PQgetisnull(res, row, 1)) {
+			r.location.str = PQgetvalue(res, row, 1);
+			r.location.len = (gsize)PQgetlength(res, row, 1);
+		}
+		if (!PQgetisnull(res, row, 2))
+			r.sd_id = g_ascii_strtoll(PQgetvalue(res, row, 2), NULL, 10);
+		if (!store_partition_row_read(PQgetvalue(res, row, 0), (gsize)PQgetlength(res, row, 0), &r, rs->strs,
+		                              rs->chunk, rs->scratch, error))
+			return FALSE;
+		g_array_append_val(rs->rows, r);
+	}
+	StorePartitionRows batch = {
+		.rows = (const StorePartitionRow *)(gpointer)rs->rows->data,
+		.n = rs->rows->len,
+		.strs = (const StoreSlice *)(gpointer)rs->strs->data,
+		.sd_reset = reset,
+		.new_sds = (const StorePartitionSd *)(gpointer)rs->sds->data,
+		.n_new_sds = rs->sds->len,
+	};
+	return rs->fn(rs->user, &batch, error);
+}
+
+/* Streams the selected partitions as rows; see store.h. */
+gboolean store_partition_scan_rows(StoreConn *conn, gint64 table_id, const StorePartitionWhere *w, gint64 limit,
+                                   guint batch_size, StorePartitionRowsFunc fn, gpointer user, GError **error)
+{
+	PartRowScan rs = {
+		.fn = fn,
+		.user = user,
+		.given = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL),
+		.rows = g_array_sized_new(FALSE, FALSE, sizeof(StorePartitionRow), batch_size),
+		.strs = g_array_sized_new(FALSE, FALSE, sizeof(StoreSlice), batch_size * 4),
+		.sds = g_array_new(FALSE, FALSE, sizeof(StorePartitionSd)),
+		.chunk = g_string_chunk_new(4096),
+		.scratch = g_string_new(NULL),
+	};
+	gboolean ok = part_scan_pages(conn, table_id, w, limit, PART_DOC_COLS, 3, batch_size, part_rows_page, &rs, error);
+	g_hash_table_unref(rs.given);
+	g_array_unref(rs.rows);
+	g_array_unref(rs.strs);
+	g_array_unref(rs.sds);
+	g_string_chunk_free(rs.chunk);
+	g_string_free(rs.scratch, TRUE);
 	return ok;
 }

@@ -269,6 +269,59 @@ gboolean store_partition_scan(StoreConn *conn, gint64 table_id, const StoreParti
                               gboolean names_only, guint batch_size, StorePartitionBatchFunc fn, gpointer user,
                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* A string inside a batch of rows: not NUL-terminated, valid while the batch is. */
+typedef struct {
+	const char *str;
+	gsize len;
+} StoreSlice;
+
+/*
+ * One partition of a row scan, without a JSON tree: its name, location and shared descriptor
+ * id, and the members of its document a Hive Partition carries (store/partition_row.c). Lists
+ * and maps are runs of StorePartitionRows.strs: values[0..n_values), params as key, value pairs.
+ */
+typedef struct {
+	const char *name;
+	StoreSlice location;              /* str NULL: none */
+	gint64 sd_id;                     /* 0: no storage descriptor */
+	gboolean has_values, has_params;  /* the document has the member (else the field is unset) */
+	guint values, n_values;           /* index into strs, count */
+	guint params, n_params;           /* index into strs, pairs */
+	gint64 create_time, last_access_time;
+	gboolean has_write_id, has_stats_compliant, stats_compliant;
+	gint64 write_id;
+	StoreSlice privileges;            /* Hive.Privileges as JSON text; str NULL: none */
+} StorePartitionRow;
+
+/* A shared storage descriptor (without Location) as JSON text. */
+typedef struct {
+	gint64 id;
+	const char *doc;
+} StorePartitionSd;
+
+/*
+ * One batch of a row scan. Descriptors are handed over once: new_sds holds those the rows
+ * reference that no earlier batch gave since the last reset; sd_reset TRUE means "forget every
+ * descriptor of earlier batches first" (the scan bounds what a reader must keep). Everything
+ * is owned by the scan and valid only during the callback.
+ */
+typedef struct {
+	const StorePartitionRow *rows;
+	guint n;
+	const StoreSlice *strs;
+	gboolean sd_reset;
+	const StorePartitionSd *new_sds;
+	guint n_new_sds;
+} StorePartitionRows;
+
+/* Receives one batch of rows; FALSE with error stops the scan. */
+typedef gboolean (*StorePartitionRowsFunc)(gpointer user, const StorePartitionRows *rows, GError **error);
+
+/* store_partition_scan() delivering rows instead of documents: no JSON tree per partition. */
+gboolean store_partition_scan_rows(StoreConn *conn, gint64 table_id, const StorePartitionWhere *w, gint64 limit,
+                                   guint batch_size, StorePartitionRowsFunc fn, gpointer user,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* ---- locks (store/lock.c); enums as Hive's numbers, documents with Hive's field names ---- */
 
 /* Takes the row lock that serializes lock grants across servers, held to the caller's commit. */
@@ -334,6 +387,10 @@ JsonArray *store_compaction_list(StoreConn *conn, gint64 id, const char *db, con
 /* Appends an event in the caller's transaction (call last, just before commit); its id, 0 on error. */
 gint64 store_event_append(StoreConn *conn, const char *catalog, const char *db, const char *tbl, const char *type,
                           const char *message, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Appends one event per message (char*) with consecutive ids in one statement; *first_id the first. */
+gboolean store_event_append_many(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
+                                 const char *type, GPtrArray *messages, gint64 *first_id,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Events after `after` (NotificationEvent field names), at most max (<= 0 all), filtered. */
 JsonArray *store_event_list(StoreConn *conn, gint64 after, gint max, GPtrArray *skip, const char *catalog,
                             const char *db, GPtrArray *tables, GError **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -641,6 +698,23 @@ gboolean store_lf_location_insert(StoreConn *conn, const StoreLfLocation *loc, G
 gboolean store_lf_location_delete(StoreConn *conn, const char *resource_arn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Registered locations (StoreLfLocation*), by ResourceArn; only resource_arn's when given (may be empty). */
 GPtrArray *store_lf_location_list(StoreConn *conn, const char *resource_arn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- counts for /metrics (store/counts.c) ---- */
+
+/* What the catalog holds, all catalogs together. */
+typedef struct {
+	gint64 databases, tables, partitions;
+	gint64 locks;             /* Hive lock requests, granted or waiting */
+	gint64 oldest_lock_age_s; /* since the oldest of them was requested; 0 when none */
+	gint64 open_txns;
+} StoreCatalogCounts;
+
+/*
+ * Fills out with one statement, cancelled after timeout_ms (a transaction-local
+ * statement_timeout: call it inside store_begin()). FALSE with STORE_ERROR otherwise.
+ */
+gboolean store_catalog_counts(StoreConn *conn, guint timeout_ms, StoreCatalogCounts *out, GError **error)
+	G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
 

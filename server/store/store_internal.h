@@ -56,6 +56,14 @@ char *store_text_array_literal(GPtrArray *names);
 /* The string member of obj, or fallback when absent or not a string. */
 const char *store_json_string(JsonObject *obj, const char *member, const char *fallback);
 
+/*
+ * Reads a stored partition document's text (len bytes) into row's document members, appending
+ * list and map strings to strs (StoreSlice); strings with escapes are copied into chunk
+ * (scratch: reused buffer). FALSE with STORE_ERROR_INTERNAL when the text is malformed.
+ */
+gboolean store_partition_row_read(const char *doc, gsize len, StorePartitionRow *row, GArray *strs,
+                                  GStringChunk *chunk, GString *scratch, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS
 
 #endif

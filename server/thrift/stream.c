@@ -8,7 +8,8 @@
  * PostgreSQL snapshot (count first), and each batch is encoded into the reply and sent at
  * once with net_request_flush() (unframed connections; framed ones must know the length
  * up front, so there the bytes accumulate). Memory stays at one batch plus what the socket
- * has not taken.
+ * has not taken. Partitions arrive as rows and are encoded by partition_encode.c, each shared
+ * storage descriptor once per listing; names are written as they come.
  *
  * Errors: a failure before the first reply byte (missing table, bad filter) answers
  * STREAM_FALLBACK: the door rewinds and runs the method through the generated processor,
@@ -22,7 +23,7 @@
 
 #include "common/error.h"
 #include "thrift/buffer.h"
-#include "thrift/translate.h"
+#include "thrift/partition_encode.h"
 
 /* One streamed method: its args type and whether it lists names (list<string>). */
 typedef struct {
@@ -66,6 +67,7 @@ typedef struct {
 	gboolean begun;
 	gint64 promised; /* the count written in the list header */
 	gint64 written;
+	ThriftPartEncoder *enc; /* partitions: rows straight to bytes */
 } StreamState;
 
 #define WRITE_OK(expr) ((expr) >= 0)
@@ -83,27 +85,36 @@ static gboolean stream_begin(gpointer user, gint64 count, GError **error)
 	                                                 error));
 }
 
-/* Encodes one batch and sends it. */
+/* FALSE with error when n more elements would exceed the count the list header promised. */
+static gboolean stream_room(StreamState *st, guint n, GError **error)
+{
+	if (st->written + n <= st->promised)
+		return TRUE;
+	g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INTERNAL, "partition listing returned more rows than counted");
+	return FALSE;
+}
+
+/* Encodes one batch of names and sends it. */
 static gboolean stream_batch(gpointer user, GPtrArray *batch, GError **error)
 {
 	StreamState *st = user;
-	for (guint i = 0; i < batch->len; i++) {
-		if (st->written >= st->promised) {
-			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INTERNAL, "partition listing returned more rows than counted");
+	if (!stream_room(st, batch->len, error))
+		return FALSE;
+	for (guint i = 0; i < batch->len; i++)
+		if (!WRITE_OK(thrift_protocol_write_string(st->out, g_ptr_array_index(batch, i), error)))
 			return FALSE;
-		}
-		gboolean ok;
-		if (st->m->names_only) {
-			ok = WRITE_OK(thrift_protocol_write_string(st->out, g_ptr_array_index(batch, i), error));
-		} else {
-			Partition *p = translate_partition_new_from_json(g_ptr_array_index(batch, i));
-			ok = WRITE_OK(thrift_struct_write(THRIFT_STRUCT(p), st->out, error));
-			g_object_unref(p);
-		}
-		if (!ok)
-			return FALSE;
-		st->written++;
-	}
+	st->written += batch->len;
+	return net_request_flush(st->info, st->reply, error);
+}
+
+/* Encodes one batch of partition rows (partition_encode.c) and sends it. */
+static gboolean stream_rows(gpointer user, const CatalogPartitionRows *rows, GError **error)
+{
+	StreamState *st = user;
+	if (!stream_room(st, rows->rows->n, error))
+		return FALSE;
+	thrift_part_encoder_write(st->enc, rows, st->reply);
+	st->written += rows->rows->n;
 	return net_request_flush(st->info, st->reply, error);
 }
 
@@ -162,6 +173,10 @@ ThriftStreamResult thrift_stream_run(ThriftCall *call, const char *method, gint3
 		CatalogPartitionQuery q = {.spec = vals, .filter = filter, .max_parts = max, .names_only = m->names_only};
 		StreamState st = {.m = m, .method = method, .seqid = seqid, .out = out, .reply = reply, .info = info};
 		CatalogPartitionSink sink = {.begin = stream_begin, .batch = stream_batch, .user = &st};
+		if (!m->names_only) {
+			st.enc = thrift_part_encoder_new();
+			sink.rows = stream_rows;
+		}
 		gboolean ok = db != NULL && tbl != NULL &&
 		              catalog_list_partitions(call->cat, &ctx, n.catalog, n.db, tbl, &q, &sink, &err);
 		if (ok && st.written != st.promised) {
@@ -182,6 +197,7 @@ ThriftStreamResult thrift_stream_run(ThriftCall *call, const char *method, gint3
 			result = STREAM_ERROR;
 		if (vals)
 			g_ptr_array_unref(vals);
+		thrift_part_encoder_free(st.enc);
 		g_object_unref(args);
 	}
 	if (result == STREAM_ERROR)

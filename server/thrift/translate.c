@@ -517,6 +517,18 @@ static void sd_from_json(JsonObject *o, StorageDescriptor *sd)
 	take_bool(o, "StoredAsSubDirectories", &sd->storedAsSubDirectories, &sd->__isset_storedAsSubDirectories);
 }
 
+/* Fills out from a StorageDescriptor document; see translate.h. */
+void translate_storage_descriptor_from_json(JsonObject *doc, StorageDescriptor *out)
+{
+	sd_from_json(doc, out);
+}
+
+/* Fills out from a PrincipalPrivilegeSet document; see translate.h. */
+void translate_privileges_from_json(JsonObject *doc, PrincipalPrivilegeSet *out)
+{
+	privileges_from_json(doc, out);
+}
+
 /* ---- creation metadata (materialized views; sourceTables is not kept) ---- */
 
 static JsonObject *creation_to_json(const CreationMetadata *c)

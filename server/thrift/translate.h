@@ -30,6 +30,11 @@ void translate_table_from_json(JsonObject *doc, Table *out);
 /* A new Table filled from doc. */
 Table *translate_table_new_from_json(JsonObject *doc);
 
+/* A StorageDescriptor document (MODEL.md) into out (the partition listing's encoder uses it). */
+void translate_storage_descriptor_from_json(JsonObject *doc, StorageDescriptor *out);
+/* A Hive PrincipalPrivilegeSet document (a "Privileges" member) into out. */
+void translate_privileges_from_json(JsonObject *doc, PrincipalPrivilegeSet *out);
+
 /* Columns ([{Name,Type,Comment?}]) appended to out (GPtrArray of FieldSchema). */
 void translate_columns_from_json(JsonArray *cols, GPtrArray *out);
 

@@ -220,6 +220,25 @@ def test_partition_events(bclient, db):
         assert m["db"] == db and m["server"] and m["timestamp"] > 0
 
 
+def test_batch_drop_fires_one_event_per_partition(bclient, db):
+    # drop_partitions_req of several: one DROP_PARTITION each, as Hive fires them, appended together
+    bclient.create_table(make_table(db, "bd", partition_keys=cols(("k", "string"))))
+    table = bclient.get_table(db, "bd")
+    sd = make_table(db, "bd").sd
+    bclient.add_partitions([T.Partition(values=[v], dbName=db, tableName="bd", createTime=0, lastAccessTime=0,
+                                        sd=sd, parameters={}) for v in ("a", "b", "c")])
+    start = current(bclient)
+    bclient.drop_partitions_req(T.DropPartitionsRequest(dbName=db, tblName="bd", parts=T.RequestPartsSpec(
+        names=["k=c", "k=a", "k=b"]), ifExists=False, needResult=True))
+    evs = [e for e in events_after(bclient, start) if e.dbName == db]
+    assert [e.eventType for e in evs] == ["DROP_PARTITION"] * 3
+    assert all(b.eventId == a.eventId + 1 for a, b in zip(evs, evs[1:]))
+    msgs = [json.loads(e.message) for e in evs]
+    assert sorted(m["partitions"][0]["k"] for m in msgs) == ["a", "b", "c"]
+    assert all(len(m["partitions"]) == 1 and tobj(T.Table, m["tableObjJson"]) == table for m in msgs)
+    assert all(e.tableName == "bd" for e in evs)
+
+
 def test_cascading_drop_database_events(bclient):
     db = harness.uniq("db")
     bclient.create_database(T.Database(name=db, parameters={}))
