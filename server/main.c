@@ -128,9 +128,54 @@ static double main_gauge_pool_waiting(gpointer pool)
 	return main_gauge_pool(pool, 2);
 }
 
+/* Counters of connections net/ refused, by reason (see net.h NetStats). */
+static double main_rejected_max_connections(gpointer server)
+{
+	return (double)net_server_stats(server).rejected_max_connections;
+}
+
+static double main_rejected_fd_exhausted(gpointer server)
+{
+	return (double)net_server_stats(server).rejected_fd_exhausted;
+}
+
+static double main_rejected_handshake(gpointer server)
+{
+	return (double)net_server_stats(server).handshake_failures;
+}
+
+static double main_rejected_auth(gpointer server)
+{
+	return (double)net_server_stats(server).auth_failures;
+}
+
+/* Registers (or, with on FALSE, removes) the Thrift door's refused-connection counters. */
+static void main_rejected_counters(NetServer *server, gboolean on)
+{
+	static const struct {
+		const char *labels;
+		MetricsGaugeFn fn;
+	} reasons[] = {
+		{"door=\"thrift\",reason=\"max_connections\"", main_rejected_max_connections},
+		{"door=\"thrift\",reason=\"fd_exhausted\"", main_rejected_fd_exhausted},
+		{"door=\"thrift\",reason=\"handshake_failed\"", main_rejected_handshake},
+		{"door=\"thrift\",reason=\"auth_failed\"", main_rejected_auth},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(reasons); i++) {
+		if (on)
+			metrics_counter_register("propolis_connections_rejected_total",
+			                         "Client connections refused or dropped before their first call, by door and "
+			                         "reason.",
+			                         reasons[i].labels, reasons[i].fn, server);
+		else
+			metrics_gauge_unregister(reasons[i].fn, server);
+	}
+}
+
 /* Registers (or, with on FALSE, removes) the gauges of server and pool. */
 static void main_gauges(NetServer *server, StorePool *pool, gboolean on)
 {
+	main_rejected_counters(server, on);
 	if (!on) {
 		metrics_gauge_unregister(main_gauge_thrift_connections, server);
 		metrics_gauge_unregister(main_gauge_pool_open, pool);
@@ -256,6 +301,7 @@ static int main_run(PropolisConfig *config)
 	thrift_door_set_keyring(door, glue.keyring);
 	NetServer *server = net_server_new(config, thrift_door_vtable(), door);
 	main_gauges(server, pool, TRUE);
+	CatalogGauges *catalog_gauges = catalog_gauges_start(catalog);
 	if (main_listen(server, config)) {
 		g_message("propolis-server %s listening on %s:%u (catalog %s, warehouse %s, pool %u, workers %u)",
 		          PROPOLIS_VERSION, config->listen_host, net_server_port(server), catalog_default_name(catalog),
@@ -272,6 +318,7 @@ static int main_run(PropolisConfig *config)
 		main_server = NULL;
 	}
 	main_stop_glue(&glue);
+	catalog_gauges_stop(catalog_gauges);
 	main_gauges(server, pool, FALSE);
 	net_server_free(server);
 	thrift_door_free(door);

@@ -72,6 +72,8 @@ if [ $SANITIZE -eq 1 ]; then
 	export PROPOLIS_STOP_TIMEOUT="${PROPOLIS_STOP_TIMEOUT:-30}"
 	# The 100k-partition scale test runs at 20k here: ASan slows each call several times over.
 	export PROPOLIS_SCALE_PARTITIONS="${PROPOLIS_SCALE_PARTITIONS:-20000}"
+	# The kill -9 fault test's batch (10k plain): decoding it under ASan takes ~7 ms a partition.
+	export PROPOLIS_FAULT_PARTITIONS="${PROPOLIS_FAULT_PARTITIONS:-1000}"
 else
 	BUILD="${BUILD_DIR:-$ROOT/build}"
 	CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "catalog/internal.h"
+#include "common/metrics.h"
 
 #define AUDIT_BATCH 512
 #define AUDIT_FLUSH_US (200 * 1000)
@@ -167,9 +168,11 @@ static void authz_audit_as(Catalog *cat, const CatalogCtx *ctx, const char *prin
 	const char *op = ctx && ctx->operation ? ctx->operation : "-";
 	const char *pname = perm ? authz_perm_name(perm) : NULL;
 	authz_decision_note(allowed, pname, resource, reason);
-	if (!allowed)
+	if (!allowed) {
 		g_message("authz denied: principal=%s door=%s op=%s resource=%s permission=%s: %s", principal, door, op,
 		          resource, pname ? pname : "-", reason ? reason : "");
+		metrics_counter_add("propolis_authz_denials_total", "Authorization denials, by door.", "door", door, 1);
+	}
 	if (cat->audit == NULL)
 		return;
 	if (g_async_queue_length(cat->audit->queue) > AUDIT_QUEUE_MAX) {

@@ -106,6 +106,7 @@ gboolean catalog_notify_add_partitions(CatalogWork *work, const char *catalog, J
                                        GPtrArray *partitions, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean catalog_notify_alter_partition(CatalogWork *work, const char *catalog, JsonObject *table,
                                         JsonObject *before, JsonObject *after, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* One DROP_PARTITION event per partition, appended together. */
 gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
                                         GPtrArray *partitions, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

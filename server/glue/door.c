@@ -176,6 +176,7 @@ void glue_door_handle(gpointer user, const HttpRequest *req, HttpResponse *resp)
 	AuthPrincipal principal = {0};
 	g_autoptr(JsonObject) in = NULL, out = NULL;
 	const char *op = glue_target(req, &fn, &error);
+	metrics_call_begin("glue", op);
 	if (op != NULL && glue_authenticate(door, req, &principal, &error) && (in = glue_parse_body(door, req, &error))) {
 		GlueCall call = {door, {principal.arn, rid, 0, "glue", op}, op, in};
 		call.ctx.deadline_us = g_get_monotonic_time() + (gint64)door->config->request_deadline_ms * 1000;

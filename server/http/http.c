@@ -4,7 +4,8 @@
  * libmicrohttpd parses HTTP and owns the sockets; this file collects a request's headers and
  * body (refusing a body over http_max_body with 413 before reading it when Content-Length says
  * so, and after http_max_body bytes otherwise), answers GET /healthz itself and hands a
- * complete POST / (and POST /<Op>, Lake Formation's REST paths) to the handler; GET /metrics
+ * complete POST / (and POST /<Op>, Lake Formation's REST paths) to the handler; GET /readyz
+ * runs the health check (PostgreSQL answers); GET /metrics
  * answers the metrics registry (common/metrics.h) in Prometheus text, unauthenticated like
  * /healthz. Header size is bounded by MHD's per-connection memory (http_max_header), which
  * answers 431 itself. Each MHD thread runs its requests to the end, so http_threads bounds the
@@ -127,10 +128,14 @@ static enum MHD_Result http_dispatch(HttpServer *srv, struct MHD_Connection *con
 	                  resp.extra_value);
 }
 
-/* GET /healthz: 200 when the health check passes, else 503. */
-static enum MHD_Result http_healthz(HttpServer *srv, struct MHD_Connection *conn)
+/*
+ * GET /healthz (liveness: the process answers, 200 always) and GET /readyz (readiness: 200
+ * when the health check passes, else 503). A PostgreSQL outage makes the server unready, not
+ * dead: a liveness probe that failed then would have it restarted for nothing.
+ */
+static enum MHD_Result http_healthz(HttpServer *srv, struct MHD_Connection *conn, gboolean ready)
 {
-	gboolean ok = srv->health == NULL || srv->health(srv->user);
+	gboolean ok = !ready || srv->health == NULL || srv->health(srv->user);
 	const char *body = ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}";
 	return http_reply(conn, ok ? 200 : 503, "application/json", g_strdup(body), strlen(body), NULL, NULL);
 }
@@ -178,10 +183,10 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
 	}
 	if (p->too_big)
 		return http_reply_error(conn, 413, "SerializationException", "Request body exceeds the limit http_max_body");
-	/* /readyz (Kubernetes readiness): the same check, PostgreSQL answers; migrations are
-	 * applied before any listener opens, so a listening server has them. */
+	/* /readyz (Kubernetes readiness): PostgreSQL answers; migrations are applied before any
+	 * listener opens, so a listening server has them. /healthz: the process is alive. */
 	if (strcmp(method, "GET") == 0 && (strcmp(url, "/healthz") == 0 || strcmp(url, "/readyz") == 0))
-		return http_healthz(srv, conn);
+		return http_healthz(srv, conn, strcmp(url, "/readyz") == 0);
 	if (strcmp(method, "GET") == 0 && strcmp(url, "/metrics") == 0)
 		return http_metrics(conn);
 	if (strcmp(method, "POST") == 0 && url[0] == '/' && strcmp(url, "/healthz") != 0 && strcmp(url, "/readyz") != 0 &&
@@ -236,7 +241,7 @@ HttpServer *http_server_start(const PropolisConfig *config, const char *host, gu
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : port;
-	metrics_gauge_register("propolis_open_connections", "Client connections open now, by door.", "door=\"glue\"",
+	metrics_gauge_register("propolis_open_connections", "Client connections open now, by door.", "door=\"http\"",
 	                       http_gauge_connections, srv);
 	return g_steal_pointer(&srv);
 }

@@ -43,7 +43,7 @@ typedef struct {
 } HttpResponse;
 
 typedef void (*HttpHandler)(gpointer user, const HttpRequest *req, HttpResponse *resp);
-/* TRUE when the service is healthy (GET /healthz answers 200, else 503). */
+/* TRUE when the service is ready (GET /readyz answers 200, else 503; GET /healthz is always 200). */
 typedef gboolean (*HttpHealth)(gpointer user);
 
 /*

@@ -67,6 +67,7 @@ typedef struct {
 	int fd;
 	guint port;
 	gboolean paused; /* EMFILE/ENFILE: not watched until the janitor retries */
+	gboolean exhausted; /* accept ran out of descriptors and has not succeeded since (logged once) */
 	gboolean trust_client_user;
 	gboolean sasl_plain;
 	gboolean verify_client; /* mTLS */
@@ -142,6 +143,7 @@ struct NetServer {
 	int stop_fd;
 	int done_fd;
 	int timer_fd;
+	int spare_fd; /* held in reserve: given up for a moment to refuse a client when out of descriptors */
 	NetSource stop_source, done_source, timer_source;
 
 	GQueue lists[NET_CONN_N_STATES];

@@ -47,7 +47,7 @@ static void janitor_resume_listeners(NetServer *server)
 		if (!listener->paused || listener->fd < 0)
 			continue;
 		net_listener_pause(listener, FALSE);
-		g_message("net: accepting again on %s", listener->name);
+		g_debug("net: watching %s again", listener->name); /* loop.c says when an accept succeeds */
 	}
 }
 

@@ -7,7 +7,9 @@
  * are the janitor's. A connection's events are one switch (readable, writable, TLS handshake,
  * error); reads and writes go through io.c, plain or TLS alike. After net_server_stop()
  * the loop stops accepting, closes idle connections, lets requests in flight finish for up
- * to shutdown_grace_ms, then closes everything. Loop thread only.
+ * to shutdown_grace_ms, then closes everything. Out of descriptors, accept refuses clients
+ * cleanly (closed at once, logged, counted) with a spare descriptor kept for that, and pauses
+ * the listener for the janitor only when even the spare is gone. Loop thread only.
  */
 #define _GNU_SOURCE /* accept4 */
 #include "net/internal.h"
@@ -18,6 +20,7 @@
 #include <netinet/tcp.h>
 #include <stdint.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -58,12 +61,48 @@ static void loop_format_peer(const struct sockaddr_storage *addr, char *out, gsi
 	}
 }
 
-/* accept() ran out of descriptors: stop watching the listener until the janitor retries. */
-static void loop_pause_listener(NetListener *listener, int err)
+/*
+ * accept() ran out of descriptors (err). Giving up the spare descriptor for a moment lets the
+ * oldest waiting client be accepted and closed at once: it sees its connection end instead of
+ * waiting unanswered in the backlog, and the refusal is logged and counted. TRUE when a
+ * client was refused (the caller goes on accepting). FALSE when none was waiting, or when the
+ * spare could not be had again (another thread took the descriptor): then the listener is
+ * paused until the janitor retries. ENOBUFS/ENOMEM only pause.
+ */
+static gboolean loop_refuse_no_fd(NetListener *listener, int err)
 {
-	g_warning("net: accept on %s: %s; not accepting until the janitor retries", listener->name, g_strerror(err));
-	net_listener_pause(listener, TRUE);
-	NET_STAT_ADD(listener->server, rejected_total, 1);
+	NetServer *server = listener->server;
+	struct sockaddr_storage addr;
+	socklen_t alen = sizeof(addr);
+	char peer[64];
+
+	if (!listener->exhausted)
+		g_warning("net: accept on %s: %s; refusing new connections until descriptors are free", listener->name,
+		          g_strerror(err));
+	listener->exhausted = TRUE;
+	if (server->spare_fd < 0)
+		server->spare_fd = eventfd(0, EFD_CLOEXEC);
+	if (server->spare_fd < 0 || (err != EMFILE && err != ENFILE)) {
+		net_listener_pause(listener, TRUE);
+		return FALSE;
+	}
+	close(server->spare_fd);
+	int fd = accept4(listener->fd, (struct sockaddr *)&addr, &alen, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		loop_format_peer(&addr, peer, sizeof(peer));
+		close(fd);
+		g_message("conn=- peer=%s: refused: out of file descriptors (%s)", peer, g_strerror(err));
+		g_mutex_lock(&server->stats_lock);
+		server->stats.rejected_total++;
+		server->stats.rejected_fd_exhausted++;
+		g_mutex_unlock(&server->stats_lock);
+	}
+	server->spare_fd = eventfd(0, EFD_CLOEXEC);
+	if (server->spare_fd < 0) {
+		net_listener_pause(listener, TRUE);
+		return FALSE;
+	}
+	return fd >= 0;
 }
 
 /* Takes one accepted socket: refused (closed) past max_connections, else a new connection. */
@@ -74,11 +113,18 @@ static void loop_take_socket(NetListener *listener, int fd, const struct sockadd
 	int one = 1;
 
 	loop_format_peer(addr, peer, sizeof(peer));
+	if (listener->exhausted) {
+		listener->exhausted = FALSE;
+		g_message("net: accepting again on %s", listener->name);
+	}
 	if (server->stats.open_connections >= server->config->max_connections) {
 		g_message("conn=- peer=%s: refused: max_connections exceeded (%u open)", peer,
 		          server->stats.open_connections);
 		close(fd);
-		NET_STAT_ADD(server, rejected_total, 1);
+		g_mutex_lock(&server->stats_lock);
+		server->stats.rejected_total++;
+		server->stats.rejected_max_connections++;
+		g_mutex_unlock(&server->stats_lock);
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -103,10 +149,12 @@ static void loop_accept(NetListener *listener)
 		}
 		if (errno == EINTR || errno == ECONNABORTED)
 			continue;
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
-			loop_pause_listener(listener, errno);
-		else if (errno != EAGAIN && errno != EWOULDBLOCK)
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			if (loop_refuse_no_fd(listener, errno))
+				continue;
+		} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
 			g_warning("net: accept: %s", g_strerror(errno));
+		}
 		return;
 	}
 }

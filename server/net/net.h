@@ -82,6 +82,8 @@ typedef struct {
 	guint open_connections;
 	guint64 accepted_total;
 	guint64 rejected_total;  /* refused at accept: max_connections or fd exhaustion */
+	guint64 rejected_max_connections; /* of which: max_connections were open */
+	guint64 rejected_fd_exhausted;    /* of which: the process was out of file descriptors */
 	guint64 requests_total;
 	guint64 protocol_errors; /* connections closed for malformed or over-limit input */
 	guint active_requests;

@@ -41,6 +41,7 @@ NetServer *net_server_new(const PropolisConfig *config, const NetDoor *door, gpo
 	server->timer_fd = -1;
 	server->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	server->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	server->spare_fd = eventfd(0, EFD_CLOEXEC);
 	server->stop_source.kind = NET_SOURCE_STOP;
 	server->done_source.kind = NET_SOURCE_DONE;
 	server->timer_source.kind = NET_SOURCE_TIMER;
@@ -242,6 +243,7 @@ void net_server_free(NetServer *server)
 	server_close_fd(&server->epfd);
 	server_close_fd(&server->stop_fd);
 	server_close_fd(&server->done_fd);
+	server_close_fd(&server->spare_fd);
 	g_async_queue_unref(server->jobs);
 	g_mutex_clear(&server->done_lock);
 	g_mutex_clear(&server->stats_lock);

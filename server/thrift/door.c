@@ -242,9 +242,10 @@ static gboolean door_handle(gpointer door_data, gpointer session, const NetReque
 {
 	gint64 t0 = g_get_monotonic_time();
 	guint start = reply->len;
-	gboolean ok = door_handle_message(door_data, session, info, msg, len, reply);
 	MsgHead head;
 	gboolean known = peek_head(msg, len, &head) && thrift_handler_implements(head.name);
+	metrics_call_begin("thrift", known ? head.name : "unknown");
+	gboolean ok = door_handle_message(door_data, session, info, msg, len, reply);
 	const char *outcome = !ok ? "protocol_error"
 	                    : !known ? "unknown_method"
 	                    : door_outcome(reply->data + start, reply->len - start, head.name);

@@ -1,7 +1,8 @@
 /*
- * test_metrics.c — the metrics registry (common/metrics.c): counters by door, operation and
- * outcome, cumulative latency buckets, gauge callbacks grouped under one header, label
- * escaping, unregistering, and counting from many threads at once.
+ * test_metrics.c — the metrics registry (common/metrics.c): API call counters by door, method
+ * and outcome, cumulative latency buckets, active calls, plain and callback counters, gauge
+ * callbacks grouped under one header, collectors, label escaping, unregistering, and counting
+ * from many threads at once.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -33,18 +34,18 @@ START_TEST(test_counters_and_histogram)
 	metrics_request_observe("glue", "GetTable", "EntityNotFoundException", 20 * G_USEC_PER_SEC);
 	metrics_request_observe(NULL, NULL, NULL, 0);
 	g_autofree char *t = metrics_render();
-	ck_assert(has_line(t, "# TYPE propolis_requests_total counter"));
-	ck_assert(has_line(t, "propolis_requests_total{door=\"glue\",operation=\"GetTable\",outcome=\"ok\"} 2"));
-	ck_assert(has_line(t, "propolis_requests_total{door=\"glue\",operation=\"GetTable\","
+	ck_assert(has_line(t, "# TYPE propolis_api_calls_total counter"));
+	ck_assert(has_line(t, "propolis_api_calls_total{door=\"glue\",method=\"GetTable\",outcome=\"ok\"} 2"));
+	ck_assert(has_line(t, "propolis_api_calls_total{door=\"glue\",method=\"GetTable\","
 	                      "outcome=\"EntityNotFoundException\"} 1"));
-	ck_assert(has_line(t, "propolis_requests_total{door=\"unknown\",operation=\"unknown\",outcome=\"unknown\"} 1"));
-	ck_assert(has_line(t, "# TYPE propolis_request_duration_seconds histogram"));
-	ck_assert(has_line(t, "propolis_request_duration_seconds_bucket{door=\"glue\",operation=\"GetTable\",le=\"0.0005\"} 1"));
-	ck_assert(has_line(t, "propolis_request_duration_seconds_bucket{door=\"glue\",operation=\"GetTable\",le=\"0.0025\"} 2"));
-	ck_assert(has_line(t, "propolis_request_duration_seconds_bucket{door=\"glue\",operation=\"GetTable\",le=\"10\"} 2"));
-	ck_assert(has_line(t, "propolis_request_duration_seconds_bucket{door=\"glue\",operation=\"GetTable\",le=\"+Inf\"} 3"));
-	ck_assert(has_line(t, "propolis_request_duration_seconds_count{door=\"glue\",operation=\"GetTable\"} 3"));
-	ck_assert(has_line(t, "propolis_request_duration_seconds_sum{door=\"glue\",operation=\"GetTable\"} 20.002300"));
+	ck_assert(has_line(t, "propolis_api_calls_total{door=\"unknown\",method=\"unknown\",outcome=\"unknown\"} 1"));
+	ck_assert(has_line(t, "# TYPE propolis_api_duration_seconds histogram"));
+	ck_assert(has_line(t, "propolis_api_duration_seconds_bucket{door=\"glue\",method=\"GetTable\",le=\"0.0005\"} 1"));
+	ck_assert(has_line(t, "propolis_api_duration_seconds_bucket{door=\"glue\",method=\"GetTable\",le=\"0.0025\"} 2"));
+	ck_assert(has_line(t, "propolis_api_duration_seconds_bucket{door=\"glue\",method=\"GetTable\",le=\"10\"} 2"));
+	ck_assert(has_line(t, "propolis_api_duration_seconds_bucket{door=\"glue\",method=\"GetTable\",le=\"+Inf\"} 3"));
+	ck_assert(has_line(t, "propolis_api_duration_seconds_count{door=\"glue\",method=\"GetTable\"} 3"));
+	ck_assert(has_line(t, "propolis_api_duration_seconds_sum{door=\"glue\",method=\"GetTable\"} 20.002300"));
 }
 END_TEST
 
@@ -59,17 +60,17 @@ START_TEST(test_gauges_grouped_and_unregistered)
 	double a = 3, b = 7, c = 0.5;
 	metrics_gauge_register("propolis_open_connections", "Open.", "door=\"thrift\"", gauge_value, &a);
 	metrics_gauge_register("propolis_pg_pool_waiting", "Waiting.", NULL, gauge_value, &c);
-	metrics_gauge_register("propolis_open_connections", "Open.", "door=\"glue\"", gauge_value, &b);
+	metrics_gauge_register("propolis_open_connections", "Open.", "door=\"http\"", gauge_value, &b);
 	g_autofree char *t = metrics_render();
 	ck_assert_uint_eq(count_of(t, "# TYPE propolis_open_connections gauge"), 1);
 	ck_assert(has_line(t, "propolis_open_connections{door=\"thrift\"} 3"));
-	ck_assert(has_line(t, "propolis_open_connections{door=\"glue\"} 7"));
+	ck_assert(has_line(t, "propolis_open_connections{door=\"http\"} 7"));
 	ck_assert(has_line(t, "propolis_pg_pool_waiting 0.5"));
 	b = 9;
 	metrics_gauge_unregister(gauge_value, &a);
 	g_autofree char *t2 = metrics_render();
 	ck_assert(!has_line(t2, "propolis_open_connections{door=\"thrift\"} 3"));
-	ck_assert(has_line(t2, "propolis_open_connections{door=\"glue\"} 9"));
+	ck_assert(has_line(t2, "propolis_open_connections{door=\"http\"} 9"));
 	metrics_reset();
 }
 END_TEST
@@ -79,7 +80,81 @@ START_TEST(test_label_values_escaped)
 	metrics_reset();
 	metrics_request_observe("thrift", "we\"ird\\op\nx", "ok", 1);
 	g_autofree char *t = metrics_render();
-	ck_assert(has_line(t, "propolis_requests_total{door=\"thrift\",operation=\"we\\\"ird\\\\op\\nx\",outcome=\"ok\"} 1"));
+	ck_assert(has_line(t, "propolis_api_calls_total{door=\"thrift\",method=\"we\\\"ird\\\\op\\nx\",outcome=\"ok\"} 1"));
+}
+END_TEST
+
+START_TEST(test_active_calls)
+{
+	metrics_reset();
+	metrics_call_begin("thrift", "lock");
+	metrics_call_begin("thrift", "lock");
+	metrics_call_begin("glue", NULL);
+	g_autofree char *t = metrics_render();
+	ck_assert(has_line(t, "# TYPE propolis_active_calls gauge"));
+	ck_assert(has_line(t, "propolis_active_calls{door=\"thrift\",method=\"lock\"} 2"));
+	ck_assert(has_line(t, "propolis_active_calls{door=\"glue\",method=\"unknown\"} 1"));
+	ck_assert(strstr(t, "propolis_api_duration_seconds_count{door=\"thrift\",method=\"lock\"}") == NULL);
+	metrics_request_observe("thrift", "lock", "ok", 10);
+	metrics_request_observe("glue", NULL, "AccessDeniedException", 10);
+	metrics_request_observe("thrift", "unlock", "ok", 10); /* never begun: counted, active stays 0 */
+	g_autofree char *t2 = metrics_render();
+	ck_assert(has_line(t2, "propolis_active_calls{door=\"thrift\",method=\"lock\"} 1"));
+	ck_assert(has_line(t2, "propolis_active_calls{door=\"glue\",method=\"unknown\"} 0"));
+	ck_assert(has_line(t2, "propolis_active_calls{door=\"thrift\",method=\"unlock\"} 0"));
+	ck_assert(has_line(t2, "propolis_api_duration_seconds_count{door=\"thrift\",method=\"lock\"} 1"));
+	metrics_reset();
+}
+END_TEST
+
+static double counter_value(gpointer user)
+{
+	return (double)*(guint64 *)user;
+}
+
+START_TEST(test_plain_and_callback_counters)
+{
+	metrics_reset();
+	guint64 refused = 4;
+	metrics_counter_add("propolis_authz_denials_total", "Denials.", "door", "glue", 1);
+	metrics_counter_add("propolis_authz_denials_total", "Denials.", "door", "thrift", 2);
+	metrics_counter_add("propolis_authz_denials_total", "Denials.", "door", "glue", 1);
+	metrics_counter_add("propolis_plain_total", NULL, NULL, NULL, 5);
+	metrics_counter_register("propolis_connections_rejected_total", "Refused.", "reason=\"fd_exhausted\"",
+	                         counter_value, &refused);
+	g_autofree char *t = metrics_render();
+	ck_assert_uint_eq(count_of(t, "# TYPE propolis_authz_denials_total counter"), 1);
+	ck_assert(has_line(t, "propolis_authz_denials_total{door=\"glue\"} 2"));
+	ck_assert(has_line(t, "propolis_authz_denials_total{door=\"thrift\"} 2"));
+	ck_assert(has_line(t, "propolis_plain_total 5"));
+	ck_assert(has_line(t, "# TYPE propolis_connections_rejected_total counter"));
+	ck_assert(has_line(t, "propolis_connections_rejected_total{reason=\"fd_exhausted\"} 4"));
+	metrics_gauge_unregister(counter_value, &refused);
+	g_autofree char *t2 = metrics_render();
+	ck_assert(strstr(t2, "propolis_connections_rejected_total") == NULL);
+	metrics_reset();
+}
+END_TEST
+
+static void collect(gpointer user)
+{
+	(*(double *)user)++;
+}
+
+START_TEST(test_collector_runs_before_gauges)
+{
+	metrics_reset();
+	double n = 0;
+	metrics_collector_register(collect, &n);
+	metrics_gauge_register("propolis_collected", "Collections.", NULL, gauge_value, &n);
+	g_autofree char *t = metrics_render();
+	ck_assert(has_line(t, "propolis_collected 1"));
+	g_autofree char *t2 = metrics_render();
+	ck_assert(has_line(t2, "propolis_collected 2"));
+	metrics_collector_unregister(collect, &n);
+	g_autofree char *t3 = metrics_render();
+	ck_assert(has_line(t3, "propolis_collected 2"));
+	metrics_reset();
 }
 END_TEST
 
@@ -102,8 +177,8 @@ START_TEST(test_threads_count_exactly)
 		g_thread_join(th[i]);
 	}
 	g_autofree char *t = metrics_render();
-	ck_assert(has_line(t, "propolis_requests_total{door=\"thrift\",operation=\"get_table\",outcome=\"ok\"} 40000"));
-	ck_assert(has_line(t, "propolis_request_duration_seconds_count{door=\"thrift\",operation=\"get_table\"} 40000"));
+	ck_assert(has_line(t, "propolis_api_calls_total{door=\"thrift\",method=\"get_table\",outcome=\"ok\"} 40000"));
+	ck_assert(has_line(t, "propolis_api_duration_seconds_count{door=\"thrift\",method=\"get_table\"} 40000"));
 	metrics_reset();
 }
 END_TEST
@@ -115,6 +190,9 @@ int main(void)
 	tcase_add_test(tc, test_counters_and_histogram);
 	tcase_add_test(tc, test_gauges_grouped_and_unregistered);
 	tcase_add_test(tc, test_label_values_escaped);
+	tcase_add_test(tc, test_active_calls);
+	tcase_add_test(tc, test_plain_and_callback_counters);
+	tcase_add_test(tc, test_collector_runs_before_gauges);
 	tcase_add_test(tc, test_threads_count_exactly);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -6,7 +6,8 @@
  * client sockets drive it. Proves: framing follows the request (DESIGN Concurrency), slow
  * requests do not hold up other connections (STYLE 6), bad input closes only its connection
  * (STYLE 12), each limit at its edge answers a TApplicationException naming its key
- * (STYLE 9), max_connections refuses politely, idle_timeout_s closes (STYLE 13), and stop
+ * (STYLE 9), max_connections refuses politely, running out of descriptors refuses cleanly
+ * and recovers (STYLE 13), idle_timeout_s closes (STYLE 13), and stop
  * lets a request in flight finish; a reader that stalls with more than max_output_buffer
  * unsent is closed (STYLE 14).
  */
@@ -14,8 +15,10 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -379,6 +382,74 @@ START_TEST(net_max_connections_refuses_the_next)
 }
 END_TEST
 
+/* The RLIMIT_NOFILE that leaves exactly room new descriptors (the lowest free numbers). */
+static rlim_t limit_leaving_room(int room)
+{
+	int fd = 0;
+	for (int free_seen = 0; free_seen < room; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			free_seen++;
+	return (rlim_t)fd;
+}
+
+START_TEST(net_out_of_descriptors_refuses_cleanly_then_recovers)
+{
+	TestServer ts = { .config = test_config() };
+	server_start(&ts);
+	enum { N = 12, ROOM = 3 };
+	int fds[N];
+	int first = client_connect(&ts); /* the loop runs: its own descriptors are made */
+	client_roundtrip(first, "echo", 1, FALSE);
+	close(first);
+	for (int tries = 0; net_server_stats(ts.server).open_connections > 0 && tries < 500; tries++)
+		g_usleep(10 * 1000);
+	for (int i = 0; i < N; i++) /* made before the limit drops; connected after */
+		ck_assert_int_ge(fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), 0);
+	struct rlimit old, low;
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = limit_leaving_room(ROOM); /* room for ROOM accepted sockets */
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(net_server_port(ts.server)) };
+	inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+	struct timeval tv = { .tv_sec = 5 };
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(connect(fds[i], (struct sockaddr *)&addr, sizeof(addr)), 0);
+		setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
+	g_usleep(500 * 1000);
+	guint refused = 0, accepted = 0;
+	for (int i = 0; i < N; i++) {
+		guint8 c;
+		ssize_t r = recv(fds[i], &c, 1, MSG_PEEK | MSG_DONTWAIT);
+		if (r == 0 || (r < 0 && errno == ECONNRESET)) {
+			refused++;
+			close(fds[i]);
+			fds[i] = -1;
+		} else {
+			ck_assert(r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+			client_roundtrip(fds[i], "echo", i, FALSE); /* accepted and served */
+			accepted++;
+		}
+	}
+	ck_assert_uint_eq(accepted, ROOM);
+	ck_assert_uint_eq(refused, N - accepted);
+	NetStats st = net_server_stats(ts.server);
+	ck_assert_uint_eq(st.rejected_fd_exhausted, refused);
+	ck_assert_uint_eq(st.rejected_total, refused);
+	ck_assert_uint_eq(st.open_connections, accepted);
+	/* descriptors free again: new connections are accepted */
+	for (int i = 0; i < N; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	int again = client_connect(&ts);
+	client_roundtrip(again, "echo", 99, FALSE);
+	close(again);
+	server_stop(&ts);
+}
+END_TEST
+
 START_TEST(net_idle_timeout_closes)
 {
 	TestServer ts = { .config = test_config() };
@@ -455,6 +526,7 @@ static Suite *server_suite(void)
 	tcase_add_test(tc, net_limit_max_string_length_answers_exception);
 	tcase_add_test(tc, net_limit_max_message_size_answers_exception);
 	tcase_add_test(tc, net_max_connections_refuses_the_next);
+	tcase_add_test(tc, net_out_of_descriptors_refuses_cleanly_then_recovers);
 	tcase_add_test(tc, net_limit_max_output_buffer_closes_stalled_reader);
 	tcase_add_test(tc, net_idle_timeout_closes);
 	tcase_add_test(tc, net_stop_finishes_request_in_flight);
