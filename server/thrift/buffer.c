@@ -106,3 +106,45 @@ ThriftTransport *thrift_buffer_new(const guint8 *msg, gsize len, GByteArray *rep
 	THRIFT_TRANSPORT(b)->knowMessageSize_ = (glong)len;
 	return THRIFT_TRANSPORT(b);
 }
+
+/* ---- the binary protocol with a read_binary that never leaves *buf unset (see buffer.h) ---- */
+
+typedef struct {
+	ThriftBinaryProtocol parent;
+} ThriftSafeProtocol;
+
+typedef struct {
+	ThriftBinaryProtocolClass parent;
+} ThriftSafeProtocolClass;
+
+GType thrift_safe_protocol_get_type(void);
+G_DEFINE_TYPE(ThriftSafeProtocol, thrift_safe_protocol, THRIFT_TYPE_BINARY_PROTOCOL)
+
+static gint32 safe_read_binary(ThriftProtocol *protocol, gpointer *buf, guint32 *len, GError **error)
+{
+	*buf = NULL;
+	*len = 0;
+	return THRIFT_PROTOCOL_CLASS(thrift_safe_protocol_parent_class)->read_binary(protocol, buf, len, error);
+}
+
+static gint32 safe_read_string(ThriftProtocol *protocol, gchar **str, GError **error)
+{
+	*str = NULL;
+	return THRIFT_PROTOCOL_CLASS(thrift_safe_protocol_parent_class)->read_string(protocol, str, error);
+}
+
+static void thrift_safe_protocol_init(ThriftSafeProtocol *p)
+{
+}
+
+static void thrift_safe_protocol_class_init(ThriftSafeProtocolClass *klass)
+{
+	THRIFT_PROTOCOL_CLASS(klass)->read_binary = safe_read_binary;
+	THRIFT_PROTOCOL_CLASS(klass)->read_string = safe_read_string;
+}
+
+/* See buffer.h. */
+ThriftProtocol *thrift_safe_protocol_new(ThriftTransport *transport)
+{
+	return g_object_new(thrift_safe_protocol_get_type(), "transport", transport, NULL);
+}

@@ -10,12 +10,22 @@
 #ifndef PROPOLIS_THRIFT_BUFFER_H
 #define PROPOLIS_THRIFT_BUFFER_H
 
+#include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/transport/thrift_transport.h>
 
 G_BEGIN_DECLS
 
 /* A new transport reading msg[0..len) and appending writes to reply; g_object_unref() it. */
 ThriftTransport *thrift_buffer_new(const guint8 *msg, gsize len, GByteArray *reply);
+
+/*
+ * A binary protocol over transport for decoding client bytes. It is libthrift's binary protocol
+ * except that read_binary always sets its out-parameters first: libthrift's
+ * thrift_protocol_skip() frees the buffer of a string it skipped even when the read failed
+ * before setting it (an uninitialised pointer), which a message whose list header lies about
+ * its element type reaches (found by fuzz_thrift_decode). g_object_unref() it.
+ */
+ThriftProtocol *thrift_safe_protocol_new(ThriftTransport *transport);
 
 G_END_DECLS
 

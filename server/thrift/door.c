@@ -182,8 +182,8 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 		g_byte_array_set_size(reply, 0);
 	}
 	ThriftTransport *in_t = thrift_buffer_new(msg, len, reply);
-	ThriftProtocol *in = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", in_t, NULL);
-	ThriftProtocol *out = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", in_t, NULL);
+	ThriftProtocol *in = thrift_safe_protocol_new(in_t);
+	ThriftProtocol *out = thrift_safe_protocol_new(in_t);
 	g_autoptr(GError) err = NULL;
 	gboolean ok;
 	if (!thrift_handler_implements(head.name)) {

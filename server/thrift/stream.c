@@ -154,8 +154,8 @@ ThriftStreamResult thrift_stream_run(ThriftCall *call, const char *method, gint3
 		return STREAM_FALLBACK;
 	g_autoptr(GError) err = NULL;
 	ThriftTransport *t = thrift_buffer_new(msg, len, reply);
-	ThriftProtocol *in = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", t, NULL);
-	ThriftProtocol *out = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", t, NULL);
+	ThriftProtocol *in = thrift_safe_protocol_new(t);
+	ThriftProtocol *out = thrift_safe_protocol_new(t);
 	ThriftStreamResult result = STREAM_FALLBACK;
 	GObject *args = stream_read_args(m, in, &err);
 	if (args != NULL) {

@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	g_autoptr(GByteArray) reply = g_byte_array_new();
 	ThriftTransport *t = thrift_buffer_new(msg->data + sizeof head, msg_len - sizeof head, reply);
-	ThriftProtocol *p = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", t, NULL);
+	ThriftProtocol *p = thrift_safe_protocol_new(t);
 	ThriftStruct *args = g_object_new(type, NULL);
 	gint32 got = thrift_struct_read(args, p, &error);
 	if (got >= 0) {
