@@ -91,6 +91,22 @@ typedef struct {
 
 JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, JsonObject *table, const CatalogCreateTableOpts *opts, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 JsonObject *catalog_get_table(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * A table document's identity, for a door that keeps encoded tables: id and version name its
+ * content (every write bumps the version; a recreated name gets a new id).
+ */
+typedef struct {
+	gint64 id, version; /* in: the copy the caller holds (0, 0 = none); out: the stored row's */
+	gboolean unchanged; /* out: the stored row is the caller's copy; no document returned */
+	gboolean whole;     /* out: this caller sees every column (the document is not trimmed for it) */
+} CatalogTableStamp;
+/*
+ * catalog_get_table for a caller that may hold a copy: the same checks, one statement, and NULL
+ * without error and stamp->unchanged when the copy is current and the caller sees all of it
+ * (the document is then neither printed by PostgreSQL nor parsed). A caller who sees only some
+ * columns always gets the trimmed document (stamp->whole FALSE).
+ */
+JsonObject *catalog_get_table_known(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *name, CatalogTableStamp *stamp, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Documents of the named tables that exist (names: char*), missing ones skipped. */
 GPtrArray *catalog_get_tables(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, GPtrArray *names, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Table names in db matching pattern (Hive pattern, NULL = all) and of table_type (NULL = any). */

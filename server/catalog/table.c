@@ -212,6 +212,14 @@ JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char
 JsonObject *catalog_get_table(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                               const char *name, GError **error)
 {
+	CatalogTableStamp stamp = {0};
+	return catalog_get_table_known(cat, ctx, catalog, db, name, &stamp, error);
+}
+
+/* get_table for a caller that may hold the document already; see catalog.h. */
+JsonObject *catalog_get_table_known(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                    const char *name, CatalogTableStamp *stamp, GError **error)
+{
 	if (db == NULL || name == NULL) {
 		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
 		return NULL;
@@ -225,11 +233,21 @@ JsonObject *catalog_get_table(Catalog *cat, const CatalogCtx *ctx, const char *c
 	/* Read first, with the grants epoch: a found table is checked against cached facts. */
 	g_autoptr(AuthzFacts) facts = NULL;
 	GError *serr = NULL;
-	gint64 epoch = 0;
-	JsonObject *t = store_table_get_epoch(work.conn, catname, dbname, tname, &epoch, &serr);
-	if (t != NULL) {
-		if (!catalog_authz_table_found(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, epoch, &facts, error))
+	StoreTableStamp st = {.id = stamp->id, .version = stamp->version};
+	JsonObject *t = store_table_get_known(work.conn, catname, dbname, tname, &st, &serr);
+	gboolean found = t != NULL || st.unchanged;
+	if (found) {
+		if (!catalog_authz_table_found(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, st.epoch, &facts, error)) {
 			g_clear_pointer(&t, json_object_unref);
+			found = FALSE;
+		} else if (st.unchanged && catalog_authz_columns_restricted(facts, tname)) {
+			/* the caller's copy is the whole table; this caller sees only some columns */
+			st.id = st.version = 0;
+			t = store_table_get_known(work.conn, catname, dbname, tname, &st, &serr);
+			found = t != NULL;
+			if (!found)
+				catalog_error_from_store(serr, NULL, NULL, error);
+		}
 	} else if (serr->domain == STORE_ERROR && serr->code == STORE_ERROR_NOT_FOUND) {
 		/* missing: NOT_FOUND only to a caller who sees the database (else ACCESS_DENIED) */
 		g_clear_error(&serr);
@@ -238,7 +256,11 @@ JsonObject *catalog_get_table(Catalog *cat, const CatalogCtx *ctx, const char *c
 	} else {
 		catalog_error_from_store(serr, NULL, NULL, error);
 	}
-	catalog_work_end(&work, t != NULL, NULL);
+	catalog_work_end(&work, found, NULL);
+	stamp->id = st.id;
+	stamp->version = st.version;
+	stamp->unchanged = found && t == NULL;
+	stamp->whole = found && !catalog_authz_columns_restricted(facts, tname);
 	catalog_authz_trim_doc(facts, tname, t);
 	catalog_doc_set_catalog(t, catname);
 	return t;

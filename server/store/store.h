@@ -570,6 +570,19 @@ gboolean store_authz_registered_location(StoreConn *conn, const char *location, 
  */
 JsonObject *store_table_get_epoch(StoreConn *conn, const char *catalog, const char *db, const char *name,
                                   gint64 *epoch, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * Which row a table document came from: id and version identify its content (every write bumps
+ * the version in the same statement; a dropped and recreated name gets a new id).
+ */
+typedef struct {
+	gint64 id, version; /* in: what the caller holds (0, 0 = nothing); out: the row's */
+	gint64 epoch;       /* out: the grants epoch, as store_table_get_epoch */
+	gboolean unchanged; /* out: the row is the caller's (id, version): no document was read */
+} StoreTableStamp;
+/* store_table_get_epoch that returns NULL and no error, with stamp->unchanged, when the row still
+ * is stamp's (id, version): PostgreSQL neither prints nor sends the document. */
+JsonObject *store_table_get_known(StoreConn *conn, const char *catalog, const char *db, const char *name,
+                                  StoreTableStamp *stamp, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 JsonObject *store_database_get_epoch(StoreConn *conn, const char *catalog, const char *name, gint64 *epoch,
                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -77,17 +77,38 @@ JsonObject *store_table_get(StoreConn *conn, const char *catalog, const char *db
 JsonObject *store_table_get_epoch(StoreConn *conn, const char *catalog, const char *db, const char *name,
                                   gint64 *epoch, GError **error)
 {
+	StoreTableStamp stamp = {0};
+	JsonObject *doc = store_table_get_known(conn, catalog, db, name, &stamp, error);
+	*epoch = stamp.epoch;
+	return doc;
+}
+
+/* store_table_get_epoch that leaves out a document the caller holds; see store.h. */
+JsonObject *store_table_get_known(StoreConn *conn, const char *catalog, const char *db, const char *name,
+                                  StoreTableStamp *stamp, GError **error)
+{
 	static const char sql[] =
-		"SELECT t.doc::text, t.version, (SELECT n FROM authz_epoch)" TBL_JOIN " AND t.name = $3";
-	const char *params[] = {catalog, db, name};
-	g_autoptr(PGresult) res = store_exec(conn, "table_get_epoch", sql, 3, params, error);
+		"SELECT CASE WHEN t.id = $4::bigint AND t.version = $5::bigint THEN NULL ELSE t.doc::text END, t.version,"
+		" (SELECT n FROM authz_epoch), t.id" TBL_JOIN " AND t.name = $3";
+	char known_id[24], known_version[24];
+	g_snprintf(known_id, sizeof known_id, "%" G_GINT64_FORMAT, stamp->id);
+	g_snprintf(known_version, sizeof known_version, "%" G_GINT64_FORMAT, stamp->version);
+	const char *params[] = {catalog, db, name, known_id, known_version};
+	stamp->unchanged = FALSE;
+	g_autoptr(PGresult) res = store_exec(conn, "table_get_known", sql, 5, params, error);
 	if (res == NULL)
 		return NULL;
 	if (PQntuples(res) == 0) {
 		table_not_found(catalog, db, name, error);
 		return NULL;
 	}
-	*epoch = g_ascii_strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	stamp->version = g_ascii_strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	stamp->epoch = g_ascii_strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	stamp->id = g_ascii_strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	if (PQgetisnull(res, 0, 0)) {
+		stamp->unchanged = TRUE;
+		return NULL;
+	}
 	return table_doc_from_row(res, 0, error);
 }
 

@@ -22,6 +22,7 @@
 #include "thrift/handler.h"
 #include "thrift/json_protocol.h"
 #include "thrift/stream.h"
+#include "thrift/table_reply.h"
 #include "thrift/translate.h"
 
 struct ThriftDoor {
@@ -144,6 +145,22 @@ static gboolean reply_unknown_method(ThriftProtocol *out, const MsgHead *h, GErr
 	       thrift_protocol_write_struct_end(out, error) >= 0 && thrift_protocol_write_message_end(out, error) >= 0;
 }
 
+/* The call context of one request (what thrift_call_current() returns while it runs). */
+static ThriftCall door_call(ThriftDoor *door, gpointer session, const NetRequestInfo *info, const char *method,
+                            gboolean trust_set_ugi)
+{
+	return (ThriftCall){
+		.cat = door->cat,
+		.config = door->config,
+		.session = session,
+		.request_id = info->request_id,
+		.deadline_us = info->deadline_us,
+		.method = method,
+		.trust_set_ugi = trust_set_ugi,
+		.started_s = door->started_s,
+	};
+}
+
 static gboolean door_handle_message(gpointer door_data, gpointer session, const NetRequestInfo *info,
                                     const guint8 *msg, gsize len, GByteArray *reply)
 {
@@ -158,16 +175,7 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 		return FALSE;
 	}
 	if (head.type == T_CALL && thrift_stream_handles(head.name) && thrift_handler_implements(head.name)) {
-		ThriftCall call = {
-			.cat = door->cat,
-			.config = door->config,
-			.session = session,
-			.request_id = info->request_id,
-			.deadline_us = info->deadline_us,
-			.method = head.name,
-			.trust_set_ugi = trust_set_ugi,
-			.started_s = door->started_s,
-		};
+		ThriftCall call = door_call(door, session, info, head.name, trust_set_ugi);
 		thrift_call_set_current(&call);
 		ThriftStreamResult r = thrift_stream_run(&call, head.name, head.seqid, msg, len, reply, info);
 		if (r != STREAM_FALLBACK)
@@ -181,6 +189,20 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 		}
 		g_byte_array_set_size(reply, 0);
 	}
+	if (head.type == T_CALL && thrift_table_reply_handles(head.name)) {
+		ThriftCall call = door_call(door, session, info, head.name, trust_set_ugi);
+		g_autoptr(GError) terr = NULL;
+		thrift_call_set_current(&call);
+		gboolean ok = thrift_table_reply_run(&call, head.name, msg, len, reply, &terr);
+		thrift_audit_log(&call, head.name, NULL, ok ? NULL : "TProtocolException", thrift_audit_elapsed_ms(&call));
+		thrift_call_set_current(NULL);
+		if (!ok)
+			g_message("request %" G_GUINT64_FORMAT " %s: protocol error, closing: %s", info->request_id, head.name,
+			          terr ? terr->message : "?");
+		g_debug("request %" G_GUINT64_FORMAT " conn %" G_GUINT64_FORMAT " %s (kept tables) %.3f ms", info->request_id,
+		        info->conn_id, head.name, (g_get_monotonic_time() - t0) / 1000.0);
+		return ok;
+	}
 	ThriftTransport *in_t = thrift_buffer_new(msg, len, reply);
 	ThriftProtocol *in = thrift_safe_protocol_new(in_t);
 	ThriftProtocol *out = thrift_safe_protocol_new(in_t);
@@ -189,16 +211,7 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 	if (!thrift_handler_implements(head.name)) {
 		ok = head.type == T_ONEWAY || reply_unknown_method(out, &head, &err);
 	} else {
-		ThriftCall call = {
-			.cat = door->cat,
-			.config = door->config,
-			.session = session,
-			.request_id = info->request_id,
-			.deadline_us = info->deadline_us,
-			.method = head.name,
-			.trust_set_ugi = trust_set_ugi,
-			.started_s = door->started_s,
-		};
+		ThriftCall call = door_call(door, session, info, head.name, trust_set_ugi);
 		thrift_call_set_current(&call);
 		ok = thrift_processor_process(door->processor, in, out, &err);
 		thrift_audit_log(&call, head.name, NULL, ok ? NULL : "TProtocolException", thrift_audit_elapsed_ms(&call));
