@@ -69,6 +69,11 @@ PGresult *store_exec(StoreConn *conn, const char *name, const char *sql, int npa
 {
 	if (!store_prepare(conn, name, sql, nparams, error))
 		return NULL;
+	gsize bytes = 0;
+	for (int i = 0; i < nparams && !conn->heavy; i++)
+		bytes += params[i] ? strlen(params[i]) : 0;
+	if (bytes >= STORE_HEAVY_BYTES)
+		conn->heavy = TRUE;
 	g_autoptr(PGresult) res = PQexecPrepared(conn->pg, name, nparams, params, NULL, NULL, 0);
 	if (!store_result_ok(conn, res, name, error))
 		return NULL;

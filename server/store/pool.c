@@ -136,7 +136,7 @@ StoreConn *store_pool_acquire(StorePool *pool, gint64 deadline_us, GError **erro
 /* TRUE if conn may go back to the idle list: healthy and outside any transaction. */
 static gboolean store_conn_reusable(StoreConn *conn)
 {
-	if (conn->bad || PQstatus(conn->pg) != CONNECTION_OK)
+	if (conn->bad || conn->heavy || PQstatus(conn->pg) != CONNECTION_OK)
 		return FALSE;
 	if (PQtransactionStatus(conn->pg) == PQTRANS_IDLE)
 		return TRUE;

@@ -24,7 +24,16 @@ struct StoreConn {
 	PGconn *pg;
 	GHashTable *prepared; /* statement name → its SQL (static string), prepared on pg */
 	gboolean bad;         /* saw a connection-class error: close on release */
+	gboolean heavy;       /* sent a statement of STORE_HEAVY_BYTES or more: close on release */
 };
+
+/*
+ * libpq grows a connection's output buffer to the largest message it sent and never shrinks
+ * it, so a pooled connection that once carried an add_partitions of thousands keeps megabytes
+ * for life, once per pool slot. A connection that sent that much is closed on release instead
+ * (a new one costs a few milliseconds, against the hundreds the heavy call took).
+ */
+#define STORE_HEAVY_BYTES (1024 * 1024)
 
 /*
  * Runs the named statement (prepared on first use on this connection) with nparams text
