@@ -52,58 +52,15 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+. "$HERE/lib.sh"
 
-# ---- build: the bench tools on their own (Release), the server if it is missing ----
-BENCH_BUILD=$BUILD/bench-standalone
-cmake -S "$HERE" -B "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BENCH_BUILD" -j2 >/dev/null
-LOADGEN=$BENCH_BUILD/loadgen
-PGDIRECT=$BENCH_BUILD/pgdirect
-if [ ! -x "$SERVER" ] && [ -f "$BUILD/CMakeCache.txt" ]; then
-	log "building propolis-server in $BUILD"
-	cmake --build "$BUILD" -j2 --target propolis-server >&2 || true
-fi
+bench_build_tools
 HAVE_SERVER=0
 [ -x "$SERVER" ] && HAVE_SERVER=1
-
-# ---- file limit for 10,000 sockets (the server and loadgen inherit it) ----
-ulimit -Hn 65536 2>/dev/null || true
-ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
 log "open-file limit $(ulimit -n)"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-# ---- throwaway PostgreSQL ----
-TMP=$(mktemp -d /tmp/propolis-bench.XXXXXX)
-chmod 755 "$TMP"
-SERVER_PID=""
 IDLE_PID=""
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() {
-	set +e
-	[ -n "$IDLE_PID" ] && kill "$IDLE_PID" 2>/dev/null && wait "$IDLE_PID" 2>/dev/null
-	if [ -n "$SERVER_PID" ]; then
-		kill -TERM "$SERVER_PID" 2>/dev/null
-		for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$SERVER_PID" 2>/dev/null
-	fi
-	[ -f "$TMP/pg/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl" -D "$TMP/pg" -m fast -w -t 30 stop >/dev/null 2>&1
-	if [ "$KEEP" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-
-PGPORT=$(free_port)
-mkdir -p "$TMP/pg"
-chown postgres "$TMP/pg" 2>/dev/null || true
-as_pg "$PG_BIN/initdb" -D "$TMP/pg" -U postgres -A trust -E UTF8 --no-sync >"$TMP/initdb.log" 2>&1
-as_pg "$PG_BIN/pg_ctl" -D "$TMP/pg" -w -t 60 -l "$TMP/pg/server.log" \
-	-o "-p $PGPORT -k $TMP/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB" \
-	start >/dev/null
-as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres propolis
-PGURL="postgresql://postgres@127.0.0.1:$PGPORT/propolis"
-psql_q() { "$PG_BIN/psql" -X -A -t -q -d "$PGURL" -c "$1"; }
-log "PostgreSQL 15 on 127.0.0.1:$PGPORT ($TMP/pg)"
+bench_pg_start
 
 : >"$OUT"
 machine_line() { # what the run ran on, and how busy the machine was (other work skews every figure)
@@ -114,40 +71,11 @@ machine_line() { # what the run ran on, and how busy the machine was (other work
 machine_line start >>"$OUT"
 emit() { tee -a "$OUT"; } # JSON lines from loadgen/pgdirect go to the results file and the screen
 
-server_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
-pg_backends() { psql_q "SELECT count(*) FROM pg_stat_activity WHERE datname = 'propolis' AND pid <> pg_backend_pid()"; }
-
 # ---- the server ----
 PORT=""
 HPORT=""
 if [ "$HAVE_SERVER" = 1 ]; then
-	PORT=$(free_port)
-	HPORT=$(free_port)
-	cat >"$TMP/propolis.conf" <<CONF
-[limits]
-max_connections = $((IDLE + 1000))
-CONF
-	cp "$SERVER" "$TMP/propolis-server" # others may relink build/ while we run
-	"$TMP/propolis-server" --database "$PGURL" --listen "127.0.0.1:$PORT" --config "$TMP/propolis.conf" \
-		--migrations "$ROOT/migrations" --http-listen "127.0.0.1:$HPORT" --master-key-file "$TMP/master.key" \
-		--admin-credentials "$TMP/admin.credentials" >"$TMP/server.log" 2>&1 &
-	SERVER_PID=$!
-	up=0
-	for _ in $(seq 1 300); do # at most 60 s
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		if "$LOADGEN" --port "$PORT" --op get_status --seconds 0.05 --warmup 0 --timeout 2 >/dev/null 2>&1; then
-			up=1
-			break
-		fi
-		sleep 0.2
-	done
-	if [ "$up" = 0 ]; then
-		log "propolis-server did not answer getStatus; its log:"
-		tail -n 30 "$TMP/server.log" >&2 || true
-		HAVE_SERVER=0
-	else
-		log "propolis-server pid $SERVER_PID on 127.0.0.1:$PORT"
-	fi
+	bench_server_start $((IDLE + 1000)) || HAVE_SERVER=0
 fi
 
 # ---- data: a database with $TABLES tables ----
@@ -174,7 +102,6 @@ else
 fi
 
 # ---- the workloads (each also reports server and PostgreSQL CPU per operation) ----
-PGPID=$(head -n1 "$TMP/pg/postmaster.pid")
 common=(--seconds "$SECONDS_PER_POINT" --warmup "$WARMUP" --postmaster-pid "$PGPID")
 [ -n "$SERVER_PID" ] && common+=(--server-pid "$SERVER_PID")
 # Each Propolis point is followed at once by its pg-direct twin, so both see the same machine.
@@ -268,6 +195,7 @@ if [ "$HAVE_SERVER" = 1 ]; then
 	"$LOADGEN" --port "$PORT" --op idle --connections "$IDLE" --hold 600 --ready-file "$TMP/idle.ready" \
 		>"$TMP/idle.json" &
 	IDLE_PID=$!
+	EXTRA_PIDS="$IDLE_PID"
 	for _ in $(seq 1 1200); do # at most 120 s
 		[ -s "$TMP/idle.ready" ] && break
 		kill -0 "$IDLE_PID" 2>/dev/null || break
