@@ -44,6 +44,7 @@ bench_pg_start() {
 	TMP=$(mktemp -d /tmp/propolis-bench.XXXXXX)
 	chmod 755 "$TMP"
 	trap bench_cleanup EXIT
+	trap 'exit 130' INT TERM # so that EXIT's cleanup runs
 	PGPORT=$(free_port)
 	mkdir -p "$TMP/pg"
 	chown postgres "$TMP/pg" 2>/dev/null || true
