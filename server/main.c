@@ -166,10 +166,8 @@ static void main_rejected_counters(NetServer *server, gboolean on)
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(reasons); i++) {
 		if (on)
-			metrics_counter_register("propolis_connections_rejected_total",
-			                         "Client connections refused or dropped before their first call, by door and "
-			                         "reason.",
-			                         reasons[i].labels, reasons[i].fn, server);
+			metrics_counter_register(METRICS_REJECTED_NAME, METRICS_REJECTED_HELP, reasons[i].labels, reasons[i].fn,
+			                         server);
 		else
 			metrics_gauge_unregister(reasons[i].fn, server);
 	}

@@ -48,6 +48,10 @@ typedef double (*MetricsGaugeFn)(gpointer user);
  */
 void metrics_gauge_register(const char *name, const char *help, const char *labels, MetricsGaugeFn fn, gpointer user);
 
+/* The counter both doors register their refused connections under (labels door, reason). */
+#define METRICS_REJECTED_NAME "propolis_connections_rejected_total"
+#define METRICS_REJECTED_HELP "Client connections refused or dropped before their first call, by door and reason."
+
 /* As metrics_gauge_register(), for a counter whose value the owner keeps (it never goes down). */
 void metrics_counter_register(const char *name, const char *help, const char *labels, MetricsGaugeFn fn,
                               gpointer user);

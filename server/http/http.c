@@ -30,6 +30,8 @@ struct HttpServer {
 	HttpHealth health;
 	gpointer user;
 	guint port;
+	gint rejected_limit; /* libmicrohttpd's refusals at http_max_connections (atomic) */
+	gint rejected_fds;   /* accept() failures for want of descriptors or memory (atomic) */
 };
 
 /* Per-request state between libmicrohttpd's calls of http_access(). */
@@ -155,6 +157,36 @@ static double http_gauge_connections(gpointer user)
 	return info ? (double)info->num_connections : 0;
 }
 
+static double http_rejected_limit(gpointer user)
+{
+	return (double)g_atomic_int_get(&((HttpServer *)user)->rejected_limit);
+}
+
+static double http_rejected_fds(gpointer user)
+{
+	return (double)g_atomic_int_get(&((HttpServer *)user)->rejected_fds);
+}
+
+/*
+ * libmicrohttpd's messages, into our log; its refusals counted by reason. It accepts and
+ * refuses on its own threads and tells only through these messages: "Server reached connection
+ * limit ..." per connection closed at http_max_connections, and "Hit process or system resource
+ * limit ..." when accept() fails for want of descriptors (it then stops accepting until one
+ * frees, so waiting clients sit in the backlog: one count per such episode, not per client).
+ * The wording is the same in libmicrohttpd 0.9.x and 1.x.
+ */
+static void http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	HttpServer *srv = cls;
+	g_autofree char *text = g_strdup_vprintf(fmt, ap);
+	g_strchomp(text);
+	if (strstr(text, "connection limit") != NULL)
+		g_atomic_int_inc(&srv->rejected_limit);
+	else if (strstr(text, "resource limit") != NULL)
+		g_atomic_int_inc(&srv->rejected_fds);
+	g_message("http: %s", text);
+}
+
 /* libmicrohttpd's access handler: called for headers, for each body chunk, then once more at the end. */
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                    const char *version, const char *upload_data, size_t *upload_size, void **state)
@@ -233,7 +265,8 @@ HttpServer *http_server_start(const PropolisConfig *config, const char *host, gu
 		flags, 0, NULL, NULL, http_access, srv, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned int)config->http_threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)config->http_max_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)config->http_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)config->http_max_header, MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_END);
+		(size_t)config->http_max_header, MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, srv, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (srv->daemon == NULL) {
 		g_set_error(error, NET_ERROR, NET_ERROR_IO, "http_listen %s:%u: cannot listen (address in use?)", host, port);
@@ -243,6 +276,10 @@ HttpServer *http_server_start(const PropolisConfig *config, const char *host, gu
 	srv->port = info ? info->port : port;
 	metrics_gauge_register("propolis_open_connections", "Client connections open now, by door.", "door=\"http\"",
 	                       http_gauge_connections, srv);
+	metrics_counter_register(METRICS_REJECTED_NAME, METRICS_REJECTED_HELP, "door=\"http\",reason=\"max_connections\"",
+	                         http_rejected_limit, srv);
+	metrics_counter_register(METRICS_REJECTED_NAME, METRICS_REJECTED_HELP, "door=\"http\",reason=\"fd_exhausted\"",
+	                         http_rejected_fds, srv);
 	return g_steal_pointer(&srv);
 }
 
@@ -258,6 +295,8 @@ void http_server_stop(HttpServer *srv)
 	if (srv == NULL)
 		return;
 	metrics_gauge_unregister(http_gauge_connections, srv);
+	metrics_gauge_unregister(http_rejected_limit, srv);
+	metrics_gauge_unregister(http_rejected_fds, srv);
 	MHD_stop_daemon(srv->daemon);
 	g_free(srv);
 }

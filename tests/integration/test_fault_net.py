@@ -316,10 +316,28 @@ def test_fd_exhaustion_refuses_cleanly_and_recovers(pg, tmp_path):
         assert log.count("refused: out of file descriptors") == len(refused)
         assert log.count("refusing new connections until descriptors are free") == 1
 
+        # The HTTP door, out of descriptors too: libmicrohttpd stops accepting (the client waits in
+        # the backlog) and says so once; that episode is counted under door="http".
+        hkey = 'propolis_connections_rejected_total{door="http",reason="fd_exhausted"}'
+        assert scrape_kept()[hkey] == 0
+        waiting = socket.create_connection(("127.0.0.1", srv.http_port))
+        waiting.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        deadline = time.time() + 10
+        while scrape_kept()[hkey] < 1 and time.time() < deadline:
+            time.sleep(0.2)
+        assert scrape_kept()[hkey] >= 1
+        assert "http: Hit process or system resource limit" in srv.log_text()
+
         # Recovery: close some, and new connections are accepted and served again.
         for s in accepted[1:21]:
             s.close()
         time.sleep(0.5)
+        # libmicrohttpd accepts again once one of its own connections closes (or times out after
+        # http_timeout_s): then the waiting HTTP client is served.
+        metrics.close()
+        waiting.settimeout(15)
+        assert waiting.recv(64).startswith(b"HTTP/1.1 200")
+        waiting.close()
         with harness.connect(srv.port) as again:
             assert again.get_database("default").name == "default"
         assert "accepting again on main" in srv.log_text()
