@@ -110,10 +110,11 @@ static void worker_authenticate(NetServer *server, NetJob *job)
  * arenas for reuse; after an add_partitions of thousands or a large listing that is tens of
  * megabytes the next get_table will never need. So a request that took at least
  * NET_TRIM_AFTER_US (what allocates much also takes long) marks a trim as due, and a worker
- * that has waited NET_TRIM_IDLE_US for work runs malloc_trim(0), at most once per
- * NET_TRIM_PERIOD_US across workers. Only idle workers trim: right after each heavy request,
- * the next one page-faulted its memory back in (15% of an add_partitions of 10,000 went to
- * page faults that way), while under steady heavy load the memory is the working set anyway.
+ * runs malloc_trim(0) when it finds no queued job (after sending its reply, or after waiting
+ * NET_TRIM_IDLE_US), at most once per NET_TRIM_PERIOD_US across workers. Not after every heavy
+ * request: the next one page-faults its memory back in (15% of an add_partitions of 10,000
+ * went to page faults when each was followed by a trim); once per period bounds that cost
+ * while a server under steady load still gives back what its bursts left.
  */
 #define NET_TRIM_AFTER_US 20000
 #define NET_TRIM_IDLE_US 1000000
@@ -160,6 +161,8 @@ static gpointer worker_main(gpointer data)
 		worker_hand_back(server, job);
 		if (g_get_monotonic_time() - started_us >= NET_TRIM_AFTER_US)
 			g_atomic_int_set(&trim_due, 1);
+		if (g_async_queue_length(server->jobs) <= 0)
+			worker_maybe_trim();
 	}
 }
 
