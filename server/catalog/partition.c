@@ -131,11 +131,17 @@ static const char *part_key_name(PartOp *op, guint i)
 }
 
 /* Sets the current names and catalog on a document going back to a door. */
-static void part_stamp(PartOp *op, JsonObject *doc)
+static void part_stamp_names(PartOp *op, JsonObject *doc)
 {
 	json_object_set_string_member(doc, "DatabaseName", op->dbname);
 	json_object_set_string_member(doc, "TableName", op->tname);
 	catalog_doc_set_catalog(doc, op->catname);
+}
+
+/* For the caller's reply: names, and only the columns it sees. Events take part_stamp_names. */
+static void part_stamp(PartOp *op, JsonObject *doc)
+{
+	part_stamp_names(op, doc);
 	if (op->trim)
 		catalog_authz_trim_doc(op->facts, op->tname, doc);
 }
@@ -145,6 +151,13 @@ static GPtrArray *part_stamp_all(PartOp *op, GPtrArray *docs)
 	for (guint i = 0; docs && i < docs->len; i++)
 		part_stamp(op, g_ptr_array_index(docs, i));
 	return docs;
+}
+
+/* Names only: what notification events carry is the stored partition, whoever wrote it. */
+static void part_stamp_names_all(PartOp *op, GPtrArray *docs)
+{
+	for (guint i = 0; docs && i < docs->len; i++)
+		part_stamp_names(op, g_ptr_array_index(docs, i));
 }
 
 /* The table document as notification messages name it (current names and catalog). */
@@ -369,12 +382,12 @@ GPtrArray *catalog_add_partitions(Catalog *cat, const CatalogCtx *ctx, const cha
 			}
 		}
 	}
-	part_stamp_all(&op, added);
+	part_stamp_names_all(&op, added);
 	if (ok && added->len > 0)
 		ok = catalog_notify_add_partitions(&op.work, op.catname, part_notify_table(&op), added, error);
 	if (!part_op_close(&op, ok, error))
 		return NULL;
-	return g_steal_pointer(&added);
+	return part_stamp_all(&op, g_steal_pointer(&added));
 }
 
 /* A deep copy of obj (a partition must never share nodes with its table's document). */
@@ -729,8 +742,8 @@ static gboolean part_write_over(PartOp *op, GPtrArray *old_names, GPtrArray *doc
 	for (guint i = 0; i < old_names->len; i++) {
 		JsonObject *old = g_hash_table_lookup(by_name, g_intern_string(g_ptr_array_index(old_names, i)));
 		JsonObject *doc = g_ptr_array_index(docs, i);
-		part_stamp(op, old);
-		part_stamp(op, doc);
+		part_stamp_names(op, old);
+		part_stamp_names(op, doc);
 		if (!catalog_notify_alter_partition(&op->work, op->catname, part_notify_table(op), old, doc, error))
 			return FALSE;
 	}
@@ -833,7 +846,7 @@ GPtrArray *catalog_drop_partitions(Catalog *cat, const CatalogCtx *ctx, const ch
 		}
 	}
 	if (ok) {
-		part_stamp_all(&op, dropped);
+		part_stamp_names_all(&op, dropped);
 		ok = part_notify_drops(&op, dropped, error);
 	}
 	if (!part_op_close(&op, ok, error)) {

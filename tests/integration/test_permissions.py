@@ -484,3 +484,42 @@ def test_revoke_on_another_server_counts_at_once(world, perm_server):
         glue.delete_table(DatabaseName="sales", Name="cached")
     finally:
         assert b.stop() == 0, b.log_tail()
+
+
+def test_events_keep_every_column_whoever_writes(world):
+    """Partition events (read by every replication and cache listener) carry the partitions as
+    stored, with every column, whoever wrote them. A writer holds a table-level grant (ALTER),
+    and a table-level grant shows the whole schema even beside a column-only SELECT, so its reply
+    is whole too; the events never go through the caller's column trimming at all."""
+    from test_notifications import tobj, events_after, current
+    lf = world.client("lakeformation", "admin")
+    glue = world.client("glue", "admin")
+    glue.create_table(DatabaseName="sales", TableInput=table_input("trimmed_writer", SALES_COLS, pkeys=["dt"]))
+    world.create_principal("frank")
+    frank_arn = world.arns["frank"]
+    grant(lf, frank_arn, {"Table": {"DatabaseName": "sales", "Name": "trimmed_writer"}}, ["ALTER"])
+    grant(lf, frank_arn, {"TableWithColumns": {"DatabaseName": "sales", "Name": "trimmed_writer",
+                                               "ColumnNames": ["id"]}}, ["SELECT"])
+    admin = world.thrift("admin")
+    frank = world.thrift("frank")
+    try:
+        whole = admin.get_table("sales", "trimmed_writer")
+        start = current(admin)
+        part = T.Partition(values=["2026-11-26"], dbName="sales", tableName="trimmed_writer",
+                           sd=whole.sd, parameters={"p": "1"})
+        part.sd.location = None
+        res = frank.add_partitions_req(T.AddPartitionsRequest(dbName="sales", tblName="trimmed_writer",
+                                                              parts=[part], ifNotExists=False, needResult=True))
+        assert [c.name for c in res.partitions[0].sd.cols] == ["id", "amount", "secret"]
+        assert [c.name for c in frank.get_table("sales", "trimmed_writer").sd.cols] == ["id", "amount", "secret"]
+        stored = admin.get_partition("sales", "trimmed_writer", ["2026-11-26"])
+        assert [c.name for c in stored.sd.cols] == ["id", "amount", "secret"]
+        events = [e for e in events_after(admin, start) if e.tableName == "trimmed_writer"]
+        add = [e for e in events if e.eventType == "ADD_PARTITION"]
+        assert len(add) == 1
+        listed = [tobj(T.Partition, j) for j in json.loads(add[0].message)["partitionListJson"]]
+        assert [c.name for c in listed[0].sd.cols] == ["id", "amount", "secret"]
+    finally:
+        admin.close()
+        frank.close()
+        glue.delete_table(DatabaseName="sales", Name="trimmed_writer")
