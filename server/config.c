@@ -175,7 +175,7 @@ static void config_take(char **dst, const char *value)
 static const char *const server_keys[] = {"listen",     "data_dir",        "database",          "warehouse",
                                           "catalog",    "log_level",       "migrations",        "http_listen",
                                           "account_id", "master_key_file", "admin_credentials", "audit_log",
-                                          "thrift_auth", "tls_cert",        "tls_key",           "tls_ca"};
+                                          "audit_reads", "thrift_auth", "tls_cert",        "tls_key",           "tls_ca"};
 
 /* Parses a boolean as GKeyFile and env users write it. FALSE when it is none of them. */
 static gboolean config_parse_bool(const char *v, gboolean *out)
@@ -234,6 +234,11 @@ static gboolean config_set_server(PropolisConfig *c, const char *key, const char
 	if (strcmp(key, "audit_log") == 0 && !config_parse_bool(v, &c->audit_log)) {
 		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
 		            "%s: [server] audit_log = '%s' must be true or false", where, v);
+		return FALSE;
+	}
+	if (strcmp(key, "audit_reads") == 0 && !config_parse_bool(v, &c->audit_reads)) {
+		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+		            "%s: [server] audit_reads = '%s' must be true or false", where, v);
 		return FALSE;
 	}
 	return TRUE;
@@ -415,6 +420,7 @@ static char *config_print_text(const PropolisConfig *c)
 	g_string_append_printf(s, "master_key_file = %s\n", c->master_key_file ? c->master_key_file : "");
 	g_string_append_printf(s, "admin_credentials = %s\n", c->admin_credentials ? c->admin_credentials : "");
 	g_string_append_printf(s, "audit_log = %s\n", c->audit_log ? "true" : "false");
+	g_string_append_printf(s, "audit_reads = %s\n", c->audit_reads ? "true" : "false");
 	g_autofree char *auth = config_auth_text(c->thrift_auth);
 	g_string_append_printf(s, "thrift_auth = %s\ntls_cert = %s\ntls_key = %s\ntls_ca = %s\n", auth,
 	                       c->tls_cert ? c->tls_cert : "", c->tls_key ? c->tls_key : "", c->tls_ca ? c->tls_ca : "");
@@ -435,7 +441,7 @@ static char *config_limits_text(void)
 	                          "environment, which beats the file. --print-config shows the result.\n"
 	                          "Config file keys (GKeyFile):\n"
 	                          "  [server] listen, data_dir, database, warehouse, catalog, log_level, migrations,\n"
-	                          "           http_listen, account_id, master_key_file, admin_credentials, audit_log,\n"
+	                          "           http_listen, account_id, master_key_file, admin_credentials, audit_log, audit_reads,\n"
 	                          "           thrift_auth, tls_cert, tls_key, tls_ca\n"
 	                          "  [thrift-listener NAME] listen, auth, tls_cert, tls_key, tls_ca (one more Thrift\n"
 	                          "           listener; PROPOLIS_THRIFT_LISTENER_<NAME>_<KEY> in the environment)\n"

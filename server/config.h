@@ -30,6 +30,7 @@ typedef struct {
 	char *admin_credentials;  /* NULL: <data-dir>/admin.credentials (required with --database) */
 	char *account_id;         /* Glue CatalogId / IAM account: "000000000000" */
 	gboolean audit_log;       /* one JSON audit line per Thrift call at info level (default TRUE) */
+	gboolean audit_reads;     /* allowed DESCRIBE/SELECT decisions in the audit table too (default FALSE) */
 	/* Who is calling on the primary Thrift listener (listen_host:listen_port): config_listener.c */
 	guint thrift_auth;        /* CONFIG_AUTH_* bits (--thrift-auth, [server] thrift_auth); 0 = anonymous */
 	char *tls_cert;           /* PEM server certificate (chain) for tls/mtls; also the listeners' default */

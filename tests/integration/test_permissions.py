@@ -523,3 +523,53 @@ def test_events_keep_every_column_whoever_writes(world):
         admin.close()
         frank.close()
         glue.delete_table(DatabaseName="sales", Name="trimmed_writer")
+
+
+def test_allowed_reads_are_audited_only_with_audit_reads(world, perm_server):
+    """The audit table keeps denials and writes; allowed DESCRIBE/SELECT rows only with
+    [server] audit_reads = true (a second server on the same database has it on)."""
+    import time
+    d = perm_server.dir
+    (d / "r").mkdir(exist_ok=True)
+    conf = d / "r" / "audit-reads.ini"
+    conf.write_text("[server]\naudit_reads = true\n")
+    b = harness.Server(["--config", str(conf), "--database", perm_server.db_url, "--warehouse",
+                        "file://" + str(d / "wh"), "--thrift-auth", "trust-ugi",
+                        "--master-key-file", str(d / "master.key")], logdir=str(d / "r"))
+    b.start()
+    try:
+        world.create_principal("reader")
+        lf = world.client("lakeformation", "admin")
+        grant(lf, world.arns["reader"], {"Table": {"DatabaseName": "sales", "Name": "orders"}}, ["SELECT"])
+        on_a = world.thrift("reader")          # audit_reads off (the default)
+        on_b = harness.connect(b.port)
+        on_b.set_ugi("reader", [])
+        try:
+            for c in (on_a, on_b):
+                assert c.get_table("sales", "orders").tableName == "orders"
+            with pytest.raises(T.MetaException):
+                on_a.get_table("hr", "salaries")  # a denial: audited on every server
+        finally:
+            on_a.close()
+            on_b.close()
+
+        def events():
+            st, out = propolis_call(perm_server, *world.keys["admin"], "ListAuditEvents",
+                                    {"Principal": world.arns["reader"]})
+            assert st == 200, out
+            return out.get("Events", [])
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            ev = events()
+            reads = [e for e in ev if e["Allowed"] and "sales.orders" in e["Resource"]]
+            denials = [e for e in ev if not e["Allowed"] and "hr.salaries" in e["Resource"]]
+            if reads and denials:
+                break
+            time.sleep(0.3)
+        time.sleep(1.5)  # both writers flush in batches: let a stray row from server A show up
+        ev = events()
+        reads = [e for e in ev if e["Allowed"] and "sales.orders" in e["Resource"]]
+        assert len(reads) == 1, reads  # server B's only
+        assert [e for e in ev if not e["Allowed"] and "hr.salaries" in e["Resource"]]
+    finally:
+        assert b.stop() == 0, b.log_tail()
