@@ -117,6 +117,33 @@ gboolean catalog_work_end(CatalogWork *work, gboolean ok, GError **error)
 	return ok;
 }
 
+void catalog_table_ref_clear(CatalogTableRef *ref)
+{
+	g_clear_pointer(&ref->cat, g_free);
+	g_clear_pointer(&ref->db, g_free);
+	g_clear_pointer(&ref->table, g_free);
+}
+
+/* See internal.h. */
+gboolean catalog_table_work_begin(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                  const char *table, gboolean write, guint32 perm, CatalogTableRef *ref,
+                                  CatalogWork *work, AuthzFacts **facts_out, GError **error)
+{
+	work->conn = NULL;
+	if (db == NULL || table == NULL) {
+		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
+		return FALSE;
+	}
+	ref->cat = catalog_resolve(cat, catalog);
+	ref->db = catalog_lower(db);
+	ref->table = catalog_lower(table);
+	if (!catalog_work_begin(cat, ctx, write, work, error))
+		return FALSE;
+	if (!catalog_authz_table(work, ctx, ref->cat, ref->db, ref->table, perm, facts_out, error))
+		return catalog_work_end(work, FALSE, NULL);
+	return TRUE;
+}
+
 /* One table: store code → catalog code. */
 void catalog_error_from_store(GError *store_error, const char *what_not_found, const char *what_exists,
                               GError **error)

@@ -42,6 +42,24 @@ gboolean catalog_work_begin(Catalog *cat, const CatalogCtx *ctx, gboolean write,
  */
 gboolean catalog_work_end(CatalogWork *work, gboolean ok, GError **error);
 
+/* The names of an operation on one table: catalog resolved, database and table lower-cased. */
+typedef struct {
+	char *cat, *db, *table;
+} CatalogTableRef;
+void catalog_table_ref_clear(CatalogTableRef *ref);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CatalogTableRef, catalog_table_ref_clear)
+
+/*
+ * What every operation on one table does first: both names given (else INVALID_INPUT "Database or
+ * table name cannot be null."), the names into ref, catalog_work_begin(write), and perm checked on
+ * the table (its facts into *facts_out when not NULL). FALSE with error when a step fails, the
+ * work then already ended; ref is filled even so (clear it with g_auto).
+ */
+gboolean catalog_table_work_begin(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                  const char *table, gboolean write, guint32 perm, CatalogTableRef *ref,
+                                  CatalogWork *work, AuthzFacts **facts_out, GError **error)
+	G_GNUC_WARN_UNUSED_RESULT;
+
 /*
  * Moves a STORE_ERROR into *error as a CATALOG_ERROR: UNIQUE → ALREADY_EXISTS,
  * NOT_FOUND → NOT_FOUND, CONFLICT/SERIALIZATION → CONFLICT, UNAVAILABLE → UNAVAILABLE,

@@ -372,20 +372,11 @@ gboolean catalog_count_events(Catalog *cat, const CatalogCtx *ctx, gint64 from, 
 GArray *catalog_fire_event(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                            const char *name, JsonArray *inserts, gboolean refresh, GError **error)
 {
-	if (db == NULL || name == NULL) {
-		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
-		return NULL;
-	}
-	g_autofree char *catname = catalog_resolve(cat, catalog);
-	g_autofree char *dbname = catalog_lower(db);
-	g_autofree char *tname = catalog_lower(name);
+	g_auto(CatalogTableRef) ref = {0};
 	CatalogWork work;
-	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, name, TRUE, AUTHZ_INSERT, &ref, &work, NULL, error))
 		return NULL;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_INSERT, NULL, error)) {
-		catalog_work_end(&work, FALSE, NULL);
-		return NULL;
-	}
+	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	GError *serr = NULL;
 	g_autoptr(JsonObject) table = store_table_get(work.conn, catname, dbname, tname, FALSE, &serr);
 	gboolean ok = table != NULL;

@@ -141,18 +141,11 @@ static JsonObject *pidx_lock_table(CatalogWork *work, const char *catname, const
 gboolean catalog_create_partition_index(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                         const char *table, JsonObject *index, GError **error)
 {
-	if (db == NULL || table == NULL) {
-		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
-		return FALSE;
-	}
-	g_autofree char *catname = catalog_resolve(cat, catalog);
-	g_autofree char *dbname = catalog_lower(db);
-	g_autofree char *tname = catalog_lower(table);
+	g_auto(CatalogTableRef) ref = {0};
 	CatalogWork work;
-	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, table, TRUE, AUTHZ_ALTER, &ref, &work, NULL, error))
 		return FALSE;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_ALTER, NULL, error))
-		return catalog_work_end(&work, FALSE, NULL);
+	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	g_autoptr(JsonObject) t = pidx_lock_table(&work, catname, dbname, tname, error);
 	GError *serr = NULL;
 	g_autoptr(GPtrArray) existing = t ? store_partition_index_list(work.conn, catname, dbname, tname, &serr) : NULL;
@@ -166,20 +159,11 @@ gboolean catalog_create_partition_index(Catalog *cat, const CatalogCtx *ctx, con
 GPtrArray *catalog_get_partition_indexes(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                          const char *table, GError **error)
 {
-	if (db == NULL || table == NULL) {
-		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
-		return NULL;
-	}
-	g_autofree char *catname = catalog_resolve(cat, catalog);
-	g_autofree char *dbname = catalog_lower(db);
-	g_autofree char *tname = catalog_lower(table);
+	g_auto(CatalogTableRef) ref = {0};
 	CatalogWork work;
-	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, table, FALSE, AUTHZ_DESCRIBE, &ref, &work, NULL, error))
 		return NULL;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, NULL, error)) {
-		catalog_work_end(&work, FALSE, NULL);
-		return NULL;
-	}
+	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	GError *serr = NULL;
 	g_autoptr(JsonObject) t = store_table_get(work.conn, catname, dbname, tname, FALSE, &serr);
 	g_autoptr(GPtrArray) docs = t ? store_partition_index_list(work.conn, catname, dbname, tname, &serr) : NULL;

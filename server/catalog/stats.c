@@ -289,21 +289,12 @@ static GPtrArray *stats_read(Catalog *cat, const CatalogCtx *ctx, const char *ca
                              const char *table, GPtrArray *part_names, GPtrArray *columns, const char *engine,
                              GError **error)
 {
-	if (db == NULL || table == NULL) {
-		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
-		return NULL;
-	}
-	g_autofree char *catname = catalog_resolve(cat, catalog);
-	g_autofree char *dbname = catalog_lower(db);
-	g_autofree char *tname = catalog_lower(table);
-	CatalogWork work;
-	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
-		return NULL;
+	g_auto(CatalogTableRef) ref = {0};
 	g_autoptr(AuthzFacts) facts = NULL;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, &facts, error)) {
-		catalog_work_end(&work, FALSE, NULL);
+	CatalogWork work;
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, table, FALSE, AUTHZ_DESCRIBE, &ref, &work, &facts, error))
 		return NULL;
-	}
+	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	g_autoptr(JsonObject) t = stats_table_get(&work, catname, dbname, tname, FALSE, error);
 	GPtrArray *out = NULL;
 	if (t != NULL) {

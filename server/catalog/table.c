@@ -588,18 +588,11 @@ gboolean catalog_alter_table(Catalog *cat, const CatalogCtx *ctx, const char *ca
 gboolean catalog_drop_table(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                             const char *name, gboolean if_exists, GError **error)
 {
-	if (db == NULL || name == NULL) {
-		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
-		return FALSE;
-	}
-	g_autofree char *catname = catalog_resolve(cat, catalog);
-	g_autofree char *dbname = catalog_lower(db);
-	g_autofree char *tname = catalog_lower(name);
+	g_auto(CatalogTableRef) ref = {0};
 	CatalogWork work;
-	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, name, TRUE, AUTHZ_DROP, &ref, &work, NULL, error))
 		return FALSE;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DROP, NULL, error))
-		return catalog_work_end(&work, FALSE, NULL);
+	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	GError *serr = NULL;
 	g_autoptr(JsonObject) old = store_table_get(work.conn, catname, dbname, tname, TRUE, &serr);
 	g_clear_error(&serr); /* a missing table fails below, in the delete */
@@ -626,18 +619,11 @@ gboolean catalog_drop_table(Catalog *cat, const CatalogCtx *ctx, const char *cat
 gboolean catalog_truncate_table(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                 const char *name, GError **error)
 {
-	if (db == NULL || name == NULL) {
-		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
-		return FALSE;
-	}
-	g_autofree char *catname = catalog_resolve(cat, catalog);
-	g_autofree char *dbname = catalog_lower(db);
-	g_autofree char *tname = catalog_lower(name);
+	g_auto(CatalogTableRef) ref = {0};
 	CatalogWork work;
-	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, name, TRUE, AUTHZ_DELETE, &ref, &work, NULL, error))
 		return FALSE;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DELETE, NULL, error))
-		return catalog_work_end(&work, FALSE, NULL);
+	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	GError *serr = NULL;
 	g_autoptr(JsonObject) t = store_table_get(work.conn, catname, dbname, tname, TRUE, &serr);
 	gboolean ok = t != NULL;
@@ -669,20 +655,11 @@ gboolean catalog_truncate_table(Catalog *cat, const CatalogCtx *ctx, const char 
 JsonArray *catalog_get_constraints(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                    const char *table, const char *kind, GError **error)
 {
-	if (db == NULL || table == NULL) {
-		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
-		return NULL;
-	}
-	g_autofree char *catname = catalog_resolve(cat, catalog);
-	g_autofree char *dbname = catalog_lower(db);
-	g_autofree char *tname = catalog_lower(table);
+	g_auto(CatalogTableRef) ref = {0};
 	CatalogWork work;
-	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, table, FALSE, AUTHZ_DESCRIBE, &ref, &work, NULL, error))
 		return NULL;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, NULL, error)) {
-		catalog_work_end(&work, FALSE, NULL);
-		return NULL;
-	}
+	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	GError *serr = NULL;
 	JsonArray *list = store_constraints_get(work.conn, catname, dbname, tname, kind, &serr);
 	if (list == NULL)

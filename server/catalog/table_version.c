@@ -13,21 +13,12 @@
 GPtrArray *catalog_get_table_versions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                       const char *name, gint64 before, gint limit, GError **error)
 {
-	if (db == NULL || name == NULL) {
-		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
-		return NULL;
-	}
-	g_autofree char *catname = catalog_resolve(cat, catalog);
-	g_autofree char *dbname = catalog_lower(db);
-	g_autofree char *tname = catalog_lower(name);
-	CatalogWork work;
-	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
-		return NULL;
+	g_auto(CatalogTableRef) ref = {0};
 	g_autoptr(AuthzFacts) facts = NULL;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, &facts, error)) {
-		catalog_work_end(&work, FALSE, NULL);
+	CatalogWork work;
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, name, FALSE, AUTHZ_DESCRIBE, &ref, &work, &facts, error))
 		return NULL;
-	}
+	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	GError *serr = NULL;
 	GPtrArray *docs = store_table_versions(work.conn, catname, dbname, tname, before, limit, &serr);
 	if (docs == NULL) {
@@ -44,21 +35,12 @@ GPtrArray *catalog_get_table_versions(Catalog *cat, const CatalogCtx *ctx, const
 JsonObject *catalog_get_table_version(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                       const char *name, gint64 version, GError **error)
 {
-	if (db == NULL || name == NULL) {
-		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
-		return NULL;
-	}
-	g_autofree char *catname = catalog_resolve(cat, catalog);
-	g_autofree char *dbname = catalog_lower(db);
-	g_autofree char *tname = catalog_lower(name);
-	CatalogWork work;
-	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
-		return NULL;
+	g_auto(CatalogTableRef) ref = {0};
 	g_autoptr(AuthzFacts) facts = NULL;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_DESCRIBE, &facts, error)) {
-		catalog_work_end(&work, FALSE, NULL);
+	CatalogWork work;
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, name, FALSE, AUTHZ_DESCRIBE, &ref, &work, &facts, error))
 		return NULL;
-	}
+	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	GError *serr = NULL;
 	JsonObject *doc = store_table_version_get(work.conn, catname, dbname, tname, version, &serr);
 	if (doc == NULL) {
@@ -81,18 +63,11 @@ gboolean catalog_delete_table_versions(Catalog *cat, const CatalogCtx *ctx, cons
                                        const char *name, const gint64 *versions, guint n, GError **item_errors,
                                        GError **error)
 {
-	if (db == NULL || name == NULL) {
-		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
-		return FALSE;
-	}
-	g_autofree char *catname = catalog_resolve(cat, catalog);
-	g_autofree char *dbname = catalog_lower(db);
-	g_autofree char *tname = catalog_lower(name);
+	g_auto(CatalogTableRef) ref = {0};
 	CatalogWork work;
-	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, name, TRUE, AUTHZ_ALTER, &ref, &work, NULL, error))
 		return FALSE;
-	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_ALTER, NULL, error))
-		return catalog_work_end(&work, FALSE, NULL);
+	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	GError *serr = NULL;
 	gint64 current = 0;
 	g_autoptr(GArray) deleted = NULL;
