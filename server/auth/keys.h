@@ -52,6 +52,13 @@ AuthKeyring *auth_keyring_open(Catalog *cat, const char *master_key_path, GError
 void auth_keyring_free(AuthKeyring *kr);
 
 /*
+ * A key ring over cat with the given master key and a random data key (id 1) held only in
+ * memory: nothing is read or stored, so it suits a detached catalog (catalog_new_detached());
+ * page tokens and sealed texts work, lookups go to cat as usual. For fuzz targets and tests.
+ */
+AuthKeyring *auth_keyring_new_detached(Catalog *cat, const guint8 master[32]);
+
+/*
  * A new access key (AKIA + 16 characters) and 40-character secret: fills key->key_id,
  * key->data_key_id and key->secret_hex (the secret sealed under the current data key with the
  * key id as associated data; free with store_principal_key_clear()) and returns the plaintext

@@ -13,14 +13,8 @@
 /* Creates the catalog and makes sure the configured catalog and its `default` database exist. */
 Catalog *catalog_new(const PropolisConfig *config, StorePool *pool, GError **error)
 {
-	Catalog *cat = g_new0(Catalog, 1);
-	cat->config = config;
+	Catalog *cat = catalog_new_detached(config);
 	cat->pool = pool;
-	cat->default_catalog = g_ascii_strdown(config->catalog_name ? config->catalog_name : "hive", -1);
-	cat->warehouse = g_strdup(config->warehouse ? config->warehouse : "file:///var/lib/propolis/warehouse");
-	gsize len = strlen(cat->warehouse);
-	while (len > 1 && cat->warehouse[len - 1] == '/')
-		cat->warehouse[--len] = '\0';
 
 	g_autoptr(JsonObject) db = json_object_new();
 	json_object_set_string_member(db, "Name", "default");
@@ -48,6 +42,19 @@ Catalog *catalog_new(const PropolisConfig *config, StorePool *pool, GError **err
 		return NULL;
 	}
 	cat->audit = catalog_audit_start(cat);
+	return cat;
+}
+
+/* A catalog without a pool: catalog_work_begin() refuses, so nothing reaches a store. */
+Catalog *catalog_new_detached(const PropolisConfig *config)
+{
+	Catalog *cat = g_new0(Catalog, 1);
+	cat->config = config;
+	cat->default_catalog = g_ascii_strdown(config->catalog_name ? config->catalog_name : "hive", -1);
+	cat->warehouse = g_strdup(config->warehouse ? config->warehouse : "file:///var/lib/propolis/warehouse");
+	gsize len = strlen(cat->warehouse);
+	while (len > 1 && cat->warehouse[len - 1] == '/')
+		cat->warehouse[--len] = '\0';
 	cat->authz_cache = catalog_authz_cache_new();
 	return cat;
 }
@@ -78,6 +85,10 @@ gboolean catalog_work_begin(Catalog *cat, const CatalogCtx *ctx, gboolean write,
 	work->in_txn = FALSE;
 	GError *serr = NULL;
 	gint64 deadline = ctx && ctx->deadline_us > 0 ? ctx->deadline_us : 0;
+	if (cat->pool == NULL) { /* catalog_new_detached(): the seam where a request would reach the store */
+		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_UNAVAILABLE, CATALOG_DETACHED_MESSAGE);
+		return FALSE;
+	}
 	work->conn = store_pool_acquire(cat->pool, deadline, &serr);
 	if (work->conn == NULL) {
 		catalog_error_from_store(serr, NULL, NULL, error);

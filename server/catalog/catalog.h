@@ -39,6 +39,13 @@ typedef struct {
 Catalog *catalog_new(const PropolisConfig *config, StorePool *pool, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void catalog_free(Catalog *cat);
 const char *catalog_default_name(Catalog *cat);
+/*
+ * A catalog with no store, for the doors' fuzz targets and tests: every operation validates its
+ * input as usual and fails with CATALOG_ERROR_UNAVAILABLE (message CATALOG_DETACHED_MESSAGE)
+ * where it would first reach PostgreSQL. No audit writer. Never fails; free with catalog_free().
+ */
+Catalog *catalog_new_detached(const PropolisConfig *config);
+#define CATALOG_DETACHED_MESSAGE "no store: detached catalog"
 
 /*
  * Encodes a catalog document for a notification message's *ObjJson field the way Hive does

@@ -10,6 +10,7 @@
 #include "catalog/catalog.h"
 #include "common/error.h"
 #include "authz/authz.h"
+#include "catalog/partfilter.h"
 
 struct Catalog {
 	const PropolisConfig *config; /* borrowed, outlives the catalog */
@@ -95,6 +96,14 @@ GPtrArray *catalog_filter_table_names(CatalogWork *work, const char *catalog, co
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Parses a table filter without running it (no store, for tests and fuzzing); FALSE with INVALID_INPUT. */
 gboolean catalog_filter_check(const char *filter, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * The filter of a partition listing (Hive's filter, or Glue's rewritten Expression) parsed and
+ * checked against the table's partition keys ({"Name","Type"} objects): *ast is the tree (the
+ * caller frees it), NULL for a NULL or blank filter. FALSE with INVALID_INPUT. No store: the
+ * listings call it, and so does tests/fuzz/fuzz_glue_expr.c.
+ */
+gboolean catalog_partition_filter_prepare(const char *filter, JsonArray *keys, PartFilterNode **ast,
+                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 
 /* ---- Hive ACID helpers (txn.c) ---- */

@@ -515,8 +515,8 @@ GPtrArray *catalog_get_partitions_by_names(Catalog *cat, const CatalogCtx *ctx, 
 	return part_stamp_all(&op, docs);
 }
 
-/* Parses and checks a filter for the table; NULL filter or blank text = no filter (*ast NULL). */
-static gboolean part_filter_prepare(PartOp *op, const char *filter, PartFilterNode **ast, GError **error)
+/* Parses and checks a filter for the table's keys; NULL filter or blank text = no filter (*ast NULL). */
+gboolean catalog_partition_filter_prepare(const char *filter, JsonArray *keys, PartFilterNode **ast, GError **error)
 {
 	*ast = NULL;
 	if (filter == NULL)
@@ -527,7 +527,7 @@ static gboolean part_filter_prepare(PartOp *op, const char *filter, PartFilterNo
 	g_autoptr(PartFilterNode) tree = partfilter_parse(filter, error);
 	if (tree == NULL)
 		return FALSE;
-	if (!partfilter_check(tree, op->keys, error))
+	if (!partfilter_check(tree, keys, error))
 		return FALSE;
 	*ast = g_steal_pointer(&tree);
 	return TRUE;
@@ -605,7 +605,8 @@ gboolean catalog_list_partitions(Catalog *cat, const CatalogCtx *ctx, const char
 	if (!part_op_open(cat, ctx, catalog, db, table, PART_SNAPSHOT, AUTHZ_DESCRIBE, MISSING_NOT_FOUND, &op, error))
 		return part_op_close(&op, FALSE, NULL);
 	g_autoptr(PartFilterNode) ast = NULL;
-	gboolean ok = part_spec_check(&op, q->spec, error) && part_filter_prepare(&op, q->filter, &ast, error);
+	gboolean ok = part_spec_check(&op, q->spec, error) &&
+	              catalog_partition_filter_prepare(q->filter, op.keys, &ast, error);
 	StorePartitionWhere w = {.filter = ast, .keys = op.keys, .spec = (GPtrArray *)q->spec};
 	gint64 count = 0;
 	if (ok) {
@@ -675,7 +676,7 @@ gboolean catalog_count_partitions(Catalog *cat, const CatalogCtx *ctx, const cha
 	if (!part_op_open(cat, ctx, catalog, db, table, PART_READ, AUTHZ_DESCRIBE, MISSING_NOT_FOUND, &op, error))
 		return part_op_close(&op, FALSE, NULL);
 	g_autoptr(PartFilterNode) ast = NULL;
-	gboolean ok = part_filter_prepare(&op, filter, &ast, error);
+	gboolean ok = catalog_partition_filter_prepare(filter, op.keys, &ast, error);
 	if (ok) {
 		StorePartitionWhere w = {.filter = ast, .keys = op.keys};
 		GError *serr = NULL;
@@ -815,7 +816,7 @@ GPtrArray *catalog_drop_partitions(Catalog *cat, const CatalogCtx *ctx, const ch
 	if (filter != NULL) {
 		CatalogPartitionQuery q = {.filter = filter, .max_parts = -1, .names_only = TRUE};
 		g_autoptr(PartFilterNode) ast = NULL;
-		ok = part_filter_prepare(&op, filter, &ast, error);
+		ok = catalog_partition_filter_prepare(filter, op.keys, &ast, error);
 		StorePartitionWhere w = {.filter = ast, .keys = op.keys};
 		stored = g_ptr_array_new_with_free_func(g_free);
 		CatalogPartitionSink sink = {part_collect_begin, part_collect_batch, stored, NULL};

@@ -59,54 +59,20 @@ static GlueOpFn glue_find_op(const char *target, const char **op)
 	return NULL;
 }
 
-/* TRUE when the JSON text nests no deeper than max (brackets outside strings). */
-static gboolean glue_depth_ok(const guint8 *p, gsize n, guint max)
-{
-	guint depth = 0;
-	gboolean in_str = FALSE;
-	for (gsize i = 0; i < n; i++) {
-		guint8 c = p[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = FALSE;
-		} else if (c == '"') {
-			in_str = TRUE;
-		} else if (c == '{' || c == '[') {
-			if (++depth > max)
-				return FALSE;
-		} else if ((c == '}' || c == ']') && depth > 0) {
-			depth--;
-		}
-	}
-	return TRUE;
-}
-
 /* The request body as a JSON object (an empty body is {}); also the Lake Formation door's. */
 JsonObject *glue_parse_body(GlueDoor *door, const HttpRequest *req, GError **error)
 {
 	if (req->body_len == 0)
 		return json_object_new();
-	if (!glue_depth_ok(req->body, req->body_len, door->config->json_max_depth)) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "JSON nesting exceeds the limit json_max_depth (%u)",
-		            door->config->json_max_depth);
+	g_autoptr(JsonNode) root =
+		glue_json_parse((const char *)req->body, req->body_len, door->config->json_max_depth, error);
+	if (root == NULL)
 		return NULL;
-	}
-	g_autoptr(JsonParser) parser = json_parser_new_immutable();
-	GError *perr = NULL;
-	if (!json_parser_load_from_data(parser, (const char *)req->body, (gssize)req->body_len, &perr)) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Malformed JSON: %s", perr->message);
-		g_error_free(perr);
-		return NULL;
-	}
-	JsonNode *root = json_parser_get_root(parser);
-	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+	if (!JSON_NODE_HOLDS_OBJECT(root)) {
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The request body must be a JSON object");
 		return NULL;
 	}
-	/* A mutable deep copy: operations normalise documents in place. */
-	return glue_copy_object(json_node_get_object(root));
+	return json_object_ref(json_node_get_object(root));
 }
 
 /* Verifies the SigV4 signature; fills *principal. Also the Lake Formation door's. */
@@ -142,15 +108,17 @@ static void glue_respond_ok(JsonObject *out, HttpResponse *resp)
 }
 
 /* Checks target and content type; returns the operation name (borrowed from the header). */
-static const char *glue_target(const HttpRequest *req, GlueOpFn *fn, GError **error)
+const char *glue_target(const HttpRequest *req, GlueOpFn *fn, GError **error)
 {
 	SigV4Request sreq = {.hdr_names = req->hdr_names, .hdr_values = req->hdr_values, .n_headers = req->n_headers};
 	const char *target = sigv4_header(&sreq, "x-amz-target");
 	const char *ctype = sigv4_header(&sreq, "content-type");
 	const char *op = NULL;
 	if (target == NULL || (*fn = glue_find_op(target, &op)) == NULL) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Unknown or unsupported operation %s",
-		            target ? target : "(no X-Amz-Target)");
+		/* the header is raw client bytes: at most 64 of them, escaped, reach the log and the answer */
+		g_autofree char *cut = g_strndup(target ? target : "(no X-Amz-Target)", 64);
+		g_autofree char *shown = g_strescape(cut, NULL);
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Unknown or unsupported operation %s", shown);
 		return NULL;
 	}
 	if (ctype == NULL || !g_str_has_prefix(ctype, "application/x-amz-json-1.1")) {
@@ -158,6 +126,22 @@ static const char *glue_target(const HttpRequest *req, GlueOpFn *fn, GError **er
 		return NULL;
 	}
 	return op;
+}
+
+/*
+ * What follows a verified signature: the body parsed and operation fn run as principal. The
+ * response object (new), or NULL with error. Everything the door does to the untrusted body
+ * happens here, which is why tests/fuzz/fuzz_glue_request.c drives it.
+ */
+JsonObject *glue_door_run(GlueDoor *door, GlueOpFn fn, const char *op, const char *principal, guint64 rid,
+                          const HttpRequest *req, GError **error)
+{
+	g_autoptr(JsonObject) in = glue_parse_body(door, req, error);
+	if (in == NULL)
+		return NULL;
+	GlueCall call = {door, {principal, rid, 0, "glue", op}, op, in};
+	call.ctx.deadline_us = g_get_monotonic_time() + (gint64)door->config->request_deadline_ms * 1000;
+	return fn(&call, error);
 }
 
 /* Serves one POST /. */
@@ -174,14 +158,11 @@ void glue_door_handle(gpointer user, const HttpRequest *req, HttpResponse *resp)
 	GError *error = NULL;
 	GlueOpFn fn = NULL;
 	AuthPrincipal principal = {0};
-	g_autoptr(JsonObject) in = NULL, out = NULL;
+	g_autoptr(JsonObject) out = NULL;
 	const char *op = glue_target(req, &fn, &error);
 	metrics_call_begin("glue", op);
-	if (op != NULL && glue_authenticate(door, req, &principal, &error) && (in = glue_parse_body(door, req, &error))) {
-		GlueCall call = {door, {principal.arn, rid, 0, "glue", op}, op, in};
-		call.ctx.deadline_us = g_get_monotonic_time() + (gint64)door->config->request_deadline_ms * 1000;
-		out = fn(&call, &error);
-	}
+	if (op != NULL && glue_authenticate(door, req, &principal, &error))
+		out = glue_door_run(door, fn, op, principal.arn, rid, req, &error);
 	if (out != NULL) {
 		glue_respond_ok(out, resp);
 		metrics_request_observe("glue", op, "ok", g_get_monotonic_time() - t0);

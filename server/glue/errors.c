@@ -79,7 +79,8 @@ void glue_error_respond(const GError *error, HttpResponse *resp)
 	json_builder_set_member_name(b, "__type");
 	json_builder_add_string_value(b, type);
 	json_builder_set_member_name(b, "message");
-	g_autofree char *main_line = g_strndup(error->message, strcspn(error->message, "\n"));
+	/* JSON text is UTF-8: a message echoing raw request bytes (a header) must not break the body */
+	g_autofree char *main_line = g_utf8_make_valid(error->message, (gssize)strcspn(error->message, "\n"));
 	json_builder_add_string_value(b, main_line);
 	json_builder_end_object(b);
 	g_autoptr(JsonNode) root = json_builder_get_root(b);

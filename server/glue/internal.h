@@ -58,6 +58,9 @@ GPtrArray *glue_part_values_member(JsonObject *o, const char *member, GError **e
 char **glue_part_keys(GlueCall *call, const char *db, const char *table, GError **error);
 /* The Hive name of values under keys (new); NULL with InvalidInput when the counts differ. */
 char *glue_part_name(char **keys, GPtrArray *values, GError **error);
+/* GetPartitions' Expression rewritten into Hive's filter grammar (new string); never fails, the
+ * catalog's parser judges the result. Exposed for tests/fuzz/fuzz_glue_expr.c. */
+char *glue_part_filter_of(const char *expr);
 
 /* ---- door.c: shared with the Lake Formation door (lakeformation/) ---- */
 /* Verifies req's SigV4 signature against the access key's secret; fills *principal (clear it). */
@@ -65,6 +68,13 @@ gboolean glue_authenticate(GlueDoor *door, const HttpRequest *req, AuthPrincipal
                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The body as a mutable JSON object ({} when empty), nesting bounded by json_max_depth; NULL with G_IO_ERROR. */
 JsonObject *glue_parse_body(GlueDoor *door, const HttpRequest *req, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* ---- door.c: the request path after SigV4, the seam of tests/fuzz/fuzz_glue_request.c ---- */
+/* The operation X-Amz-Target names (borrowed from req; *fn its function), content type checked;
+ * NULL with G_IO_ERROR NOT_SUPPORTED (unknown target) or INVALID_DATA (content type). */
+const char *glue_target(const HttpRequest *req, GlueOpFn *fn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Parses req's body and runs fn (operation op) as principal: the response object (new), or NULL with error. */
+JsonObject *glue_door_run(GlueDoor *door, GlueOpFn fn, const char *op, const char *principal, guint64 rid,
+                          const HttpRequest *req, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- errors.c ---- */
 /* The Glue error type and HTTP status for an error (the one table of this door). */
@@ -73,6 +83,12 @@ const char *glue_error_type(const GError *error, guint *status);
 void glue_error_respond(const GError *error, HttpResponse *resp);
 
 /* ---- shape.c: request readers ---- */
+/*
+ * Client JSON text (a request body; a skewed value list) parsed safely: one object or array,
+ * nothing after it, nesting at most max_depth, surrogate escapes paired, strings UTF-8 (json-glib
+ * 1.6 leaks or decodes to non-UTF-8 otherwise). A new mutable node, or NULL with G_IO_ERROR_INVALID_DATA.
+ */
+JsonNode *glue_json_parse(const char *text, gsize len, guint max_depth, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* String member: NULL when absent (error set if required), type and length checked. */
 const char *glue_in_string(JsonObject *in, const char *member, gboolean required, guint max_len, GError **error);
 /* A NameString member (1..255 characters, no control characters but tab). */

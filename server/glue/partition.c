@@ -144,7 +144,9 @@ static JsonObject *glue_part_error(JsonArray *values, const char *values_member,
 	guint status = 0;
 	JsonObject *detail = json_object_new();
 	json_object_set_string_member(detail, "ErrorCode", glue_error_type(e, &status));
-	g_autofree char *msg = g_strndup(e->message, 2048);
+	/* ErrorMessage is at most 2048 characters; cutting bytes could split one and break the JSON's UTF-8 */
+	g_autofree char *valid = g_utf8_make_valid(e->message, -1);
+	g_autofree char *msg = g_utf8_substring(valid, 0, MIN(g_utf8_strlen(valid, -1), 2048));
 	json_object_set_string_member(detail, "ErrorMessage", msg);
 	JsonObject *o = json_object_new();
 	json_object_set_array_member(o, values_member, values);
@@ -367,9 +369,10 @@ static gboolean glue_part_is_word(const char *word, gsize n, const char *kw)
  * Glue's Expression as a Hive filter: Glue writes `key IN (...)` where Hive's grammar wants
  * `(key) IN (...)`, so a bare key followed by [NOT] IN is parenthesised; `key IS [NOT] NULL`
  * becomes a comparison with the default partition (where Hive keeps null values) or ''. Strings and
- * back-quoted names are copied untouched. New string.
+ * back-quoted names are copied untouched. New string. Not static: tests/fuzz/fuzz_glue_expr.c
+ * drives it (internal.h).
  */
-static char *glue_part_filter_of(const char *expr)
+char *glue_part_filter_of(const char *expr)
 {
 	GString *out = g_string_new(NULL);
 	const char *p = expr;

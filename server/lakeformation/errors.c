@@ -54,7 +54,8 @@ void lf_error_respond(const GError *error, HttpResponse *resp)
 {
 	guint status = 500;
 	const char *type = lf_error_type(error, &status);
-	g_autofree char *main_line = g_strndup(error->message, strcspn(error->message, "\n"));
+	/* JSON text is UTF-8: the message may echo the raw (percent-decoded) request path */
+	g_autofree char *main_line = g_utf8_make_valid(error->message, (gssize)strcspn(error->message, "\n"));
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "__type");
