@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
+
 /* Hive's PART_COL_STATS value columns, in IExtrapolatePartStatus order. */
 enum { S_LLOW, S_LHIGH, S_DLOW, S_DHIGH, S_DECLOW, S_DECHIGH, S_NULLS, S_NDV, S_AVGLEN, S_MAXLEN, S_TRUES,
        S_FALSES, S_COUNT };
@@ -541,9 +543,9 @@ static void accurate_parse(const char *text, Accurate *acc)
 	acc->columns = g_tree_new_full(accurate_key_cmp, NULL, g_free, NULL);
 	if (text == NULL)
 		return;
-	g_autoptr(JsonParser) p = json_parser_new();
-	gboolean ok = json_parser_load_from_data(p, text, -1, NULL) && JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p));
-	JsonObject *o = ok ? json_node_get_object(json_parser_get_root(p)) : NULL;
+	g_autoptr(JsonNode) root = json_client_parse(text, strlen(text), 8, NULL); /* a client's parameter */
+	gboolean ok = root != NULL && JSON_NODE_HOLDS_OBJECT(root);
+	JsonObject *o = ok ? json_node_get_object(root) : NULL;
 	g_autoptr(GList) members = o ? json_object_get_members(o) : NULL;
 	for (GList *l = members; ok && l; l = l->next)
 		if (strcmp(l->data, "BASIC_STATS") != 0 && strcmp(l->data, "COLUMN_STATS") != 0)

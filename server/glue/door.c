@@ -13,6 +13,7 @@
 #include "auth/sigv4.h"
 #include "common/metrics.h"
 #include "glue/internal.h"
+#include "common/json.h"
 #include "lakeformation/lakeformation.h"
 
 #define GLUE_TARGET_PREFIX "AWSGlue."
@@ -65,7 +66,7 @@ JsonObject *glue_parse_body(GlueDoor *door, const HttpRequest *req, GError **err
 	if (req->body_len == 0)
 		return json_object_new();
 	g_autoptr(JsonNode) root =
-		glue_json_parse((const char *)req->body, req->body_len, door->config->json_max_depth, error);
+		json_client_parse((const char *)req->body, req->body_len, door->config->json_max_depth, error);
 	if (root == NULL)
 		return NULL;
 	if (!JSON_NODE_HOLDS_OBJECT(root)) {

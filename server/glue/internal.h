@@ -83,12 +83,6 @@ const char *glue_error_type(const GError *error, guint *status);
 void glue_error_respond(const GError *error, HttpResponse *resp);
 
 /* ---- shape.c: request readers ---- */
-/*
- * Client JSON text (a request body; a skewed value list) parsed safely: one object or array,
- * nothing after it, nesting at most max_depth, surrogate escapes paired, strings UTF-8 (json-glib
- * 1.6 leaks or decodes to non-UTF-8 otherwise). A new mutable node, or NULL with G_IO_ERROR_INVALID_DATA.
- */
-JsonNode *glue_json_parse(const char *text, gsize len, guint max_depth, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* String member: NULL when absent (error set if required), type and length checked. */
 const char *glue_in_string(JsonObject *in, const char *member, gboolean required, guint max_len, GError **error);
 /* A NameString member (1..255 characters, no control characters but tab). */

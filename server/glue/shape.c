@@ -6,12 +6,13 @@
  * "CatalogName" (Hive's catalog), and sets CatalogId to the account id. Page tokens are
  * base64url(JSON {s: scope, a: after}) + "." + HMAC (key derived from the master key), so a
  * client can neither forge nor move a token to another operation or database. Client JSON
- * text (bodies, skewed value lists) is parsed only through glue_json_parse, which checks what
+ * text (bodies, skewed value lists) is parsed only through json_client_parse, which checks what
  * json-glib 1.6 mishandles first.
  */
 #include <string.h>
 
 #include "glue/internal.h"
+#include "common/json.h"
 
 /* A skewed value list nests one level; text nesting deeper is kept as one value. */
 #define GLUE_SKEW_MAX_DEPTH 8
@@ -30,115 +31,6 @@ static gboolean glue_missing(const char *member, GError **error)
 	return FALSE;
 }
 
-/* The value of the 4 hex digits at p (n bytes left), or -1. */
-static gint glue_hex4(const guint8 *p, gsize n)
-{
-	gint v = 0;
-	for (gsize i = 0; i < 4; i++) {
-		gint d = i < n ? g_ascii_xdigit_value((gchar)p[i]) : -1;
-		if (d < 0)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
-/*
- * Steps *i (at a backslash inside a string) over the escape's first character, or over a
- * whole surrogate pair. FALSE for a \u escape of a UTF-16 surrogate that is not a high one
- * followed by a low one.
- */
-static gboolean glue_escape_ok(const guint8 *p, gsize n, gsize *i)
-{
-	gsize at = *i;
-	*i = at + 1;
-	if (at + 1 >= n || p[at + 1] != 'u')
-		return TRUE;
-	gint v = glue_hex4(p + at + 2, n - at - 2);
-	if (v >= 0xDC00 && v <= 0xDFFF)
-		return FALSE;
-	if (v < 0xD800 || v > 0xDBFF)
-		return TRUE;
-	gint low = at + 7 < n && p[at + 6] == '\\' && p[at + 7] == 'u' ? glue_hex4(p + at + 8, n - at - 8) : -1;
-	*i = at + 7;
-	return low >= 0xDC00 && low <= 0xDFFF;
-}
-
-static gboolean glue_json_space(guint8 c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/*
- * Checks client JSON text before json-glib reads it, which 1.6 cannot safely be left to (found
- * by tests/fuzz/fuzz_glue_request): one object or array and only white space after it
- * (json-glib accepts a second value and leaks it: as much memory as the text); nesting of at
- * most max (brackets outside strings); each \u escape of a UTF-16 surrogate a high one
- * followed by a low one (json-glib turns a lone one into bytes that are not UTF-8, and leaks
- * on a broken pair). FALSE with G_IO_ERROR_INVALID_DATA otherwise.
- */
-static gboolean glue_json_check(const guint8 *p, gsize n, guint max, GError **error)
-{
-	gsize i = 0;
-	while (i < n && glue_json_space(p[i]))
-		i++;
-	if (i == n || (p[i] != '{' && p[i] != '[')) {
-		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Malformed JSON: expected an object");
-		return FALSE;
-	}
-	guint depth = 0;
-	gboolean in_str = FALSE;
-	for (; i < n; i++) {
-		guint8 c = p[i];
-		if (in_str) {
-			if (c == '"') {
-				in_str = FALSE;
-			} else if (c == '\\' && !glue_escape_ok(p, n, &i)) {
-				g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-				                    "Malformed JSON: unpaired UTF-16 surrogate escape");
-				return FALSE;
-			}
-		} else if (c == '"') {
-			in_str = TRUE;
-		} else if (c == '{' || c == '[') {
-			if (++depth > max) {
-				g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-				            "JSON nesting exceeds the limit json_max_depth (%u)", max);
-				return FALSE;
-			}
-		} else if ((c == '}' || c == ']') && --depth == 0) {
-			break; /* the end of the first value (the parser checks the brackets match) */
-		}
-	}
-	for (i++; i < n; i++)
-		if (!glue_json_space(p[i])) {
-			g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Malformed JSON: content after the value");
-			return FALSE;
-		}
-	return TRUE;
-}
-
-/* Client JSON text as a new mutable node: glue_json_check, then json-glib, then UTF-8 checked. */
-JsonNode *glue_json_parse(const char *text, gsize len, guint max_depth, GError **error)
-{
-	if (!glue_json_check((const guint8 *)text, len, max_depth, error))
-		return NULL;
-	g_autoptr(JsonParser) parser = json_parser_new_immutable();
-	GError *perr = NULL;
-	if (!json_parser_load_from_data(parser, text, (gssize)len, &perr)) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Malformed JSON: %s", perr->message);
-		g_error_free(perr);
-		return NULL;
-	}
-	/* A mutable copy (operations normalise documents in place), made through JSON text, which
-	 * is checked to be UTF-8: every string a client sends is, whatever json-glib lets by. */
-	JsonNode *root = json_parser_get_root(parser);
-	g_autofree char *copy_text = root ? json_to_string(root, FALSE) : NULL;
-	JsonNode *copy = copy_text && g_utf8_validate(copy_text, -1, NULL) ? json_from_string(copy_text, NULL) : NULL;
-	if (copy == NULL)
-		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Malformed JSON: a string is not valid UTF-8");
-	return copy;
-}
 
 /* A string member, with its length (in characters) checked against max_len (0: no limit). */
 const char *glue_in_string(JsonObject *in, const char *member, gboolean required, guint max_len, GError **error)
@@ -293,7 +185,7 @@ void glue_table_from_input(JsonObject *t)
 		JsonNode *e = json_array_get_element(vals, i);
 		const char *s = JSON_NODE_HOLDS_VALUE(e) && json_node_get_value_type(e) == G_TYPE_STRING
 		                    ? json_node_get_string(e) : "";
-		JsonNode *parsed = glue_json_parse(s, strlen(s), GLUE_SKEW_MAX_DEPTH, NULL); /* client text */
+		JsonNode *parsed = json_client_parse(s, strlen(s), GLUE_SKEW_MAX_DEPTH, NULL); /* client text */
 		if (parsed && JSON_NODE_HOLDS_ARRAY(parsed)) {
 			json_array_add_element(lists, parsed);
 		} else {

@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "common/json.h"
+
 /* ---- small helpers: JSON side ---- */
 
 static void put_str(JsonObject *o, const char *key, const char *v, gboolean isset)
@@ -446,7 +448,7 @@ static void skew_from_json(JsonObject *o, SkewedInfo *s)
 	JsonNode *v;
 	json_object_iter_init(&it, maps);
 	while (json_object_iter_next(&it, &key, &v)) {
-		g_autoptr(JsonNode) kn = json_from_string(key, NULL);
+		g_autoptr(JsonNode) kn = json_client_parse(key, strlen(key), 8, NULL); /* written by clients */
 		JsonArray *ka = kn && JSON_NODE_HOLDS_ARRAY(kn) ? json_node_get_array(kn) : NULL;
 		const char *loc = JSON_NODE_HOLDS_VALUE(v) ? json_node_get_string(v) : NULL;
 		g_hash_table_insert(s->skewedColValueLocationMaps, strv_from_json_array(ka), g_strdup(loc ? loc : ""));

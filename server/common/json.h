@@ -1,0 +1,22 @@
+/*
+ * json.h — JSON text from clients, parsed safely (json.c says what json-glib 1.6 gets wrong).
+ *
+ * Threading: any. Ownership: the node returned is new and mutable; free with json_node_unref.
+ */
+#ifndef PROPOLIS_COMMON_JSON_H
+#define PROPOLIS_COMMON_JSON_H
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * text (len bytes, no NUL needed) as a new mutable node: one object or array, nesting at most
+ * max_depth, surrogate escapes paired, nothing but white space after it, every string valid
+ * UTF-8. NULL with G_IO_ERROR_INVALID_DATA ("Malformed JSON: ..." or the json_max_depth message).
+ */
+JsonNode *json_client_parse(const char *text, gsize len, guint max_depth, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
+
+#endif
