@@ -90,6 +90,7 @@ AuthzFacts *authz_facts_new(const char *caller)
 	f->caller = g_strdup(caller);
 	f->grants = g_array_new(FALSE, TRUE, sizeof(AuthzGrant));
 	g_array_set_clear_func(f->grants, authz_grant_clear);
+	f->merge = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return f;
 }
 
@@ -99,6 +100,7 @@ void authz_facts_free(AuthzFacts *facts)
 		return;
 	g_free(facts->caller);
 	g_array_unref(facts->grants);
+	g_hash_table_unref(facts->merge);
 	g_free(facts);
 }
 
@@ -113,16 +115,8 @@ AuthzFacts *authz_facts_dup(const AuthzFacts *facts)
 	f->epoch = facts->epoch;
 	for (guint i = 0; i < facts->grants->len; i++) {
 		const AuthzGrant *g = &g_array_index(facts->grants, AuthzGrant, i);
-		AuthzGrant c = {
-			.kind = g->kind,
-			.table = g_strdup(g->table),
-			.location = g_strdup(g->location),
-			.perms = g->perms,
-			.grantable = g->grantable,
-			.columns = g_strdupv(g->columns),
-			.excluded = g_strdupv(g->excluded),
-		};
-		g_array_append_val(f->grants, c);
+		authz_facts_add(f, g->kind, g->table, g->location, g->perms, g->grantable, (const char *const *)g->columns,
+		                (const char *const *)g->excluded);
 	}
 	return f;
 }
@@ -130,15 +124,19 @@ AuthzFacts *authz_facts_dup(const AuthzFacts *facts)
 void authz_facts_add(AuthzFacts *facts, AuthzKind kind, const char *table, const char *location, guint32 perms,
                      guint32 grantable, const char *const *columns, const char *const *excluded)
 {
-	/* Rows of one whole resource merge, so lookups see one entry per resource and kind. */
+	/*
+	 * Rows of one whole resource merge, so lookups see one entry per resource and kind; found
+	 * through a hash, since a database's facts can hold a row for each of thousands of tables.
+	 */
+	g_autofree char *key = NULL;
 	if (kind != AUTHZ_KIND_COLUMNS) {
-		for (guint i = 0; i < facts->grants->len; i++) {
-			AuthzGrant *g = &g_array_index(facts->grants, AuthzGrant, i);
-			if (g->kind == kind && g_strcmp0(g->table, table) == 0 && g_strcmp0(g->location, location) == 0) {
-				g->perms |= perms;
-				g->grantable |= grantable & perms;
-				return;
-			}
+		key = g_strdup_printf("%d\x1f%s\x1f%s", (int)kind, table ? table : "\x1e", location ? location : "\x1e");
+		guint at = GPOINTER_TO_UINT(g_hash_table_lookup(facts->merge, key));
+		if (at > 0) {
+			AuthzGrant *g = &g_array_index(facts->grants, AuthzGrant, at - 1);
+			g->perms |= perms;
+			g->grantable |= grantable & perms;
+			return;
 		}
 	}
 	AuthzGrant g = {
@@ -151,6 +149,8 @@ void authz_facts_add(AuthzFacts *facts, AuthzKind kind, const char *table, const
 		.excluded = excluded ? g_strdupv((char **)excluded) : NULL,
 	};
 	g_array_append_val(facts->grants, g);
+	if (key)
+		g_hash_table_insert(facts->merge, g_steal_pointer(&key), GUINT_TO_POINTER(facts->grants->len));
 }
 
 /* TRUE when held (a bit set) grants perm; ALL stands for every permission of the resource. */
@@ -226,6 +226,23 @@ gboolean authz_table_visible(const AuthzFacts *f, const char *table)
 			return TRUE;
 	}
 	return FALSE;
+}
+
+GHashTable *authz_visible_tables(const AuthzFacts *f)
+{
+	if (f->is_admin || f->is_readonly_admin)
+		return NULL;
+	GHashTable *set = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < f->grants->len; i++) {
+		const AuthzGrant *g = &g_array_index(f->grants, AuthzGrant, i);
+		if (g->kind == AUTHZ_KIND_TABLE_WILDCARD) {
+			g_hash_table_unref(set);
+			return NULL;
+		}
+		if ((g->kind == AUTHZ_KIND_TABLE || g->kind == AUTHZ_KIND_COLUMNS) && g->table)
+			g_hash_table_add(set, g->table);
+	}
+	return set;
 }
 
 gboolean authz_table_all_columns(const AuthzFacts *f, const char *table)

@@ -529,10 +529,11 @@ void catalog_authz_filter_tables(const AuthzFacts *f, GPtrArray *items, gboolean
 {
 	if (f->is_admin || f->is_readonly_admin)
 		return;
+	g_autoptr(GHashTable) visible = authz_visible_tables(f); /* NULL: all */
 	for (guint i = items->len; i-- > 0;) {
 		gpointer it = g_ptr_array_index(items, i);
 		const char *name = docs ? catalog_json_str(it, "Name") : it;
-		if (name == NULL || !authz_table_visible(f, name))
+		if (name == NULL || (visible && !g_hash_table_contains(visible, name)))
 			g_ptr_array_remove_index(items, i);
 		else if (docs)
 			catalog_authz_trim_doc(f, name, it);

@@ -105,6 +105,33 @@ START_TEST(test_table_grant_and_wildcard)
 }
 END_TEST
 
+/* The one-pass set of a listing admits exactly the tables authz_table_visible() does. */
+START_TEST(test_visible_tables_set_matches_per_table_check)
+{
+	static const char *const names[] = {"t", "c", "other", "x"};
+	g_autoptr(AuthzFacts) f = authz_facts_new("u");
+	static const char *const a_only[] = {"a", NULL};
+	authz_facts_add(f, AUTHZ_KIND_TABLE, "t", NULL, AUTHZ_ALTER, 0, NULL, NULL);
+	authz_facts_add(f, AUTHZ_KIND_COLUMNS, "c", NULL, AUTHZ_SELECT, 0, a_only, NULL);
+	authz_facts_add(f, AUTHZ_KIND_DATABASE, NULL, NULL, AUTHZ_DESCRIBE, 0, NULL, NULL);
+	g_autoptr(GHashTable) set = authz_visible_tables(f);
+	ck_assert_ptr_nonnull(set);
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+		ck_assert_int_eq(g_hash_table_contains(set, names[i]), authz_table_visible(f, names[i]));
+	ck_assert_uint_eq(g_hash_table_size(set), 2);
+
+	g_autoptr(AuthzFacts) w = authz_facts_new("u");
+	authz_facts_add(w, AUTHZ_KIND_TABLE_WILDCARD, NULL, NULL, AUTHZ_DESCRIBE, 0, NULL, NULL);
+	ck_assert_ptr_null(authz_visible_tables(w)); /* every table */
+	g_autoptr(AuthzFacts) admin = authz_facts_new("u");
+	admin->is_admin = TRUE;
+	ck_assert_ptr_null(authz_visible_tables(admin));
+	g_autoptr(AuthzFacts) none = authz_facts_new("u");
+	g_autoptr(GHashTable) empty = authz_visible_tables(none);
+	ck_assert_uint_eq(g_hash_table_size(empty), 0);
+}
+END_TEST
+
 START_TEST(test_rows_of_one_resource_merge)
 {
 	g_autoptr(AuthzFacts) f = authz_facts_new("u");
@@ -198,6 +225,7 @@ static Suite *authz_suite(void)
 	tcase_add_test(tc, test_readonly_admin_sees_but_changes_nothing);
 	tcase_add_test(tc, test_all_covers_the_resource_permissions_only);
 	tcase_add_test(tc, test_table_grant_and_wildcard);
+	tcase_add_test(tc, test_visible_tables_set_matches_per_table_check);
 	tcase_add_test(tc, test_rows_of_one_resource_merge);
 	tcase_add_test(tc, test_column_include_list);
 	tcase_add_test(tc, test_column_wildcard_with_exclusions);
