@@ -54,6 +54,18 @@ def uniq(prefix):
     return "%s_%s" % (prefix, uuid.uuid4().hex[:10])
 
 
+def wait_port(port, timeout=30):
+    """Returns once something listens on 127.0.0.1:port; RuntimeError after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("port %d not listening" % port)
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

@@ -4,7 +4,6 @@
 
 import os
 import re
-import socket
 import time
 import urllib.request
 
@@ -13,15 +12,6 @@ import harness
 LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
 
 
-def wait_port(port, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("port %d not listening" % port)
 
 
 def start_both_doors(start_server, url, tmp_path, config=None, extra=()):
@@ -36,7 +26,7 @@ def start_both_doors(start_server, url, tmp_path, config=None, extra=()):
                         "--http-listen", "127.0.0.1:%d" % http_port,
                         "--master-key-file", str(d / "master.key"),
                         "--admin-credentials", str(creds)] + list(extra), config=config)
-    wait_port(http_port)
+    harness.wait_port(http_port, timeout=60)
     srv.http_port = http_port
     srv.endpoint = "http://127.0.0.1:%d" % http_port
     cp = configparser.ConfigParser()

@@ -9,7 +9,6 @@
 import configparser
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -38,15 +37,6 @@ COMMANDS = [["principal", "create"], ["principal", "list"], ["principal", "delet
             ["admins", "add"], ["admins", "remove"], ["audit"], ["locks", "list"], ["locks", "release"]]
 
 
-def wait_port(port, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("http port %d not listening" % port)
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +48,7 @@ def srv(pg, tmp_path_factory):
                         "--http-listen", "127.0.0.1:%d" % http_port, "--master-key-file", str(d / "master.key"),
                         "--admin-credentials", str(d / "admin.credentials")], logdir=str(d))
     s.start()
-    wait_port(http_port)
+    harness.wait_port(http_port)
     s.endpoint = "http://127.0.0.1:%d" % http_port
     s.creds = str(d / "admin.credentials")
     s.dir = d

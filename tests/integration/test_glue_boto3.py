@@ -7,7 +7,6 @@
 import configparser
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -27,15 +26,6 @@ import harness  # noqa: E402
 from harness import T  # noqa: E402
 
 
-def wait_port(port, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("http port %d not listening" % port)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +40,7 @@ def glue_server(pg, tmp_path_factory):
                           "--master-key-file", str(d / "master.key"),
                           "--admin-credentials", str(creds)], logdir=str(d))
     srv.start()
-    wait_port(http_port)
+    harness.wait_port(http_port)
     srv.http_port = http_port
     srv.endpoint = "http://127.0.0.1:%d" % http_port
     srv.creds_path = str(creds)

@@ -23,7 +23,6 @@ from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
 
 import harness  # noqa: E402
-from test_glue_boto3 import wait_port  # noqa: E402
 
 ACCOUNT = "000000000000"
 IAP = "IAM_ALLOWED_PRINCIPALS"
@@ -42,7 +41,7 @@ def lf_server(pg, tmp_path_factory):
                           "--master-key-file", str(d / "master.key"),
                           "--admin-credentials", str(creds)], logdir=str(d))
     srv.start()
-    wait_port(http_port)
+    harness.wait_port(http_port)
     srv.db_url = url
     srv.endpoint = "http://127.0.0.1:%d" % http_port
     srv.creds_path = str(creds)

@@ -81,7 +81,6 @@ def grant(lf, principal, resource, perms, grantable=()):
 def perm_server(pg, tmp_path_factory):
     """A server with a trust-ugi Thrift listener and the HTTP door."""
     import configparser
-    from test_glue_boto3 import wait_port
     d = tmp_path_factory.mktemp("perm")
     url = pg.create_database("propolis_perm")
     http_port = harness.free_port()
@@ -91,7 +90,7 @@ def perm_server(pg, tmp_path_factory):
                           "--master-key-file", str(d / "master.key"), "--admin-credentials", str(creds)],
                          logdir=str(d))
     srv.start()
-    wait_port(http_port)
+    harness.wait_port(http_port)
     srv.db_url, srv.dir = url, d
     srv.endpoint = "http://127.0.0.1:%d" % http_port
     cp = configparser.ConfigParser()
@@ -448,7 +447,6 @@ def test_column_grant_option_never_widens(world):
 
 def test_revoke_on_another_server_counts_at_once(world, perm_server):
     """Two servers on one database: a caller's facts cached by server A give way to a revoke made on B."""
-    from test_glue_boto3 import wait_port
     http_b = harness.free_port()
     d = perm_server.dir
     b = harness.Server(["--database", perm_server.db_url, "--warehouse", "file://" + str(d / "wh"),
@@ -458,7 +456,7 @@ def test_revoke_on_another_server_counts_at_once(world, perm_server):
     (d / "b").mkdir(exist_ok=True)
     b.start()
     try:
-        wait_port(http_b)
+        harness.wait_port(http_b)
         lf_b = boto3.client("lakeformation", endpoint_url="http://127.0.0.1:%d" % http_b, region_name="us-east-1",
                             aws_access_key_id=world.keys["admin"][0], aws_secret_access_key=world.keys["admin"][1],
                             config=CFG)
