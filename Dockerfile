@@ -5,7 +5,7 @@ FROM debian:12 AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake make gcc libc6-dev pkg-config thrift-compiler libthrift-c-glib-dev check \
-      libglib2.0-dev libjson-glib-dev libpq-dev libssl-dev libmicrohttpd-dev libcurl4-openssl-dev \
+      libglib2.0-dev libjson-glib-dev libpq-dev libssl-dev libmicrohttpd-dev libcurl4-openssl-dev zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

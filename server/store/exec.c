@@ -3,7 +3,8 @@
  * one place where a PostgreSQL failure becomes a STORE_ERROR.
  *
  * Statements are prepared once per connection under a fixed name and then executed with text
- * parameters; nothing here builds SQL from values. Connection-class failures (SQLSTATE 08xxx,
+ * parameters, or binary ones where text would cost an encoding pass (store_exec_params);
+ * nothing here builds SQL from values. Connection-class failures (SQLSTATE 08xxx,
  * 57Pxx, or a connection libpq reports broken) mark the StoreConn bad so the pool replaces it.
  */
 #include "store/store_internal.h"
@@ -63,18 +64,37 @@ static gboolean store_prepare(StoreConn *conn, const char *name, const char *sql
 	return TRUE;
 }
 
-/* Executes the named statement, preparing it first if needed. */
+/*
+ * The bytes params send, counted only up to STORE_HEAVY_BYTES (enough to know whether the
+ * statement is heavy without a strlen of every megabyte).
+ */
+static gsize store_params_bytes(int nparams, const char *const *params, const int *lengths, const int *formats)
+{
+	gsize bytes = 0;
+	for (int i = 0; i < nparams && bytes < STORE_HEAVY_BYTES; i++) {
+		if (params[i] == NULL)
+			continue;
+		bytes += formats != NULL && formats[i] == 1 ? (gsize)lengths[i] : strlen(params[i]);
+	}
+	return bytes;
+}
+
+/* Executes the named statement with text parameters, preparing it first if needed. */
 PGresult *store_exec(StoreConn *conn, const char *name, const char *sql, int nparams, const char *const *params,
                      GError **error)
 {
+	return store_exec_params(conn, name, sql, nparams, params, NULL, NULL, 0, error);
+}
+
+/* Executes the named statement with parameters of either format; see store_internal.h. */
+PGresult *store_exec_params(StoreConn *conn, const char *name, const char *sql, int nparams, const char *const *params,
+                            const int *lengths, const int *formats, int result_format, GError **error)
+{
 	if (!store_prepare(conn, name, sql, nparams, error))
 		return NULL;
-	gsize bytes = 0;
-	for (int i = 0; i < nparams && !conn->heavy; i++)
-		bytes += params[i] ? strlen(params[i]) : 0;
-	if (bytes >= STORE_HEAVY_BYTES)
+	if (!conn->heavy && store_params_bytes(nparams, params, lengths, formats) >= STORE_HEAVY_BYTES)
 		conn->heavy = TRUE;
-	g_autoptr(PGresult) res = PQexecPrepared(conn->pg, name, nparams, params, NULL, NULL, 0);
+	g_autoptr(PGresult) res = PQexecPrepared(conn->pg, name, nparams, params, lengths, formats, result_format);
 	if (!store_result_ok(conn, res, name, error))
 		return NULL;
 	return g_steal_pointer(&res);

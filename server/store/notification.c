@@ -9,8 +9,123 @@
  * undoes the increment too). A reader therefore never sees event N+1 without N, and a failed
  * change leaves no event and no hole. The caller appends last, just before COMMIT, to hold the
  * row briefly. The current id is the counter minus one: committed with the event it numbers.
+ *
+ * Message storage (0011_event_deflate.sql): a row holds its JSON message in exactly one of
+ * `message` (text) and `message_deflate` (bytea). A message of EVENT_DEFLATE_MIN bytes or more
+ * is deflated here and stored as a 4-byte big-endian byte length of the text followed by a
+ * zlib stream (RFC 1950, level 1); both columns go to PostgreSQL as binary parameters, so no
+ * escaped or hex text is built. store_event_list() reads rows in binary format, inflates, and
+ * builds the NotificationEvent array itself; a deflated value that does not inflate to exactly
+ * its declared length of valid UTF-8 is STORE_ERROR_INTERNAL, and a declared length beyond
+ * what the stored bytes can hold is refused before anything is allocated.
  */
 #include "store/store_internal.h"
+
+#include <string.h>
+#include <zlib.h>
+
+/*
+ * Messages of at least this many bytes are stored deflated. Nearly every event is one object's
+ * JSON, a few KiB, which PostgreSQL stores cheaply as text (and readable in psql). Batches make
+ * big ones: an add_partitions of 10,000 carries ~30 MB, whose storing as text costs PostgreSQL
+ * 600-900 ms of CPU (fresh pages, TOAST), while zlib level 1 shrinks such JSON ~65x at ~700 MB/s.
+ * From 64 KiB on, deflating (< 0.1 ms there) costs less than PostgreSQL's handling of the text.
+ */
+#define EVENT_DEFLATE_MIN (64 * 1024)
+
+#define EVENT_DEFLATE_HEAD 4 /* the big-endian byte length of the text before the zlib stream */
+
+/* The largest message: a PostgreSQL text or bytea value holds less than 1 GiB. */
+#define EVENT_MESSAGE_MAX ((gsize)1024 * 1024 * 1024 - 1)
+
+/* Deflate never shrinks data more than 1032:1 (zlib's FAQ): a length claiming more is corrupt. */
+#define EVENT_DEFLATE_MAX_RATIO 1032
+
+#define EVENT_OID_BYTEA 17 /* pg_type.oid of bytea and text, for binary array parameters */
+#define EVENT_OID_TEXT 25
+
+/*
+ * A message as one of two binary parameters: text (borrowed, len bytes) when short, else
+ * deflated (owned: head and zlib stream).
+ */
+typedef struct {
+	const char *text;
+	gsize text_len;
+	guint8 *deflated;
+	gsize deflated_len;
+} EventMessage;
+
+static void event_message_clear(EventMessage *m)
+{
+	g_clear_pointer(&m->deflated, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(EventMessage, event_message_clear)
+
+/* Deflates message (len bytes) into m->deflated; FALSE with STORE_ERROR_INTERNAL if zlib fails. */
+static gboolean event_deflate(const char *message, gsize len, EventMessage *m, GError **error)
+{
+	uLongf packed = compressBound((uLong)len);
+	g_autofree guint8 *buf = g_malloc(EVENT_DEFLATE_HEAD + packed); /* only the bytes written get touched */
+	guint32 head = GUINT32_TO_BE((guint32)len);
+	memcpy(buf, &head, sizeof head);
+	int rc = compress2(buf + EVENT_DEFLATE_HEAD, &packed, (const Bytef *)message, (uLong)len, 1);
+	if (rc != Z_OK) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_INTERNAL,
+		            "cannot deflate a notification message of %" G_GSIZE_FORMAT " bytes\nzlib error %d", len, rc);
+		return FALSE;
+	}
+	m->deflated = g_steal_pointer(&buf);
+	m->deflated_len = EVENT_DEFLATE_HEAD + packed;
+	return TRUE;
+}
+
+/* Fills m for message (len bytes): deflated from EVENT_DEFLATE_MIN on. FALSE with error. */
+static gboolean event_message_pack(const char *message, gsize len, EventMessage *m, GError **error)
+{
+	if (len > EVENT_MESSAGE_MAX) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_INTERNAL,
+		            "notification message of %" G_GSIZE_FORMAT " bytes is larger than PostgreSQL stores", len);
+		return FALSE;
+	}
+	if (len < EVENT_DEFLATE_MIN) {
+		m->text = message;
+		m->text_len = len;
+		return TRUE;
+	}
+	return event_deflate(message, len, m, error);
+}
+
+/*
+ * Inflates a message_deflate value (len bytes) of event id: the text, NUL-terminated, or NULL
+ * with STORE_ERROR_INTERNAL when the value is corrupt (short, a length it cannot hold, a zlib
+ * error, another length than declared, or not UTF-8 / holding a NUL).
+ */
+static char *event_inflate(const char *value, gsize len, gint64 id, GError **error)
+{
+	guint32 head = 0;
+	if (len >= EVENT_DEFLATE_HEAD)
+		memcpy(&head, value, sizeof head);
+	gsize size = GUINT32_FROM_BE(head), packed = len >= EVENT_DEFLATE_HEAD ? len - EVENT_DEFLATE_HEAD : 0;
+	if (len < EVENT_DEFLATE_HEAD || size > EVENT_MESSAGE_MAX || size > packed * EVENT_DEFLATE_MAX_RATIO) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_INTERNAL,
+		            "stored message of notification event %" G_GINT64_FORMAT " is corrupt\n%" G_GSIZE_FORMAT
+		            " bytes cannot hold a deflated message of %" G_GSIZE_FORMAT " bytes",
+		            id, len, size);
+		return NULL;
+	}
+	g_autofree char *text = g_malloc(size + 1);
+	uLongf got = size;
+	int rc = uncompress((Bytef *)text, &got, (const Bytef *)value + EVENT_DEFLATE_HEAD, packed);
+	if (rc != Z_OK || got != size || !g_utf8_validate_len(text, size, NULL)) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_INTERNAL,
+		            "stored message of notification event %" G_GINT64_FORMAT " is corrupt\nzlib %d, %lu of %"
+		            G_GSIZE_FORMAT " bytes%s",
+		            id, rc, (unsigned long)got, size, rc == Z_OK && got == size ? ", not UTF-8" : "");
+		return NULL;
+	}
+	text[size] = '\0';
+	return g_steal_pointer(&text);
+}
 
 /*
  * Appends an event (type: Hive's event type name; catalog/db/tbl may be NULL; message: JSON text
@@ -19,21 +134,89 @@
 gint64 store_event_append(StoreConn *conn, const char *catalog, const char *db, const char *tbl, const char *type,
                           const char *message, GError **error)
 {
+	return store_event_append_len(conn, catalog, db, tbl, type, message, strlen(message), error);
+}
+
+/* store_event_append of message's first len bytes; the text goes as a binary parameter, no NUL needed. */
+gint64 store_event_append_len(StoreConn *conn, const char *catalog, const char *db, const char *tbl, const char *type,
+                              const char *message, gsize len, GError **error)
+{
 	static const char sql[] =
 		"WITH c AS (UPDATE txn_counters SET next = next + 1 WHERE name = 'event' RETURNING next - 1 AS id)"
-		" INSERT INTO notification_log (event_id, event_time, event_type, catalog, db, tbl, message, message_format)"
-		" SELECT c.id, extract(epoch FROM clock_timestamp())::bigint, $1, $2, $3, $4, $5, 'json-0.2' FROM c"
+		" INSERT INTO notification_log (event_id, event_time, event_type, catalog, db, tbl, message, message_deflate,"
+		"  message_format)"
+		" SELECT c.id, extract(epoch FROM clock_timestamp())::bigint, $1, $2, $3, $4, $5::text, $6::bytea,"
+		"  'json-0.2' FROM c"
 		" RETURNING event_id";
-	const char *params[] = {type, catalog, db, tbl, message};
-	g_autoptr(PGresult) res = store_exec(conn, "event_append", sql, 5, params, error);
+	g_auto(EventMessage) m = {0};
+	if (!event_message_pack(message, len, &m, error))
+		return 0;
+	const char *params[] = {type, catalog, db, tbl, m.deflated ? NULL : m.text, (const char *)m.deflated};
+	const int lengths[] = {0, 0, 0, 0, (int)m.text_len, (int)m.deflated_len};
+	const int formats[] = {0, 0, 0, 0, 1, 1};
+	g_autoptr(PGresult) res = store_exec_params(conn, "event_append", sql, 6, params, lengths, formats, 0, error);
 	if (res == NULL)
 		return 0;
 	return PQntuples(res) > 0 ? g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
 }
 
+/* Appends v as a 4-byte big-endian integer, as PostgreSQL's binary formats want it. */
+static void event_put_int32(GByteArray *out, gint32 v)
+{
+	guint32 be = GUINT32_TO_BE((guint32)v);
+	g_byte_array_append(out, (const guint8 *)&be, sizeof be);
+}
+
+/*
+ * The messages of ms as a one-dimensional array in PostgreSQL's binary array format
+ * (array_recv): bytea[] of the deflated ones when deflated, else text[] of the others, NULL in
+ * the places of the rest.
+ */
+static GByteArray *event_array_binary(const EventMessage *ms, guint n, gboolean deflated)
+{
+	GByteArray *out = g_byte_array_new();
+	event_put_int32(out, 1); /* dimensions */
+	event_put_int32(out, 1); /* may hold NULLs */
+	event_put_int32(out, deflated ? EVENT_OID_BYTEA : EVENT_OID_TEXT);
+	event_put_int32(out, (gint32)n); /* the dimension's length and lower bound */
+	event_put_int32(out, 1);
+	for (guint i = 0; i < n; i++) {
+		const guint8 *v = deflated ? ms[i].deflated : ms[i].deflated ? NULL : (const guint8 *)ms[i].text;
+		gsize len = deflated ? ms[i].deflated_len : ms[i].text_len;
+		event_put_int32(out, v ? (gint32)len : -1);
+		if (v)
+			g_byte_array_append(out, v, (guint)len);
+	}
+	return out;
+}
+
+/*
+ * Packs messages (char*) into two binary arrays of their length for append_many: *texts
+ * (text[]) and *deflated (bytea[]), each message in exactly one. FALSE with error.
+ */
+static gboolean event_pack_arrays(GPtrArray *messages, GByteArray **texts, GByteArray **deflated, GError **error)
+{
+	guint n = messages->len;
+	EventMessage *ms = g_new0(EventMessage, n);
+	gboolean ok = TRUE;
+	for (guint i = 0; ok && i < n; i++) {
+		const char *msg = g_ptr_array_index(messages, i);
+		ok = event_message_pack(msg, strlen(msg), &ms[i], error);
+	}
+	if (ok) {
+		*texts = event_array_binary(ms, n, FALSE);
+		*deflated = event_array_binary(ms, n, TRUE);
+	}
+	for (guint i = 0; i < n; i++)
+		event_message_clear(&ms[i]);
+	g_free(ms);
+	return ok;
+}
+
 /*
  * Appends one event of type per message (JSON texts, char*), with consecutive ids, in one
- * statement; *first_id gets the first id (0 for none). FALSE with error.
+ * statement; *first_id gets the first id (0 for none). Each message is stored as
+ * store_event_append stores it. FALSE with error.
  */
 gboolean store_event_append_many(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
                                  const char *type, GPtrArray *messages, gint64 *first_id, GError **error)
@@ -42,47 +225,109 @@ gboolean store_event_append_many(StoreConn *conn, const char *catalog, const cha
 		"WITH c AS (UPDATE txn_counters SET next = next + $6::bigint WHERE name = 'event'"
 		"  RETURNING next - $6::bigint AS first),"
 		" i AS (INSERT INTO notification_log (event_id, event_time, event_type, catalog, db, tbl, message,"
-		"  message_format) SELECT c.first + m.ord - 1, extract(epoch FROM clock_timestamp())::bigint, $1, $2, $3, $4,"
-		"  m.msg, 'json-0.2' FROM c, unnest($5::text[]) WITH ORDINALITY AS m(msg, ord) RETURNING event_id)"
+		"  message_deflate, message_format) SELECT c.first + m.ord - 1, extract(epoch FROM clock_timestamp())::bigint,"
+		"  $1, $2, $3, $4, m.msg, m.dfl, 'json-0.2'"
+		"  FROM c, unnest($5::text[], $7::bytea[]) WITH ORDINALITY AS m(msg, dfl, ord) RETURNING event_id)"
 		" SELECT min(event_id) FROM i";
 	*first_id = 0;
 	if (messages->len == 0)
 		return TRUE;
-	g_autofree char *list = store_text_array_literal(messages);
+	g_autoptr(GByteArray) texts = NULL, deflated = NULL;
+	if (!event_pack_arrays(messages, &texts, &deflated, error))
+		return FALSE;
 	g_autofree char *n = g_strdup_printf("%u", messages->len);
-	const char *params[] = {type, catalog, db, tbl, list, n};
-	g_autoptr(PGresult) res = store_exec(conn, "event_append_many", sql, 6, params, error);
+	const char *params[] = {type, catalog, db, tbl, (const char *)texts->data, n, (const char *)deflated->data};
+	const int lengths[] = {0, 0, 0, 0, (int)texts->len, 0, (int)deflated->len};
+	const int formats[] = {0, 0, 0, 0, 1, 0, 1};
+	g_autoptr(PGresult) res = store_exec_params(conn, "event_append_many", sql, 7, params, lengths, formats, 0, error);
 	if (res == NULL)
 		return FALSE;
 	*first_id = PQntuples(res) > 0 ? g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
 	return TRUE;
 }
 
+/* The columns store_event_list selects, in order. */
+enum { EV_ID, EV_TIME, EV_TYPE, EV_DB, EV_TBL, EV_MESSAGE, EV_DEFLATE, EV_FORMAT, EV_CATALOG };
+
+/* A bigint of a binary-format result (8 bytes, big-endian); FALSE with STORE_ERROR_INTERNAL if not that. */
+static gboolean event_get_int8(PGresult *res, int row, int col, gint64 *out, GError **error)
+{
+	guint64 be;
+	if (PQgetisnull(res, row, col) || PQgetlength(res, row, col) != (int)sizeof be) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_INTERNAL, "notification_log column %d is not a bigint", col);
+		return FALSE;
+	}
+	memcpy(&be, PQgetvalue(res, row, col), sizeof be);
+	*out = (gint64)GUINT64_FROM_BE(be);
+	return TRUE;
+}
+
+/* Sets member to the text of column col unless it is NULL (as json_strip_nulls left it out). */
+static void event_set_text(JsonObject *o, const char *member, PGresult *res, int row, int col)
+{
+	if (!PQgetisnull(res, row, col))
+		json_object_set_string_member(o, member, PQgetvalue(res, row, col));
+}
+
+/*
+ * Row row of a binary-format event_list result as a NotificationEvent object, the deflated
+ * message inflated; NULL with STORE_ERROR_INTERNAL if a value is malformed.
+ */
+static JsonObject *event_row_object(PGresult *res, int row, GError **error)
+{
+	gint64 id = 0, time = 0;
+	if (!event_get_int8(res, row, EV_ID, &id, error) || !event_get_int8(res, row, EV_TIME, &time, error))
+		return NULL;
+	g_autofree char *inflated = NULL;
+	if (PQgetisnull(res, row, EV_MESSAGE)) {
+		inflated = event_inflate(PQgetvalue(res, row, EV_DEFLATE), (gsize)PQgetlength(res, row, EV_DEFLATE), id, error);
+		if (inflated == NULL)
+			return NULL;
+	}
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "eventId", id);
+	json_object_set_int_member(o, "eventTime", time);
+	event_set_text(o, "eventType", res, row, EV_TYPE);
+	event_set_text(o, "dbName", res, row, EV_DB);
+	event_set_text(o, "tableName", res, row, EV_TBL);
+	json_object_set_string_member(o, "message", inflated ? inflated : PQgetvalue(res, row, EV_MESSAGE));
+	event_set_text(o, "messageFormat", res, row, EV_FORMAT);
+	event_set_text(o, "catName", res, row, EV_CATALOG);
+	return o;
+}
+
 /*
  * Events after `after`, by id, at most max (max <= 0: all), leaving out types in skip (char*,
  * may be NULL/empty) and, when given, keeping only catalog / db / tables (char*):
- * [{eventId, eventTime, eventType, dbName?, tableName?, message, messageFormat, catName?}].
+ * [{eventId, eventTime, eventType, dbName?, tableName?, message, messageFormat, catName?}],
+ * absent members being NULL columns. NULL with error (STORE_ERROR_INTERNAL for a corrupt row).
  */
 JsonArray *store_event_list(StoreConn *conn, gint64 after, gint max, GPtrArray *skip, const char *catalog,
                             const char *db, GPtrArray *tables, GError **error)
 {
 	static const char sql[] =
-		"SELECT coalesce(json_agg(json_strip_nulls(json_build_object('eventId', event_id, 'eventTime', event_time,"
-		" 'eventType', event_type, 'dbName', db, 'tableName', tbl, 'message', message,"
-		" 'messageFormat', message_format, 'catName', catalog)) ORDER BY event_id), '[]')::text"
-		" FROM (SELECT * FROM notification_log WHERE event_id > $1::bigint"
+		"SELECT event_id, event_time, event_type, db, tbl, message, message_deflate, message_format, catalog"
+		" FROM notification_log WHERE event_id > $1::bigint"
 		"  AND NOT (event_type = ANY($3::text[])) AND ($4::text IS NULL OR catalog = $4)"
 		"  AND ($5::text IS NULL OR db = $5) AND ($6::text[] IS NULL OR tbl = ANY($6::text[]))"
-		"  ORDER BY event_id LIMIT CASE WHEN $2::bigint > 0 THEN $2::bigint END) e";
+		" ORDER BY event_id LIMIT CASE WHEN $2::bigint > 0 THEN $2::bigint END";
 	g_autofree char *a = g_strdup_printf("%" G_GINT64_FORMAT, after);
 	g_autofree char *m = g_strdup_printf("%d", max);
 	g_autofree char *sk = store_text_array_literal(skip);
 	g_autofree char *tb = tables ? store_text_array_literal(tables) : NULL;
 	const char *params[] = {a, m, sk, catalog, db, tb};
-	g_autoptr(PGresult) res = store_exec(conn, "event_list", sql, 6, params, error);
+	g_autoptr(PGresult) res = store_exec_params(conn, "event_list", sql, 6, params, NULL, NULL, 1, error);
 	if (res == NULL)
 		return NULL;
-	return store_json_parse_array(PQgetvalue(res, 0, 0), error);
+	int rows = PQntuples(res);
+	g_autoptr(JsonArray) events = json_array_sized_new((guint)rows);
+	for (int row = 0; row < rows; row++) {
+		JsonObject *o = event_row_object(res, row, error);
+		if (o == NULL)
+			return NULL;
+		json_array_add_object_element(events, o);
+	}
+	return g_steal_pointer(&events);
 }
 
 /* The id of the last event appended (0 before the first). */

@@ -387,6 +387,9 @@ JsonArray *store_compaction_list(StoreConn *conn, gint64 id, const char *db, con
 /* Appends an event in the caller's transaction (call last, just before commit); its id, 0 on error. */
 gint64 store_event_append(StoreConn *conn, const char *catalog, const char *db, const char *tbl, const char *type,
                           const char *message, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* store_event_append of a message of len bytes (need not be NUL-terminated, e.g. a GString's). */
+gint64 store_event_append_len(StoreConn *conn, const char *catalog, const char *db, const char *tbl, const char *type,
+                              const char *message, gsize len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Appends one event per message (char*) with consecutive ids in one statement; *first_id the first. */
 gboolean store_event_append_many(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
                                  const char *type, GPtrArray *messages, gint64 *first_id,

@@ -3,8 +3,9 @@
  *
  * StoreConn is one libpq connection with the names of the statements prepared on it.
  * store_exec() is the single way entity code runs SQL: it prepares a statement once per
- * connection (by name), executes it with text parameters and maps a failure's SQLSTATE to
- * a StoreErrorCode, marking the connection bad when the failure is connection-class.
+ * connection (by name), executes it with text parameters (store_exec_params: binary ones too,
+ * and binary results) and maps a failure's SQLSTATE to a StoreErrorCode, marking the
+ * connection bad when the failure is connection-class.
  * Tests may include this header to run their own SQL through a pooled connection.
  */
 #ifndef PROPOLIS_STORE_INTERNAL_H
@@ -42,6 +43,16 @@ struct StoreConn {
  */
 PGresult *store_exec(StoreConn *conn, const char *name, const char *sql, int nparams, const char *const *params,
                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * store_exec with libpq's per-parameter lengths and formats (formats[i] 1: params[i] is
+ * lengths[i] bytes in the type's binary format, e.g. a bytea's raw bytes; 0: NUL-terminated
+ * text; both arrays NULL: all text) and one result_format for every column (0 text, 1 binary).
+ * Returns and fails as store_exec does.
+ */
+PGresult *store_exec_params(StoreConn *conn, const char *name, const char *sql, int nparams, const char *const *params,
+                            const int *lengths, const int *formats, int result_format,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * Checks res (may be NULL) from any libpq call on conn: TRUE if it succeeded; else FALSE with

@@ -3,9 +3,13 @@
 # increasing ids, Hive's json-0.2 message fields, none for a change that failed, paging and
 # filters, counts, time-to-live trimming, and gap-free ids from two servers writing at once.
 # The *ObjJson fields are decoded as Hive's JSONMessageDeserializer does: Thrift's JSON protocol
-# into the generated struct. Partition events; a cascading drop's per-object events.
+# into the generated struct. Partition events; a cascading drop's per-object events. A message
+# of 64 KiB or more (add_partitions of hundreds) is stored deflated and read back whole; rows
+# written before that (0011_event_deflate.sql) stay text and readable.
 
 import json
+import os
+import shutil
 import threading
 import time
 
@@ -14,7 +18,7 @@ from thrift.protocol import TJSONProtocol
 from thrift.TSerialization import deserialize
 
 import harness
-from harness import T, cols, make_table
+from harness import T, cols, make_table, psql
 
 
 def tobj(cls, text):
@@ -257,3 +261,70 @@ def test_cascading_drop_database_events(bclient):
     assert {tobj(T.Table, m["tableObjJson"]).tableName for m in msgs[1:3]} == {"t1", "t2"}
     assert tobj(T.Database, msgs[3]["dbJson"]).name == db
     assert all(b.eventId == a.eventId + 1 for a, b in zip(evs, evs[1:]))
+
+
+def test_big_add_partition_message_stored_deflated(start_server, pg):
+    # 0011_event_deflate.sql: a message of >= 64 KiB goes to message_deflate (message NULL), a small
+    # one stays text; get_next_notification returns both exactly as written
+    url = pg.create_database("events_deflate")
+    srv = start_server(["--database", url])
+    db = harness.uniq("db")
+    with harness.connect(srv.port) as c:
+        c.create_database(T.Database(name=db, parameters={}))
+        c.create_table(make_table(db, "big", partition_keys=cols(("ds", "string"), ("h", "int"))))
+        start = current(c)
+        sd = make_table(db, "big", columns=cols(("id", "bigint", "the id"), ("name", "string"),
+                                                ("amount", "decimal(10,2)"), ("note", "string", "caf\u00e9"))).sd
+        parts = [T.Partition(values=["2024-01-%02d" % (i % 28 + 1), str(i)], dbName=db, tableName="big",
+                             createTime=0, lastAccessTime=0, sd=sd, parameters={"n": str(i)}) for i in range(500)]
+        c.add_partitions(parts)
+        c.create_table(make_table(db, "small"))
+        evs = [e for e in events_after(c, start) if e.dbName == db]
+        assert [e.eventType for e in evs] == ["ADD_PARTITION", "CREATE_TABLE"]
+        add, small = evs
+        assert len(add.message.encode("utf-8")) >= 64 * 1024
+        assert add.messageFormat == "json-0.2" and add.tableName == "big" and add.catName == "hive"
+        m = json.loads(add.message)
+        got = [tobj(T.Partition, j) for j in m["partitionListJson"]]
+        assert len(got) == 500
+        assert sorted(p.values for p in got) == sorted(p.values for p in parts)
+        key = lambda p: (p.values[0], int(p.values[1]))  # noqa: E731
+        assert sorted(got, key=key) == sorted(c.get_partitions(db, "big", -1), key=key)
+        assert sorted(m["partitions"], key=lambda kv: int(kv["h"])) == [
+            {"ds": p.values[0], "h": p.values[1]} for p in parts]
+        assert json.loads(small.message)["table"] == "small"
+    rows = psql(url, "SELECT event_type, message IS NULL, message_deflate IS NULL,"
+                     " octet_length(message_deflate) * 5 < %d FROM notification_log"
+                     " WHERE event_id IN (%d, %d) ORDER BY event_id"
+                % (len(add.message.encode("utf-8")), add.eventId, small.eventId))
+    assert rows.splitlines() == ["ADD_PARTITION|t|f|t", "CREATE_TABLE|f|t|"]
+
+
+def test_events_written_before_0011_stay_text_and_readable(start_server, pg, tmp_path):
+    # a database migrated without 0011_event_deflate.sql, holding text events (one > 64 KiB),
+    # is migrated on the next start; old rows are read back unchanged beside new deflated ones
+    old = tmp_path / "migrations-0010"
+    old.mkdir()
+    for f in harness.migration_files():
+        if os.path.basename(f) < "0011":
+            shutil.copy(f, str(old))
+    url = pg.create_database("events_upgrade")
+    srv = start_server(["--database", url, "--migrations", str(old)])
+    assert srv.stop() == 0
+    db = harness.uniq("db")
+    psql(url, "INSERT INTO notification_log SELECT id, extract(epoch FROM clock_timestamp())::bigint,"
+              " 'CREATE_DATABASE', 'hive', '%s', NULL,"
+              " '{\"db\":\"%s\",\"pad\":\"' || repeat('x\u00e9', n) || '\"}', 'json-0.2'"
+              " FROM (VALUES (1, 1), (2, 50000)) v(id, n);"
+              " UPDATE txn_counters SET next = 3 WHERE name = 'event'" % (db, db))
+    srv = start_server(["--database", url])
+    assert int(psql(url, "SELECT count(*) FROM schema_migrations")) == len(harness.migration_files())
+    with harness.connect(srv.port) as c:
+        c.create_database(T.Database(name=db + "_new", description="y" * 70000, parameters={}))
+        evs = events_after(c, 0)
+    assert [e.eventId for e in evs] == [1, 2, 3]
+    assert [json.loads(e.message).get("pad") for e in evs[:2]] == ["x\u00e9", "x\u00e9" * 50000]
+    assert evs[0].dbName == db and evs[0].tableName is None and evs[0].catName == "hive"
+    assert tobj(T.Database, json.loads(evs[2].message)["dbJson"]).description == "y" * 70000
+    assert psql(url, "SELECT string_agg((message IS NULL)::text, ',' ORDER BY event_id) FROM notification_log") \
+        == "false,false,true"

@@ -466,6 +466,109 @@ START_TEST(function_crud_and_errors)
 }
 END_TEST
 
+/* ---- notification log ---- */
+
+/* A JSON message of at least min bytes, with escapes and non-ASCII text, as a GString. */
+static GString *event_big_message(gsize min)
+{
+	GString *s = g_string_new("{\"partitionListJson\":[");
+	for (int i = 0; s->len < min; i++)
+		g_string_append_printf(s, "%s\"{\\\"values\\\":[\\\"d\xc3\xa9%d\\\"]}\"", i ? "," : "", i);
+	g_string_append(s, "]}");
+	return s;
+}
+
+/* The storage of the events of catalog c_ev: "id:T" (text) or "id:D" (deflated), comma-separated. */
+static char *event_storage(void)
+{
+	return admin_sql("propolis", "SELECT string_agg(event_id || ':' || CASE WHEN message IS NULL THEN 'D' ELSE 'T'"
+	                             " END, ',' ORDER BY event_id) FROM notification_log WHERE catalog = 'c_ev'");
+}
+
+/* Overwrites event id's message_deflate with the bytea literal value (admin connection). */
+static void event_corrupt(gint64 id, const char *value)
+{
+	g_autofree char *sql = g_strdup_printf("UPDATE notification_log SET message_deflate = %s WHERE event_id = %"
+	                                       G_GINT64_FORMAT, value, id);
+	g_free(admin_sql("propolis", sql));
+}
+
+START_TEST(event_log_deflates_big_messages_and_refuses_corrupt_ones)
+{
+	Fixture f = fixture_open();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GString) big = event_big_message(200 * 1024);
+	gsize big_len = big->len;
+	g_string_append(big, "not part of it"); /* append_len must stop at big_len */
+	gint64 small = store_event_append(f.conn, "c_ev", "d", "t", "CREATE_TABLE", "{\"a\":\"\xc3\xa9\"}", &error);
+	ck_assert_msg(small > 0, "append: %s", error ? error->message : "");
+	gint64 bid = store_event_append_len(f.conn, "c_ev", "d", NULL, "ADD_PARTITION", big->str, big_len, &error);
+	ck_assert_msg(bid == small + 1, "append_len: %s", error ? error->message : "");
+	g_autofree char *big_text = g_strndup(big->str, big_len);
+	g_autoptr(GPtrArray) many = g_ptr_array_new();
+	g_ptr_array_add(many, "{\"m\":0}");
+	g_ptr_array_add(many, big_text);
+	g_ptr_array_add(many, "{\"m\":\"\\\"2\\\"\"}");
+	gint64 first = 0;
+	ck_assert_msg(store_event_append_many(f.conn, "c_ev", "d", "t", "DROP_PARTITION", many, &first, &error),
+	              "append_many: %s", error ? error->message : "");
+	ck_assert_int_eq(first, bid + 1);
+	fixture_checkpoint(&f);
+	g_autofree char *want = g_strdup_printf("%" G_GINT64_FORMAT ":T,%" G_GINT64_FORMAT ":D,%" G_GINT64_FORMAT
+	                                        ":T,%" G_GINT64_FORMAT ":D,%" G_GINT64_FORMAT ":T",
+	                                        small, bid, first, first + 1, first + 2);
+	g_autofree char *storage = event_storage();
+	ck_assert_str_eq(storage, want);
+
+	g_autoptr(JsonArray) evs = store_event_list(f.conn, small - 1, 0, NULL, "c_ev", NULL, NULL, &error);
+	ck_assert_msg(evs != NULL, "list: %s", error ? error->message : "");
+	ck_assert_int_eq(json_array_get_length(evs), 5);
+	JsonObject *e0 = json_array_get_object_element(evs, 0), *e1 = json_array_get_object_element(evs, 1);
+	ck_assert_int_eq(json_object_get_int_member(e0, "eventId"), small);
+	ck_assert_int_gt(json_object_get_int_member(e0, "eventTime"), 0);
+	ck_assert_str_eq(json_object_get_string_member(e0, "eventType"), "CREATE_TABLE");
+	ck_assert_str_eq(json_object_get_string_member(e0, "dbName"), "d");
+	ck_assert_str_eq(json_object_get_string_member(e0, "tableName"), "t");
+	ck_assert_str_eq(json_object_get_string_member(e0, "message"), "{\"a\":\"\xc3\xa9\"}");
+	ck_assert_str_eq(json_object_get_string_member(e0, "messageFormat"), "json-0.2");
+	ck_assert_str_eq(json_object_get_string_member(e0, "catName"), "c_ev");
+	ck_assert_int_eq(json_object_get_size(e0), 8);
+	ck_assert(!json_object_has_member(e1, "tableName")); /* NULL column: absent, as before */
+	ck_assert_str_eq(json_object_get_string_member(e1, "message"), big_text);
+	ck_assert_str_eq(json_object_get_string_member(json_array_get_object_element(evs, 3), "message"), big_text);
+	ck_assert_str_eq(json_object_get_string_member(json_array_get_object_element(evs, 4), "message"),
+	                 "{\"m\":\"\\\"2\\\"\"}");
+
+	/* exactly one of the two columns */
+	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, bid);
+	const char *params[] = {id};
+	PGresult *res = store_exec(f.conn, "test_event_both", "UPDATE notification_log SET message = 'x'"
+	                           " WHERE event_id = $1::bigint", 1, params, &error);
+	ck_assert_ptr_null(res);
+	g_clear_error(&error);
+	fixture_restart(&f);
+
+	/* corrupt values are STORE_ERROR_INTERNAL: short, a length the bytes cannot hold, zlib errors */
+	const char *corrupt[] = {"'\\x00'", "'\\x7fffffff0000'", "'\\x3fffffff0000'", "'\\x00000010deadbeefdeadbeef'",
+	                         "overlay(message_deflate placing '\\x00000001' from 1)",
+	                         "overlay(message_deflate placing '\\x00100000' from 1)",
+	                         "substr(message_deflate, 1, octet_length(message_deflate) - 5)"};
+	for (guint i = 0; i < G_N_ELEMENTS(corrupt); i++) {
+		event_corrupt(bid, corrupt[i]);
+		ck_assert_ptr_null(store_event_list(f.conn, small - 1, 0, NULL, "c_ev", NULL, NULL, &error));
+		ck_assert_msg(g_error_matches(error, STORE_ERROR, STORE_ERROR_INTERNAL), "case %u: %s", i,
+		              error ? error->message : "no error");
+		g_clear_error(&error);
+		g_autofree char *good = g_strdup_printf("(SELECT message_deflate FROM notification_log WHERE event_id = %"
+		                                        G_GINT64_FORMAT ")", first + 1); /* the same text */
+		event_corrupt(bid, good);
+	}
+	g_autoptr(JsonArray) again = store_event_list(f.conn, small - 1, 0, NULL, "c_ev", NULL, NULL, &error);
+	ck_assert_msg(again != NULL, "list: %s", error ? error->message : "");
+	fixture_close(&f);
+}
+END_TEST
+
 /* ---- pool ---- */
 
 START_TEST(pool_exhaustion_is_unavailable_within_wait)
@@ -609,6 +712,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, table_insert_get_update_versions_rename);
 	tcase_add_test(tc, table_lists_and_filters);
 	tcase_add_test(tc, function_crud_and_errors);
+	tcase_add_test(tc, event_log_deflates_big_messages_and_refuses_corrupt_ones);
 	tcase_add_test(tc, pool_exhaustion_is_unavailable_within_wait);
 	tcase_add_test(tc, pool_killed_backend_is_unavailable_once_then_recovers);
 	tcase_add_test(tc, pool_unreachable_server_is_unavailable);
