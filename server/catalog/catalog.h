@@ -220,6 +220,54 @@ typedef struct {
 
 /* add_partitions: all or nothing. Returns the documents added (with if_not_exists, only the new ones). */
 GPtrArray *catalog_add_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *parts, gboolean if_not_exists, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * One new partition for catalog_add_partition_rows, as a door decoded it: no JSON tree per
+ * partition. The door sets the first group; the catalog fills the second.
+ */
+typedef struct {
+	const char *db, *table;    /* as the partition names them; NULL: unset */
+	const char *const *values; /* n_values, key order; NULL: the partition has no Values */
+	guint n_values;
+	gint64 last_access_time;
+	GHashTable *params;        /* char* → char*, both g_free'd: the catalog may add the ddl time */
+	gboolean has_sd;
+	const char *location;      /* the descriptor's (NULL or "": none, the default is filled in) */
+	guint sd;                  /* 1-based index into the batch's descriptors; 0 when !has_sd */
+	gpointer src;              /* the door's own object */
+	/* filled in by the catalog */
+	char *name;                /* the Hive name */
+	char *default_location;    /* when the descriptor had none and the table has a location */
+	gint64 create_time;
+	gboolean added;            /* written (FALSE: it existed, with if_not_exists) */
+} CatalogPartitionNew;
+
+/* Appends an added partition's Thrift JSON as a quoted JSON string (an element of
+ * ADD_PARTITION's partitionListJson) in its final form: the names and catalog given, the
+ * filled-in time, location and parameters. */
+typedef void (*CatalogPartitionEncodeFunc)(gpointer user, const CatalogPartitionNew *row, const char *catalog,
+                                           const char *db, const char *table, GString *out);
+
+/* A batch for catalog_add_partition_rows; free what the catalog filled with catalog_partition_batch_clear. */
+typedef struct {
+	CatalogPartitionNew *rows;
+	guint n;
+	const char *const *sds;          /* n_sds distinct descriptors: JSON text without Location */
+	guint n_sds;
+	CatalogPartitionEncodeFunc encode;
+	gpointer user;
+	gsize encoded_hint;              /* about how many bytes encode() appends per partition */
+	/* filled in by the catalog */
+	char *catalog, *db, *table;      /* the names stored partitions carry */
+	gboolean columns_restricted;     /* the caller sees only some columns: a reply must be re-read */
+} CatalogPartitionBatch;
+
+/* add_partitions from rows: as catalog_add_partitions (all or nothing, Hive's errors); the rows
+ * say which were added. */
+gboolean catalog_add_partition_rows(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                    const char *table, CatalogPartitionBatch *batch, gboolean if_not_exists,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void catalog_partition_batch_clear(CatalogPartitionBatch *batch);
+
 /* append_partition: values (char*) or a partition name; the table's descriptor at the default location. */
 JsonObject *catalog_append_partition(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *values, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* One partition by values (char*) or by name; NOT_FOUND when missing. */

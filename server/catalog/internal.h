@@ -131,6 +131,9 @@ gboolean catalog_notify_drop_function(CatalogWork *work, const char *catalog, co
 /* For partition.c: partitions are GPtrArrays of Glue partition documents (JsonObject*). */
 gboolean catalog_notify_add_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
                                        GPtrArray *partitions, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* ADD_PARTITION for the rows of b that were added, their Thrift JSON from b->encode. */
+gboolean catalog_notify_add_partition_rows(CatalogWork *work, const char *catalog, JsonObject *table,
+                                           const CatalogPartitionBatch *b, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean catalog_notify_alter_partition(CatalogWork *work, const char *catalog, JsonObject *table,
                                         JsonObject *before, JsonObject *after, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* One DROP_PARTITION event per partition, appended together. */

@@ -19,6 +19,7 @@
 #include "catalog/internal.h"
 #include "catalog/partfilter.h"
 #include "catalog/partname.h"
+#include "common/json.h"
 
 #define DDL_TIME "transient_lastDdlTime"
 #define PART_BATCH 1000
@@ -186,25 +187,32 @@ static void part_append_list(GString *s, const char *const *items, guint n)
 }
 
 /*
- * The Hive name of values (char*) under the table's keys. FALSE with Hive's MetaException text
- * when the count differs or the table has no partition keys.
+ * The Hive name of values (n of them; values NULL: the partition has none) under the table's
+ * keys. NULL with Hive's MetaException text when the count differs or the table has no
+ * partition keys.
  */
-static char *part_name_of(PartOp *op, GPtrArray *values, GError **error)
+static char *part_name_of_v(PartOp *op, const char *const *values, guint nv, GError **error)
 {
 	guint n = part_nkeys(op);
 	g_autofree const char **keys = g_new0(const char *, n + 1);
 	for (guint i = 0; i < n; i++)
 		keys[i] = part_key_name(op, i);
-	if (values == NULL || values->len != n || n == 0) {
+	if (values == NULL || nv != n || n == 0) {
 		GString *s = g_string_new("Invalid partition key & values; keys ");
 		part_append_list(s, keys, n);
 		g_string_append(s, ", values ");
-		part_append_list(s, values ? (const char *const *)values->pdata : NULL, values ? values->len : 0);
+		part_append_list(s, values, values ? nv : 0);
 		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, s->str);
 		g_string_free(s, TRUE);
 		return NULL;
 	}
-	return partname_make(keys, (const char *const *)values->pdata, n);
+	return partname_make(keys, values, n);
+}
+
+/* part_name_of_v for values (char*). */
+static char *part_name_of(PartOp *op, GPtrArray *values, GError **error)
+{
+	return part_name_of_v(op, values ? (const char *const *)values->pdata : NULL, values ? values->len : 0, error);
 }
 
 /* The values (char*, key order) a client's partition name stands for; Hive's getPartValsFromName. */
@@ -388,6 +396,154 @@ GPtrArray *catalog_add_partitions(Catalog *cat, const CatalogCtx *ctx, const cha
 	if (!part_op_close(&op, ok, error))
 		return NULL;
 	return part_stamp_all(&op, g_steal_pointer(&added));
+}
+
+/* ---- add_partitions from rows (the Thrift door's batches: no JSON tree per partition) ---- */
+
+/* part_prepare_new for a row: the same checks, and the same server-set members filled in. */
+static gboolean part_prepare_row(PartOp *op, CatalogPartitionNew *row, GError **error)
+{
+	if ((row->db && g_ascii_strcasecmp(row->db, op->dbname) != 0) ||
+	    (row->table && g_ascii_strcasecmp(row->table, op->tname) != 0)) {
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
+		            "Partition does not belong to target table %s.%s.%s: %s.%s", op->catname, op->dbname, op->tname,
+		            row->db ? row->db : "null", row->table ? row->table : "null");
+		return FALSE;
+	}
+	row->name = part_name_of_v(op, row->values, row->n_values, error);
+	if (row->name == NULL)
+		return FALSE;
+	row->create_time = catalog_now();
+	const char *ddl = g_hash_table_lookup(row->params, DDL_TIME);
+	if (ddl == NULL || atoll(ddl) == 0)
+		g_hash_table_replace(row->params, g_strdup(DDL_TIME), g_strdup_printf("%" G_GINT64_FORMAT, catalog_now()));
+	if (row->has_sd && (row->location == NULL || *row->location == '\0'))
+		row->default_location = part_default_location(op, row->name);
+	else if (row->location && !part_under_table(op, row->location) &&
+	         !catalog_authz_location(&op->work, op->ctx, op->facts, row->location, error))
+		return FALSE;
+	return TRUE;
+}
+
+/* The stored document of a prepared row (what part_prepare_new leaves, without its descriptor). */
+static char *part_row_doc(PartOp *op, const CatalogPartitionNew *row)
+{
+	GString *s = g_string_sized_new(256);
+	g_string_append(s, "{\"Values\":[");
+	for (guint i = 0; i < row->n_values; i++) {
+		if (i > 0)
+			g_string_append_c(s, ',');
+		if (row->values[i])
+			json_append_quoted(s, row->values[i], strlen(row->values[i]));
+		else
+			g_string_append(s, "null");
+	}
+	g_string_append(s, "],\"DatabaseName\":");
+	json_append_quoted(s, op->dbname, strlen(op->dbname));
+	g_string_append(s, ",\"TableName\":");
+	json_append_quoted(s, op->tname, strlen(op->tname));
+	g_string_append_printf(s, ",\"CreationTime\":%" G_GINT64_FORMAT ",\"LastAccessTime\":%" G_GINT64_FORMAT
+	                          ",\"Parameters\":{",
+	                       row->create_time, row->last_access_time);
+	GHashTableIter it;
+	gpointer k, v;
+	gboolean first = TRUE;
+	g_hash_table_iter_init(&it, row->params);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		if (!first)
+			g_string_append_c(s, ',');
+		first = FALSE;
+		json_append_quoted(s, k, strlen(k));
+		g_string_append_c(s, ':');
+		json_append_quoted(s, v ? v : "", v ? strlen(v) : 0);
+	}
+	g_string_append(s, "}}");
+	return g_string_free(s, FALSE);
+}
+
+/* The location a prepared row is stored with. */
+static const char *part_row_location(const CatalogPartitionNew *row)
+{
+	if (!row->has_sd)
+		return NULL;
+	return row->default_location ? row->default_location : row->location;
+}
+
+/* Validates, fills and writes the rows (all or nothing); FALSE with Hive's error. */
+static gboolean part_write_rows(PartOp *op, CatalogPartitionBatch *b, gboolean if_not_exists, GError **error)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < b->n; i++) {
+		CatalogPartitionNew *row = &b->rows[i];
+		if (!part_prepare_row(op, row, error))
+			return FALSE;
+		if (!g_hash_table_add(seen, row->name)) {
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Duplicate partitions in the list: %s",
+			            row->name);
+			return FALSE;
+		}
+	}
+	g_autofree StorePartitionNew *rows = g_new0(StorePartitionNew, MAX(b->n, 1));
+	g_autoptr(GPtrArray) docs = g_ptr_array_new_full(b->n, g_free);
+	for (guint i = 0; i < b->n; i++) {
+		const CatalogPartitionNew *row = &b->rows[i];
+		char *doc = part_row_doc(op, row);
+		g_ptr_array_add(docs, doc);
+		rows[i] = (StorePartitionNew){.values = row->values, .n_values = row->n_values, .name = row->name,
+		                              .doc = doc, .location = part_row_location(row), .sd = row->has_sd ? row->sd : 0};
+	}
+	g_autofree gboolean *inserted = g_new0(gboolean, MAX(b->n, 1));
+	GError *serr = NULL;
+	if (!store_partition_insert_rows(op->work.conn, op->table_id, rows, b->n, b->sds, b->n_sds, !if_not_exists,
+	                                 inserted, &serr)) {
+		part_store_error(serr, NULL, op, error);
+		return FALSE;
+	}
+	for (guint i = 0; i < b->n; i++) {
+		b->rows[i].added = inserted[i];
+		if (!inserted[i] && !if_not_exists) {
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_ALREADY_EXISTS, "Partition already exists: %s.%s.%s",
+			            op->dbname, op->tname, b->rows[i].name);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* add_partitions from rows; see catalog.h. */
+gboolean catalog_add_partition_rows(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                    const char *table, CatalogPartitionBatch *b, gboolean if_not_exists,
+                                    GError **error)
+{
+	g_return_val_if_fail(b->encode != NULL, FALSE);
+	g_auto(PartOp) op;
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, AUTHZ_ALTER, MISSING_ADD, &op, error)) {
+		part_op_close(&op, FALSE, NULL);
+		return FALSE;
+	}
+	b->catalog = g_strdup(op.catname);
+	b->db = g_strdup(op.dbname);
+	b->table = g_strdup(op.tname);
+	b->columns_restricted = op.trim;
+	gboolean ok = part_write_rows(&op, b, if_not_exists, error);
+	gboolean any = FALSE;
+	for (guint i = 0; ok && i < b->n && !any; i++)
+		any = b->rows[i].added;
+	if (ok && any)
+		ok = catalog_notify_add_partition_rows(&op.work, op.catname, part_notify_table(&op), b, error);
+	return part_op_close(&op, ok, error);
+}
+
+/* Frees what catalog_add_partition_rows filled in (not the rows themselves). */
+void catalog_partition_batch_clear(CatalogPartitionBatch *b)
+{
+	for (guint i = 0; i < b->n; i++) {
+		g_clear_pointer(&b->rows[i].name, g_free);
+		g_clear_pointer(&b->rows[i].default_location, g_free);
+	}
+	g_clear_pointer(&b->catalog, g_free);
+	g_clear_pointer(&b->db, g_free);
+	g_clear_pointer(&b->table, g_free);
 }
 
 /* A deep copy of obj (a partition must never share nodes with its table's document). */

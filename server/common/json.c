@@ -130,3 +130,35 @@ JsonNode *json_client_parse(const char *text, gsize len, guint max_depth, GError
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Malformed JSON: a string is not valid UTF-8");
 	return copy;
 }
+
+/* Appends s escaped as inside a JSON string; see json.h. */
+void json_append_escaped(GString *out, const char *s, gsize len)
+{
+	gsize run = 0; /* start of the bytes not yet appended: copied in one piece up to an escape */
+	for (gsize i = 0; i < len; i++) {
+		guchar ch = (guchar)s[i];
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		g_string_append_len(out, s + run, (gssize)(i - run));
+		run = i + 1;
+		switch (ch) {
+		case '"': g_string_append(out, "\\\""); break;
+		case '\\': g_string_append(out, "\\\\"); break;
+		case '\b': g_string_append(out, "\\b"); break;
+		case '\t': g_string_append(out, "\\t"); break;
+		case '\n': g_string_append(out, "\\n"); break;
+		case '\f': g_string_append(out, "\\f"); break;
+		case '\r': g_string_append(out, "\\r"); break;
+		default: g_string_append_printf(out, "\\u%04x", ch);
+		}
+	}
+	g_string_append_len(out, s + run, (gssize)(len - run));
+}
+
+/* Appends s as a quoted JSON string; see json.h. */
+void json_append_quoted(GString *out, const char *s, gsize len)
+{
+	g_string_append_c(out, '"');
+	json_append_escaped(out, s, len);
+	g_string_append_c(out, '"');
+}

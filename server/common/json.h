@@ -17,6 +17,15 @@ G_BEGIN_DECLS
  */
 JsonNode *json_client_parse(const char *text, gsize len, guint max_depth, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * Appends s (len bytes) as a quoted JSON string: '"', '\\' and control characters escaped
+ * (\b \t \n \f \r, others \u00XX), every other byte as it is. Both JSON writers that do not
+ * go through json-glib use it: Thrift's JSON protocol and the partition rows.
+ */
+void json_append_quoted(GString *out, const char *s, gsize len);
+/* json_append_quoted without the quotes: what goes between them. */
+void json_append_escaped(GString *out, const char *s, gsize len);
+
 G_END_DECLS
 
 #endif

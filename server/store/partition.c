@@ -205,23 +205,231 @@ static char **part_input_params(gint64 table_id, GPtrArray *docs, GPtrArray *nam
 	return p;
 }
 
-/* Inserts a batch in one statement; see store.h. */
+/* ---- inserting: COPY ---- */
+
+/* Appends s in COPY's text format (backslash, tab, newline and carriage return escaped). */
+static void copy_text(GString *out, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		switch (*p) {
+		case '\\': g_string_append(out, "\\\\"); break;
+		case '\t': g_string_append(out, "\\t"); break;
+		case '\n': g_string_append(out, "\\n"); break;
+		case '\r': g_string_append(out, "\\r"); break;
+		default: g_string_append_c(out, *p);
+		}
+	}
+}
+
+/* Appends a nullable column and its separator ('\t' or '\n'). */
+static void copy_column(GString *out, const char *s, char sep)
+{
+	if (s == NULL)
+		g_string_append(out, "\\N");
+	else
+		copy_text(out, s);
+	g_string_append_c(out, sep);
+}
+
+/* Appends values as a text[] literal in COPY's text format: {"a","b\"c",NULL}. */
+static void copy_values(GString *out, const char *const *values, guint n)
+{
+	g_string_append_c(out, '{');
+	for (guint i = 0; i < n; i++) {
+		if (i > 0)
+			g_string_append_c(out, ',');
+		if (values[i] == NULL) {
+			g_string_append(out, "NULL");
+			continue;
+		}
+		g_string_append_c(out, '"');
+		for (const char *p = values[i]; *p; p++) {
+			char one[2] = {*p, '\0'};
+			if (*p == '"' || *p == '\\')
+				g_string_append(out, "\\\\"); /* the array's backslash, escaped for COPY */
+			copy_text(out, one);
+		}
+		g_string_append_c(out, '"');
+	}
+	g_string_append(out, "}\t");
+}
+
+/* Marks which rows' names already exist (in exists[]); returns how many do. */
+static gint part_existing(StoreConn *conn, gint64 table_id, const StorePartitionNew *rows, guint n, gboolean *exists,
+                          GError **error)
+{
+	static const char sql[] = "SELECT name FROM partitions WHERE table_id = $1::bigint AND name = ANY($2::text[])";
+	g_autoptr(GPtrArray) names = g_ptr_array_sized_new(n);
+	for (guint i = 0; i < n; i++)
+		g_ptr_array_add(names, (gpointer)rows[i].name);
+	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, table_id);
+	g_autofree char *list = part_array_literal(names);
+	const char *params[] = {id, list};
+	g_autoptr(PGresult) res = store_exec(conn, "part_existing", sql, 2, params, error);
+	if (res == NULL)
+		return -1;
+	memset(exists, 0, n * sizeof *exists);
+	if (PQntuples(res) == 0)
+		return 0;
+	g_autoptr(GHashTable) found = g_hash_table_new(g_str_hash, g_str_equal);
+	for (int r = 0; r < PQntuples(res); r++)
+		g_hash_table_add(found, PQgetvalue(res, r, 0));
+	for (guint i = 0; i < n; i++)
+		exists[i] = g_hash_table_contains(found, rows[i].name);
+	return PQntuples(res);
+}
+
+/* Stores the descriptors (once per content) and fills ids[i] with the row id of sds[i]. */
+static gboolean part_store_sds(StoreConn *conn, gint64 table_id, const char *const *sds, guint n_sds, gint64 *ids,
+                               GError **error)
+{
+	static const char sql[] =
+		"WITH d AS (SELECT x.sd::jsonb AS sd, md5(x.sd::jsonb::text) AS h, x.i"
+		"  FROM unnest($2::text[]) WITH ORDINALITY AS x(sd, i)),"
+		" s AS (INSERT INTO partition_sds (table_id, hash, doc) SELECT DISTINCT ON (h) $1::bigint, h, sd FROM d"
+		"  ON CONFLICT (table_id, hash) DO UPDATE SET hash = EXCLUDED.hash RETURNING id, hash)"
+		" SELECT d.i, s.id FROM d JOIN s ON s.hash = d.h";
+	g_autoptr(GPtrArray) list = g_ptr_array_sized_new(n_sds);
+	for (guint i = 0; i < n_sds; i++)
+		g_ptr_array_add(list, (gpointer)sds[i]);
+	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, table_id);
+	g_autofree char *lit = part_array_literal(list);
+	const char *params[] = {id, lit};
+	g_autoptr(PGresult) res = store_exec(conn, "part_store_sds", sql, 2, params, error);
+	if (res == NULL)
+		return FALSE;
+	memset(ids, 0, n_sds * sizeof *ids);
+	for (int r = 0; r < PQntuples(res); r++) {
+		gint64 i = g_ascii_strtoll(PQgetvalue(res, r, 0), NULL, 10);
+		if (i >= 1 && i <= (gint64)n_sds)
+			ids[i - 1] = g_ascii_strtoll(PQgetvalue(res, r, 1), NULL, 10);
+	}
+	for (guint i = 0; i < n_sds; i++) {
+		if (ids[i] == 0) {
+			g_set_error(error, STORE_ERROR, STORE_ERROR_INTERNAL, "storage descriptor %u of the batch was not stored", i + 1);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* COPY's data in pieces of about this size: libpq's buffer stays small however big the batch. */
+#define PART_COPY_CHUNK (64 * 1024)
+
+/* COPYs the rows not marked in skip[]; sd_ids: the stored ids of the batch's descriptors. */
+static gboolean part_copy_rows(StoreConn *conn, gint64 table_id, const StorePartitionNew *rows, guint n,
+                               const gboolean *skip, const gint64 *sd_ids, guint n_sds, GError **error)
+{
+	static const char sql[] = "COPY partitions (table_id, part_values, name, doc, location, sd_id) FROM STDIN";
+	g_autoptr(PGresult) start = PQexec(conn->pg, sql);
+	if (PQresultStatus(start) != PGRES_COPY_IN)
+		return store_result_ok(conn, start, "COPY partitions", error);
+	g_autoptr(GString) buf = g_string_sized_new(PART_COPY_CHUNK + 4096);
+	g_autofree char *tid = g_strdup_printf("%" G_GINT64_FORMAT "\t", table_id);
+	gboolean sent = TRUE;
+	for (guint i = 0; i < n && sent; i++) {
+		if (skip[i])
+			continue;
+		const StorePartitionNew *r = &rows[i];
+		g_string_append(buf, tid);
+		copy_values(buf, r->values, r->n_values);
+		copy_column(buf, r->name, '\t');
+		copy_column(buf, r->doc, '\t');
+		copy_column(buf, r->location, '\t');
+		if (r->sd >= 1 && r->sd <= n_sds)
+			g_string_append_printf(buf, "%" G_GINT64_FORMAT "\n", sd_ids[r->sd - 1]);
+		else
+			g_string_append(buf, "\\N\n");
+		if (buf->len >= PART_COPY_CHUNK) {
+			sent = PQputCopyData(conn->pg, buf->str, (int)buf->len) == 1;
+			g_string_truncate(buf, 0);
+		}
+	}
+	if (sent && buf->len > 0)
+		sent = PQputCopyData(conn->pg, buf->str, (int)buf->len) == 1;
+	if (PQputCopyEnd(conn->pg, sent ? NULL : "client could not send the rows") != 1)
+		sent = FALSE;
+	gboolean ok = TRUE;
+	PGresult *res;
+	while ((res = PQgetResult(conn->pg)) != NULL) { /* the COPY's result, then NULL */
+		if (ok && !store_result_ok(conn, res, "COPY partitions", error))
+			ok = FALSE;
+		PQclear(res);
+	}
+	if (ok && !sent)
+		ok = store_result_ok(conn, NULL, "COPY partitions", error);
+	return ok;
+}
+
+/* Inserts rows with COPY; see store.h. */
+gboolean store_partition_insert_rows(StoreConn *conn, gint64 table_id, const StorePartitionNew *rows, guint n,
+                                     const char *const *sds, guint n_sds, gboolean stop_if_any_exists,
+                                     gboolean *inserted, GError **error)
+{
+	if (n == 0)
+		return TRUE;
+	g_autofree gboolean *exists = g_new0(gboolean, n);
+	gint found = part_existing(conn, table_id, rows, n, exists, error);
+	if (found < 0)
+		return FALSE;
+	for (guint i = 0; i < n; i++)
+		inserted[i] = FALSE;
+	if ((guint)found == n || (found > 0 && stop_if_any_exists))
+		return TRUE;
+	g_autofree gint64 *sd_ids = g_new0(gint64, MAX(n_sds, 1));
+	if (n_sds > 0 && !part_store_sds(conn, table_id, sds, n_sds, sd_ids, error))
+		return FALSE;
+	if (!part_copy_rows(conn, table_id, rows, n, exists, sd_ids, n_sds, error))
+		return FALSE;
+	for (guint i = 0; i < n; i++)
+		inserted[i] = !exists[i];
+	return TRUE;
+}
+
+/* Inserts documents through store_partition_insert_rows; see store.h. */
 GPtrArray *store_partition_insert_batch(StoreConn *conn, gint64 table_id, GPtrArray *docs, GPtrArray *names,
                                         GError **error)
 {
-	static const char sql[] = PART_INPUT_CTE
-	    " INSERT INTO partitions (table_id, part_values, name, doc, location, sd_id)"
-	    " SELECT $1::bigint, u.vals, u.name, u.doc, u.loc, u.sd_id FROM u ORDER BY u.ord"
-	    " ON CONFLICT (table_id, part_values) DO NOTHING RETURNING name";
 	g_return_val_if_fail(docs->len == names->len, NULL);
-	g_auto(GStrv) params = part_input_params(table_id, docs, names);
-	g_autoptr(PGresult) res = store_exec(conn, "part_insert_batch", sql, 7, (const char *const *)params, error);
-	if (res == NULL)
-		return NULL;
-	GPtrArray *inserted = g_ptr_array_new_full(PQntuples(res), g_free);
-	for (int r = 0; r < PQntuples(res); r++)
-		g_ptr_array_add(inserted, g_strdup(PQgetvalue(res, r, 0)));
-	return inserted;
+	guint n = docs->len;
+	PartColumns c;
+	part_columns_init(&c);
+	g_autofree StorePartitionNew *rows = g_new0(StorePartitionNew, MAX(n, 1));
+	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+	for (guint i = 0; i < n; i++) {
+		JsonObject *doc = g_ptr_array_index(docs, i);
+		GPtrArray *vals = g_ptr_array_new();
+		JsonNode *vn = json_object_get_member(doc, "Values");
+		JsonArray *arr = vn && JSON_NODE_HOLDS_ARRAY(vn) ? json_node_get_array(vn) : NULL;
+		for (guint k = 0; arr && k < json_array_get_length(arr); k++) {
+			JsonNode *e = json_array_get_element(arr, k);
+			g_ptr_array_add(vals, (gpointer)(JSON_NODE_HOLDS_VALUE(e) ? json_node_get_string(e) : NULL));
+		}
+		g_ptr_array_add(values, vals);
+		JsonNode *sdn = json_object_get_member(doc, "StorageDescriptor");
+		JsonObject *sd = sdn && JSON_NODE_HOLDS_OBJECT(sdn) ? json_node_get_object(sdn) : NULL;
+		char *text = store_json_text(doc, "StorageDescriptor");
+		g_ptr_array_add(c.docs, text);
+		rows[i] = (StorePartitionNew){
+			.values = (const char *const *)vals->pdata,
+			.n_values = vals->len,
+			.name = g_ptr_array_index(names, i),
+			.doc = text,
+			.location = sd ? store_json_string(sd, "Location", NULL) : NULL,
+			.sd = sd ? part_columns_sd(&c, sd) : 0,
+		};
+	}
+	g_autofree gboolean *inserted = g_new0(gboolean, MAX(n, 1));
+	GPtrArray *out = NULL;
+	if (store_partition_insert_rows(conn, table_id, rows, n, (const char *const *)c.sds->pdata, c.sds->len, FALSE,
+	                                inserted, error)) {
+		out = g_ptr_array_new_full(n, g_free);
+		for (guint i = 0; i < n; i++)
+			if (inserted[i])
+				g_ptr_array_add(out, g_strdup(rows[i].name));
+	}
+	part_columns_clear(&c);
+	return out;
 }
 
 /* Replaces partitions found by old name in one statement; see store.h. */

@@ -219,11 +219,32 @@ JsonObject *store_partition_table(StoreConn *conn, const char *catalog, const ch
                                   gboolean for_update, gint64 *table_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
- * Inserts partitions (docs: JsonObject with Values; names: their Hive names, char*) in one
- * statement. Rows whose values already exist are skipped: returns the names inserted (char*).
+ * Inserts partitions (docs: JsonObject with Values; names: their Hive names, char*) through
+ * store_partition_insert_rows. Rows whose name already exists are skipped: returns the names
+ * inserted (char*).
  */
 GPtrArray *store_partition_insert_batch(StoreConn *conn, gint64 table_id, GPtrArray *docs, GPtrArray *names,
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* One new partition for store_partition_insert_rows; everything borrowed. */
+typedef struct {
+	const char *const *values; /* n_values, key order; a NULL element is stored as NULL */
+	guint n_values;
+	const char *name;     /* its Hive name */
+	const char *doc;      /* its document without StorageDescriptor, JSON text */
+	const char *location; /* NULL: none */
+	guint sd;             /* 1-based index into the batch's descriptors; 0: none */
+} StorePartitionNew;
+
+/*
+ * Inserts n rows with COPY after storing each descriptor of the batch (sds: n_sds JSON texts
+ * without Location) once per content. A row whose name exists is not written; inserted[i]
+ * says which were. With stop_if_any_exists nothing is written when one exists. A name taken
+ * meanwhile by a concurrent writer is STORE_ERROR_UNIQUE.
+ */
+gboolean store_partition_insert_rows(StoreConn *conn, gint64 table_id, const StorePartitionNew *rows, guint n,
+                                     const char *const *sds, guint n_sds, gboolean stop_if_any_exists,
+                                     gboolean *inserted, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * Replaces the partitions named old_names[i] by docs[i] named names[i] (values may change: a

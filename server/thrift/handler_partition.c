@@ -14,6 +14,7 @@
 
 #include "catalog/partname.h"
 #include "common/error.h"
+#include "thrift/partition_write.h"
 #include "thrift/translate.h"
 
 #define ctx_now thrift_ctx_now
@@ -83,6 +84,55 @@ static GPtrArray *add_parts(const char *db, const char *tbl, const char *catalog
 	return added;
 }
 
+/*
+ * add_partitions by the row path (thrift/partition_write.c) when every partition allows it:
+ * *handled FALSE leaves the call to add_parts. reply (may be NULL) receives the added
+ * partitions; *count how many were added.
+ */
+static gboolean add_parts_rows(const char *db, const char *tbl, const char *catalog, const GPtrArray *parts,
+                               gboolean if_not_exists, GPtrArray *reply, gint32 *count, gboolean *handled,
+                               const ThriftErrOut *out, GError **error)
+{
+	*handled = thrift_part_write_applies(parts);
+	if (!*handled)
+		return FALSE;
+	Partition *first = g_ptr_array_index(parts, 0);
+	if (db == NULL)
+		db = first->dbName;
+	if (tbl == NULL)
+		tbl = first->tableName;
+	if (catalog == NULL && first->__isset_catName)
+		catalog = first->catName;
+	CatalogCtx ctx = ctx_now();
+	g_auto(ThriftDbName) n = thrift_db_name_parse(db, catalog);
+	g_autoptr(ThriftPartWrite) w = thrift_part_write_new(parts);
+	CatalogPartitionBatch *b = thrift_part_write_batch(w);
+	GError *err = NULL;
+	if (!catalog_add_partition_rows(cat_now(), &ctx, n.catalog, n.db, tbl, b, if_not_exists, &err))
+		return thrift_error_raise(err, out, error);
+	g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func(g_object_unref);
+	thrift_part_write_apply(w, added);
+	*count = (gint32)added->len;
+	if (reply == NULL || added->len == 0)
+		return TRUE;
+	if (!b->columns_restricted) {
+		for (guint i = 0; i < added->len; i++)
+			g_ptr_array_add(reply, g_object_ref(g_ptr_array_index(added, i)));
+		return TRUE;
+	}
+	/* a caller who sees only some columns gets the partitions as it may read them */
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	for (guint i = 0; i < b->n; i++)
+		if (b->rows[i].added)
+			g_ptr_array_add(names, b->rows[i].name);
+	g_autoptr(GPtrArray) docs =
+		catalog_get_partitions_by_names(cat_now(), &ctx, n.catalog, n.db, tbl, names, &err);
+	if (docs == NULL)
+		return thrift_error_raise(err, out, error);
+	parts_from_json(docs, reply);
+	return TRUE;
+}
+
 /* One partition by values or name into ret. */
 static gboolean get_one(const char *db, const char *catalog, const char *tbl, const GPtrArray *vals, const char *name,
                         Partition *ret, const ThriftErrOut *out, GError **error)
@@ -145,6 +195,10 @@ static gboolean h_add_partitions(ThriftHiveMetastoreIf *iface, gint32 *ret, cons
                                  GError **error)
 {
 	ThriftErrOut out = {.invalid_object = o1, .exists = o2, .meta = o3};
+	gboolean handled;
+	gboolean ok = add_parts_rows(NULL, NULL, NULL, parts, FALSE, NULL, ret, &handled, &out, error);
+	if (handled)
+		return ok;
 	g_autoptr(GPtrArray) added = add_parts(NULL, NULL, NULL, parts, FALSE, &out, error);
 	if (added == NULL)
 		return FALSE;
@@ -157,6 +211,14 @@ static gboolean h_add_partitions_req(ThriftHiveMetastoreIf *iface, AddPartitions
                                      AlreadyExistsException **o2, MetaException **o3, GError **error)
 {
 	ThriftErrOut out = {.invalid_object = o1, .exists = o2, .meta = o3};
+	gboolean need = !req->__isset_needResult || req->needResult, handled;
+	gint32 count = 0;
+	gboolean ok = add_parts_rows(req->dbName, req->tblName, req->__isset_catName ? req->catName : NULL, req->parts,
+	                             req->ifNotExists, need ? (*ret)->partitions : NULL, &count, &handled, &out, error);
+	if (handled) {
+		(*ret)->__isset_partitions = ok && need;
+		return ok;
+	}
 	g_autoptr(GPtrArray) added = add_parts(req->dbName, req->tblName, req->__isset_catName ? req->catName : NULL,
 	                                       req->parts, req->ifNotExists, &out, error);
 	if (added == NULL)

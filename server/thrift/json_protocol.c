@@ -16,6 +16,8 @@
 
 #include <string.h>
 
+#include "common/json.h"
+
 typedef enum { CTX_BASE, CTX_LIST, CTX_PAIR } CtxKind;
 
 typedef struct {
@@ -80,25 +82,7 @@ static void ctx_pop(ThriftJsonWriter *w)
 static void json_string(ThriftJsonWriter *w, const char *s, gsize len)
 {
 	ctx_write(w);
-	g_string_append_c(w->out, '"');
-	for (gsize i = 0; i < len; i++) {
-		guchar ch = (guchar)s[i];
-		switch (ch) {
-		case '"': g_string_append(w->out, "\\\""); break;
-		case '\\': g_string_append(w->out, "\\\\"); break;
-		case '\b': g_string_append(w->out, "\\b"); break;
-		case '\t': g_string_append(w->out, "\\t"); break;
-		case '\n': g_string_append(w->out, "\\n"); break;
-		case '\f': g_string_append(w->out, "\\f"); break;
-		case '\r': g_string_append(w->out, "\\r"); break;
-		default:
-			if (ch < 0x20)
-				g_string_append_printf(w->out, "\\u%04x", ch);
-			else
-				g_string_append_c(w->out, (char)ch);
-		}
-	}
-	g_string_append_c(w->out, '"');
+	json_append_quoted(w->out, s, len);
 }
 
 static void json_integer(ThriftJsonWriter *w, gint64 v)

@@ -485,6 +485,11 @@ static JsonObject *sd_to_json(const StorageDescriptor *sd)
 	return o;
 }
 
+JsonObject *translate_storage_descriptor_to_json(const StorageDescriptor *sd)
+{
+	return sd_to_json(sd);
+}
+
 static void sd_from_json(JsonObject *o, StorageDescriptor *sd)
 {
 	JsonArray *cols = sub_arr(o, "Columns");

@@ -30,6 +30,8 @@ void translate_table_from_json(JsonObject *doc, Table *out);
 /* A new Table filled from doc. */
 Table *translate_table_new_from_json(JsonObject *doc);
 
+/* A StorageDescriptor as its document (MODEL.md); add_partitions' row path uses it once per layout. */
+JsonObject *translate_storage_descriptor_to_json(const StorageDescriptor *sd);
 /* A StorageDescriptor document (MODEL.md) into out (the partition listing's encoder uses it). */
 void translate_storage_descriptor_from_json(JsonObject *doc, StorageDescriptor *out);
 /* A Hive PrincipalPrivilegeSet document (a "Privileges" member) into out. */

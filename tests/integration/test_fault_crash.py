@@ -96,7 +96,7 @@ def test_kill_9_during_large_add_partitions_is_all_or_nothing(start_server, pg):
     # The orphaned backend notices its client is gone and rolls back.
     wait_for(lambda: not backends(url, "state <> 'idle'"), 60, "the orphaned transaction to end")
 
-    # 2. The batch's INSERT has written about half its rows and waits on the next one (another
+    # 2. The batch's COPY has written about half its rows and waits on the next one (another
     #    session holds an uncommitted row with the same partition values): kill -9 then.
     mid = BATCH // 2
     holder = subprocess.Popen([os.path.join(harness.PG_BIN, "psql"), "-X", "-q", "-At", "-d", url],
@@ -108,8 +108,8 @@ def test_kill_9_during_large_add_partitions_is_all_or_nothing(start_server, pg):
     assert holder.stdout.readline().strip() == "1"
     srv2 = start_server(["--database", url])
     th, out = send_batch_in_background(srv2.port, "crash", "racing", BATCH)
-    wait_for(lambda: backends(url, "wait_event_type = 'Lock' AND query LIKE '%INSERT INTO partitions%'"), 120,
-             "the batch's INSERT to wait half-way")
+    wait_for(lambda: backends(url, "wait_event_type = 'Lock' AND query LIKE 'COPY partitions%'"), 120,
+             "the batch's COPY to wait half-way")
     srv2.proc.kill()
     srv2.proc.wait()
     th.join(timeout=60)
