@@ -21,6 +21,7 @@
 #include "thrift/buffer.h"
 #include "thrift/handler.h"
 #include "thrift/json_protocol.h"
+#include "thrift/partition_add.h"
 #include "thrift/stream.h"
 #include "thrift/table_reply.h"
 #include "thrift/translate.h"
@@ -188,6 +189,26 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 			return r == STREAM_DONE;
 		}
 		g_byte_array_set_size(reply, 0);
+	}
+	if (head.type == T_CALL && thrift_partition_add_handles(head.name)) {
+		ThriftCall call = door_call(door, session, info, head.name, trust_set_ugi);
+		g_autoptr(GError) terr = NULL;
+		guint start = reply->len;
+		thrift_call_set_current(&call);
+		ThriftAddResult r = thrift_partition_add_run(&call, head.name, msg, len, reply, &terr);
+		if (r != ADD_FALLBACK)
+			thrift_audit_log(&call, head.name, NULL, r == ADD_DONE ? NULL : "TProtocolException",
+			                 thrift_audit_elapsed_ms(&call));
+		thrift_call_set_current(NULL);
+		if (r != ADD_FALLBACK) {
+			if (r == ADD_FAILED)
+				g_message("request %" G_GUINT64_FORMAT " %s: protocol error, closing: %s", info->request_id,
+				          head.name, terr ? terr->message : "?");
+			g_debug("request %" G_GUINT64_FORMAT " conn %" G_GUINT64_FORMAT " %s (rows) %.3f ms", info->request_id,
+			        info->conn_id, head.name, (g_get_monotonic_time() - t0) / 1000.0);
+			return r == ADD_DONE;
+		}
+		g_byte_array_set_size(reply, start);
 	}
 	if (head.type == T_CALL && thrift_table_reply_handles(head.name)) {
 		ThriftCall call = door_call(door, session, info, head.name, trust_set_ugi);

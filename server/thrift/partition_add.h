@@ -1,0 +1,29 @@
+/*
+ * partition_add.h — add_partitions and add_partitions_req decoded from the request's bytes
+ * and answered without the generated processor (see partition_add.c).
+ *
+ * Called by the door on a worker thread, inside a call (thrift_call_current() is set).
+ */
+#ifndef PROPOLIS_THRIFT_PARTITION_ADD_H
+#define PROPOLIS_THRIFT_PARTITION_ADD_H
+
+#include "thrift/handler.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+	ADD_DONE,     /* answered into reply (success or the method's exception) */
+	ADD_FAILED,   /* the reply could not be written: close, as for a protocol error */
+	ADD_FALLBACK, /* not the plain shape: reply untouched, the generated processor runs it */
+} ThriftAddResult;
+
+/* TRUE for the methods thrift_partition_add_run() may answer. */
+gboolean thrift_partition_add_handles(const char *method);
+
+/* Answers one call from msg (the whole message) into reply, or falls back; see ThriftAddResult. */
+ThriftAddResult thrift_partition_add_run(ThriftCall *call, const char *method, const guint8 *msg, gsize len,
+                                         GByteArray *reply, GError **error);
+
+G_END_DECLS
+
+#endif
