@@ -408,8 +408,9 @@ static ThriftPartWrite *add_rows(const guint8 *msg, AddReq *a)
 		row->src = p;
 		row->db = p->db;
 		row->table = p->table;
-		if (p->has_values) {
-			row->values = (const char *const *)a->values->pdata + p->values;
+		static const char *const no_values[1] = {NULL};
+		if (p->has_values) { /* an empty list has no storage to point into (pdata may be NULL) */
+			row->values = p->n_values > 0 ? (const char *const *)a->values->pdata + p->values : no_values;
 			row->n_values = p->n_values;
 		}
 		row->last_access_time = p->last_access_time;
@@ -643,4 +644,36 @@ ThriftAddResult thrift_partition_add_run(ThriftCall *call, const char *method, c
 		return put_failure(reply, method, a.seqid, a.req, err, error) ? ADD_DONE : ADD_FAILED;
 	put_success(reply, method, &a, msg, b, reread);
 	return ADD_DONE;
+}
+
+/* Decodes and answers without a catalog; see partition_add.h. */
+guint thrift_partition_add_exercise(const guint8 *msg, gsize len, const char *method, GByteArray *out)
+{
+	g_auto(AddReq) a = {0};
+	if (!rd_call(msg, len, method, &a))
+		return 0;
+	g_autoptr(ThriftPartWrite) w = add_rows(msg, &a);
+	if (w == NULL)
+		return 0;
+	CatalogPartitionBatch *b = thrift_part_write_batch(w);
+	b->catalog = g_strdup("hive");
+	b->db = g_strdup(a.db ? a.db : "db");
+	b->table = g_strdup(a.table ? a.table : "tbl");
+	for (guint i = 0; i < b->n; i++) {
+		CatalogPartitionNew *row = &b->rows[i];
+		row->name = g_strdup_printf("p%u", i);
+		row->create_time = 1700000000 + i;
+		if (row->has_sd && (row->location == NULL || *row->location == '\0'))
+			row->default_location = g_strdup_printf("file:/wh/t/p%u", i);
+		row->added = TRUE;
+	}
+	put_success(out, method, &a, msg, b, NULL);
+	g_autoptr(GString) text = g_string_new(NULL);
+	for (guint i = 0; i < b->n; i++) {
+		g_string_truncate(text, 0);
+		b->encode(b->user, &b->rows[i], b->catalog, b->db, b->table, text);
+		g_string_append_c(text, '\n');
+		g_byte_array_append(out, (const guint8 *)text->str, (guint)text->len);
+	}
+	return b->n;
 }
