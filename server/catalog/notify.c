@@ -19,6 +19,7 @@
 #include "common/json.h"
 
 #define EVENT_TRIM_EVERY 64 /* appends between two trims of old events */
+#define NOTIFY_PIECE (64 * 1024) /* a big message goes to the store in pieces of about this size */
 
 /* A message builder with the fields every Hive message has (and cat, as Hive 3+ writes it). */
 static JsonObject *notify_message(Catalog *cat, const char *catalog, const char *db)
@@ -68,23 +69,29 @@ static void notify_set_obj_json(Catalog *cat, JsonObject *m, const char *member,
 	json_object_set_string_member(m, member, text);
 }
 
+/* After an append that gave id (0: failed with serr, consumed): trims old events now and then. */
+static gboolean notify_appended(CatalogWork *work, gint64 id, GError *serr, GError **error)
+{
+	if (id <= 0) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return FALSE;
+	}
+	if (id % EVENT_TRIM_EVERY == 0 && !store_event_trim(work->conn, work->cat->config->event_ttl_s, &serr)) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* Appends event `type` with message text in work's transaction; trims now and then. */
 static gboolean notify_append_text(CatalogWork *work, const char *catalog, const char *db, const char *tbl,
                                    const char *type, const char *text, gsize len, gint64 *out_id, GError **error)
 {
 	GError *serr = NULL;
 	gint64 id = store_event_append_len(work->conn, catalog, db, tbl, type, text, len, &serr);
-	if (id <= 0) {
-		catalog_error_from_store(serr, NULL, NULL, error);
-		return FALSE;
-	}
 	if (out_id)
 		*out_id = id;
-	if (id % EVENT_TRIM_EVERY == 0 && !store_event_trim(work->conn, work->cat->config->event_ttl_s, &serr)) {
-		catalog_error_from_store(serr, NULL, NULL, error);
-		return FALSE;
-	}
-	return TRUE;
+	return notify_appended(work, id, serr, error);
 }
 
 /* Appends event `type` with message m (consumed) in work's transaction. */
@@ -270,7 +277,9 @@ gboolean catalog_notify_add_partition_rows(CatalogWork *work, const char *catalo
 	JsonNode *kn = json_object_get_member(table, "PartitionKeys");
 	JsonArray *keys = kn && JSON_NODE_HOLDS_ARRAY(kn) ? json_node_get_array(kn) : NULL;
 	guint nkeys = keys ? json_array_get_length(keys) : 0;
-	g_autoptr(GString) out = g_string_sized_new(head_len + (64 + b->encoded_hint) * (gsize)b->n);
+	/* written piece by piece into the store's message, which deflates a big one as it grows */
+	g_autoptr(StoreEventText) message = store_event_text_new();
+	g_autoptr(GString) out = g_string_sized_new(NOTIFY_PIECE + b->encoded_hint + 64);
 	g_string_append_len(out, head, (gssize)head_len - 1);
 	g_string_append(out, ",\"partitions\":[");
 	gboolean first = TRUE;
@@ -306,10 +315,17 @@ gboolean catalog_notify_add_partition_rows(CatalogWork *work, const char *catalo
 			g_string_append_c(out, ',');
 		first = FALSE;
 		b->encode(b->user, row, catalog, b->db, b->table, out);
+		if (out->len >= NOTIFY_PIECE) {
+			store_event_text_append(message, out->str, out->len);
+			g_string_truncate(out, 0);
+		}
 	}
 	g_string_append(out, "]}");
-	return notify_append_text(work, catalog, db, catalog_json_str(table, "Name"), "ADD_PARTITION", out->str, out->len,
-	                          NULL, error);
+	store_event_text_append(message, out->str, out->len);
+	GError *serr = NULL;
+	gint64 id = store_event_append_text(work->conn, catalog, db, catalog_json_str(table, "Name"), "ADD_PARTITION",
+	                                    message, &serr);
+	return notify_appended(work, id, serr, error);
 }
 
 /* ALTER_PARTITION {table, tableType, keyValues, isTruncateOp, tableObjJson, partitionObjBeforeJson/AfterJson}. */

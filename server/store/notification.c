@@ -137,9 +137,10 @@ gint64 store_event_append(StoreConn *conn, const char *catalog, const char *db, 
 	return store_event_append_len(conn, catalog, db, tbl, type, message, strlen(message), error);
 }
 
-/* store_event_append of message's first len bytes; the text goes as a binary parameter, no NUL needed. */
-gint64 store_event_append_len(StoreConn *conn, const char *catalog, const char *db, const char *tbl, const char *type,
-                              const char *message, gsize len, GError **error)
+/* Runs the append with the message as text (len bytes) or deflated (packed, n bytes); its id, 0 on error. */
+static gint64 event_append_packed(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
+                                  const char *type, const char *text, gsize len, const guint8 *packed, gsize n,
+                                  GError **error)
 {
 	static const char sql[] =
 		"WITH c AS (UPDATE txn_counters SET next = next + 1 WHERE name = 'event' RETURNING next - 1 AS id)"
@@ -148,16 +149,142 @@ gint64 store_event_append_len(StoreConn *conn, const char *catalog, const char *
 		" SELECT c.id, extract(epoch FROM clock_timestamp())::bigint, $1, $2, $3, $4, $5::text, $6::bytea,"
 		"  'json-0.2' FROM c"
 		" RETURNING event_id";
-	g_auto(EventMessage) m = {0};
-	if (!event_message_pack(message, len, &m, error))
-		return 0;
-	const char *params[] = {type, catalog, db, tbl, m.deflated ? NULL : m.text, (const char *)m.deflated};
-	const int lengths[] = {0, 0, 0, 0, (int)m.text_len, (int)m.deflated_len};
+	const char *params[] = {type, catalog, db, tbl, packed ? NULL : text, (const char *)packed};
+	const int lengths[] = {0, 0, 0, 0, (int)len, (int)n};
 	const int formats[] = {0, 0, 0, 0, 1, 1};
 	g_autoptr(PGresult) res = store_exec_params(conn, "event_append", sql, 6, params, lengths, formats, 0, error);
 	if (res == NULL)
 		return 0;
 	return PQntuples(res) > 0 ? g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+}
+
+/* store_event_append of message's first len bytes; the text goes as a binary parameter, no NUL needed. */
+gint64 store_event_append_len(StoreConn *conn, const char *catalog, const char *db, const char *tbl, const char *type,
+                              const char *message, gsize len, GError **error)
+{
+	g_auto(EventMessage) m = {0};
+	if (!event_message_pack(message, len, &m, error))
+		return 0;
+	return event_append_packed(conn, catalog, db, tbl, type, m.text, m.text_len, m.deflated, m.deflated_len, error);
+}
+
+/* ---- a message written piece by piece (ADD_PARTITION of thousands) ---- */
+
+/*
+ * Kept as text until EVENT_DEFLATE_MIN bytes, then deflated as the pieces come: a 30 MB
+ * message never exists whole, only its ~0.5 MB deflated form (the same bytes compress2 makes:
+ * head, zlib stream at level 1).
+ */
+struct StoreEventText {
+	GString *text;       /* the message while short */
+	gboolean deflating;
+	z_stream z;
+	GByteArray *packed;  /* head (filled in at the end) and the stream */
+	gsize total;
+	int zerr;            /* a zlib error seen, Z_OK when none */
+};
+
+StoreEventText *store_event_text_new(void)
+{
+	StoreEventText *t = g_new0(StoreEventText, 1);
+	t->text = g_string_new(NULL);
+	t->zerr = Z_OK;
+	return t;
+}
+
+void store_event_text_free(StoreEventText *t)
+{
+	if (t == NULL)
+		return;
+	if (t->deflating)
+		deflateEnd(&t->z);
+	g_string_free(t->text, TRUE);
+	if (t->packed)
+		g_byte_array_unref(t->packed);
+	g_free(t);
+}
+
+/* Runs deflate over len bytes of s (flush: Z_NO_FLUSH or Z_FINISH), growing packed as needed. */
+static void event_text_deflate(StoreEventText *t, const char *s, gsize len, int flush)
+{
+	t->z.next_in = (Bytef *)s;
+	t->z.avail_in = (uInt)len;
+	for (;;) {
+		gsize used = t->packed->len, room = MAX(64 * 1024, len / 16);
+		g_byte_array_set_size(t->packed, (guint)(used + room));
+		t->z.next_out = t->packed->data + used;
+		t->z.avail_out = (uInt)room;
+		int rc = deflate(&t->z, flush);
+		g_byte_array_set_size(t->packed, (guint)(used + room - t->z.avail_out));
+		if (rc == Z_STREAM_END || (flush == Z_NO_FLUSH && t->z.avail_in == 0 && t->z.avail_out > 0))
+			return;
+		if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			t->zerr = rc;
+			return;
+		}
+	}
+}
+
+void store_event_text_append(StoreEventText *t, const char *s, gsize len)
+{
+	if (t->zerr != Z_OK || len == 0)
+		return;
+	t->total += len;
+	if (!t->deflating && t->text->len + len < EVENT_DEFLATE_MIN) {
+		g_string_append_len(t->text, s, (gssize)len);
+		return;
+	}
+	if (!t->deflating) {
+		t->deflating = TRUE;
+		if (deflateInit(&t->z, 1) != Z_OK) {
+			t->zerr = Z_STREAM_ERROR;
+			return;
+		}
+		t->packed = g_byte_array_sized_new(256 * 1024);
+		g_byte_array_set_size(t->packed, EVENT_DEFLATE_HEAD);
+		event_text_deflate(t, t->text->str, t->text->len, Z_NO_FLUSH);
+		g_string_truncate(t->text, 0);
+	}
+	if (len > G_MAXUINT) { /* deflate takes at most uInt bytes a call */
+		t->zerr = Z_BUF_ERROR;
+		return;
+	}
+	event_text_deflate(t, s, len, Z_NO_FLUSH);
+}
+
+/* The message of t as an EventMessage (borrowing t's bytes); FALSE with error. */
+static gboolean event_text_finish(StoreEventText *t, EventMessage *m, GError **error)
+{
+	if (t->deflating && t->zerr == Z_OK)
+		event_text_deflate(t, NULL, 0, Z_FINISH);
+	if (t->zerr != Z_OK || t->total > EVENT_MESSAGE_MAX) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_INTERNAL,
+		            "cannot store a notification message of %" G_GSIZE_FORMAT " bytes\nzlib error %d", t->total,
+		            t->zerr);
+		return FALSE;
+	}
+	if (!t->deflating) {
+		m->text = t->text->str;
+		m->text_len = t->text->len;
+		return TRUE;
+	}
+	guint32 head = GUINT32_TO_BE((guint32)t->total);
+	memcpy(t->packed->data, &head, sizeof head);
+	m->text = NULL;
+	m->deflated_len = t->packed->len;
+	return TRUE;
+}
+
+/* store_event_append of a message written with store_event_text_append; see store.h. */
+gint64 store_event_append_text(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
+                               const char *type, StoreEventText *t, GError **error)
+{
+	EventMessage m = {0};
+	if (!event_text_finish(t, &m, error))
+		return 0;
+	if (!t->deflating)
+		return store_event_append_len(conn, catalog, db, tbl, type, m.text, m.text_len, error);
+	return event_append_packed(conn, catalog, db, tbl, type, NULL, 0, t->packed->data, m.deflated_len, error);
 }
 
 /* Appends v as a 4-byte big-endian integer, as PostgreSQL's binary formats want it. */

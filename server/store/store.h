@@ -411,6 +411,17 @@ gint64 store_event_append(StoreConn *conn, const char *catalog, const char *db, 
 /* store_event_append of a message of len bytes (need not be NUL-terminated, e.g. a GString's). */
 gint64 store_event_append_len(StoreConn *conn, const char *catalog, const char *db, const char *tbl, const char *type,
                               const char *message, gsize len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * A message written piece by piece: kept as text while short, deflated as it grows (so a
+ * 30 MB ADD_PARTITION message never exists whole), then appended like store_event_append.
+ */
+typedef struct StoreEventText StoreEventText;
+StoreEventText *store_event_text_new(void);
+void store_event_text_append(StoreEventText *t, const char *s, gsize len);
+gint64 store_event_append_text(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
+                               const char *type, StoreEventText *t, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void store_event_text_free(StoreEventText *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreEventText, store_event_text_free)
 /* Appends one event per message (char*) with consecutive ids in one statement; *first_id the first. */
 gboolean store_event_append_many(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
                                  const char *type, GPtrArray *messages, gint64 *first_id,

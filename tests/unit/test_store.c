@@ -493,6 +493,42 @@ static void event_corrupt(gint64 id, const char *value)
 	g_free(admin_sql("propolis", sql));
 }
 
+/* A message written in pieces of every size: text while short, deflated once it grows, read back whole. */
+START_TEST(event_text_in_pieces_reads_back_whole)
+{
+	Fixture f = fixture_open();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GString) big = event_big_message(3 * 1024 * 1024);
+	const char *small = "{\"x\":[1,2,3]}";
+	gsize sizes[] = {1, 7, 4096, 65535, 65536, 300000, 1 << 20};
+	gint64 ids[2] = {0, 0};
+	for (int which = 0; which < 2; which++) {
+		const char *text = which ? big->str : small;
+		gsize len = which ? big->len : strlen(small);
+		g_autoptr(StoreEventText) t = store_event_text_new();
+		for (gsize off = 0, k = 0; off < len; k++) {
+			gsize n = MIN(sizes[k % G_N_ELEMENTS(sizes)], len - off);
+			store_event_text_append(t, text + off, n);
+			off += n;
+		}
+		ids[which] = store_event_append_text(f.conn, "c_pieces", "d", "t", "ADD_PARTITION", t, &error);
+		ck_assert_msg(ids[which] > 0, "append_text: %s", error ? error->message : "");
+	}
+	fixture_checkpoint(&f);
+	g_autofree char *storage = admin_sql("propolis", "SELECT string_agg(event_id || ':' || CASE WHEN message IS NULL"
+	                                                 " THEN 'D' ELSE 'T' END, ',' ORDER BY event_id)"
+	                                                 " FROM notification_log WHERE catalog = 'c_pieces'");
+	g_autofree char *want = g_strdup_printf("%" G_GINT64_FORMAT ":T,%" G_GINT64_FORMAT ":D", ids[0], ids[1]);
+	ck_assert_str_eq(storage, want);
+	g_autoptr(JsonArray) evs = store_event_list(f.conn, ids[0] - 1, 0, NULL, "c_pieces", NULL, NULL, &error);
+	ck_assert_msg(evs != NULL, "list: %s", error ? error->message : "");
+	ck_assert_int_eq(json_array_get_length(evs), 2);
+	ck_assert_str_eq(json_object_get_string_member(json_array_get_object_element(evs, 0), "message"), small);
+	ck_assert_str_eq(json_object_get_string_member(json_array_get_object_element(evs, 1), "message"), big->str);
+	fixture_close(&f);
+}
+END_TEST
+
 START_TEST(event_log_deflates_big_messages_and_refuses_corrupt_ones)
 {
 	Fixture f = fixture_open();
@@ -713,6 +749,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, table_lists_and_filters);
 	tcase_add_test(tc, function_crud_and_errors);
 	tcase_add_test(tc, event_log_deflates_big_messages_and_refuses_corrupt_ones);
+	tcase_add_test(tc, event_text_in_pieces_reads_back_whole);
 	tcase_add_test(tc, pool_exhaustion_is_unavailable_within_wait);
 	tcase_add_test(tc, pool_killed_backend_is_unavailable_once_then_recovers);
 	tcase_add_test(tc, pool_unreachable_server_is_unavailable);
