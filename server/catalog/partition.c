@@ -11,7 +11,10 @@
  * Documents returned carry the table's current DatabaseName/TableName and CatalogName. A
  * listing whose sink takes rows (the Thrift door's streamed listings) builds no documents: the
  * names are handed over once per batch and each shared descriptor is parsed, and trimmed for a
- * caller who sees only some columns, once per listing.
+ * caller who sees only some columns, once per listing. Likewise add_partitions from rows
+ * (catalog_add_partition_rows, the Thrift door's batches): the same checks and filled-in
+ * members as a document gets (part_prepare_row mirrors part_prepare_new), the stored document
+ * written as text, the event's per-partition Thrift JSON asked of the door.
  */
 #include <stdlib.h>
 #include <string.h>

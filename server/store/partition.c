@@ -1,6 +1,6 @@
 /*
- * partition.c — a table's partitions: batch writes in one statement, reads by name, and the
- * value-ordered scan that streams 100,000 partitions in batches.
+ * partition.c — a table's partitions: batch inserts by COPY, updates in one statement, reads
+ * by name, and the value-ordered scan that streams 100,000 partitions in batches.
  *
  * A partition is one row of `partitions` (table_id, part_values, Hive name, doc, location,
  * sd_id). Its StorageDescriptor is split on write: the Location goes to the location column
@@ -9,9 +9,13 @@
  * the shared descriptor (parsed once per scan and cached by id) plus the location; the row
  * scan (store_partition_scan_rows, the big listings) builds no document at all: each row is
  * read from its text (partition_row.c) and each descriptor handed over once as text.
- * Batches pass their rows as parallel text arrays to unnest(), and the batch's distinct
- * descriptors (compared in C, Location aside) once each, so N partitions are one statement
- * and PostgreSQL hashes a descriptor once, not N times. Scans page by key (part_values > the
+ * An insert (store_partition_insert_rows) is three round trips whatever its size: the names
+ * that already exist (one indexed statement; if-not-exists skips them, otherwise the caller
+ * reports them and nothing is written), the batch's distinct descriptors (compared in C,
+ * Location aside) stored once each, then COPY of the rows in 64 KiB pieces — the way
+ * PostgreSQL loads rows fastest, and its unique indexes still refuse a name a concurrent
+ * writer took meanwhile (STORE_ERROR_UNIQUE). Updates pass their rows as parallel text arrays
+ * to unnest() with the same descriptors-once scheme. Scans page by key (part_values > the
  * last one seen) in the caller's snapshot; the caller opens it with store_begin_snapshot() so
  * the count and the pages agree.
  * Fixed statements are prepared once per connection; a statement carrying a partition filter
