@@ -61,19 +61,25 @@ static void names_copy(GPtrArray *names, GPtrArray *ret)
 		g_ptr_array_add(ret, g_strdup(g_ptr_array_index(names, i)));
 }
 
+/* The table an add names: the request's names, each missing one the first partition's. */
+static void add_names(const GPtrArray *parts, const char **db, const char **tbl, const char **catalog)
+{
+	Partition *first = g_ptr_array_index(parts, 0);
+	if (*db == NULL)
+		*db = first->dbName;
+	if (*tbl == NULL)
+		*tbl = first->tableName;
+	if (*catalog == NULL && first->__isset_catName)
+		*catalog = first->catName;
+}
+
 /* Adds partitions that all name one table (the first one's); returns the added documents. */
 static GPtrArray *add_parts(const char *db, const char *tbl, const char *catalog, const GPtrArray *parts,
                             gboolean if_not_exists, const ThriftErrOut *out, GError **error)
 {
 	if (parts == NULL || parts->len == 0)
 		return g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
-	Partition *first = g_ptr_array_index(parts, 0);
-	if (db == NULL)
-		db = first->dbName;
-	if (tbl == NULL)
-		tbl = first->tableName;
-	if (catalog == NULL && first->__isset_catName)
-		catalog = first->catName;
+	add_names(parts, &db, &tbl, &catalog);
 	CatalogCtx ctx = ctx_now();
 	g_auto(ThriftDbName) n = thrift_db_name_parse(db, catalog);
 	g_autoptr(GPtrArray) docs = parts_to_json(parts);
@@ -96,13 +102,7 @@ static gboolean add_parts_rows(const char *db, const char *tbl, const char *cata
 	*handled = thrift_part_write_applies(parts);
 	if (!*handled)
 		return FALSE;
-	Partition *first = g_ptr_array_index(parts, 0);
-	if (db == NULL)
-		db = first->dbName;
-	if (tbl == NULL)
-		tbl = first->tableName;
-	if (catalog == NULL && first->__isset_catName)
-		catalog = first->catName;
+	add_names(parts, &db, &tbl, &catalog);
 	CatalogCtx ctx = ctx_now();
 	g_auto(ThriftDbName) n = thrift_db_name_parse(db, catalog);
 	g_autoptr(ThriftPartWrite) w = thrift_part_write_new(parts);
