@@ -27,134 +27,12 @@
 
 #include "common/error.h"
 #include "thrift/buffer.h"
+#include "thrift/wire.h"
 #include "thrift/partition_write.h"
 #include "thrift/translate.h"
 
-#define ADD_DEPTH 32
 #define SD_SCAN 32
 #define OK(x) ((x) >= 0)
-
-/* ---- reading the binary protocol ---- */
-
-typedef struct {
-	const guint8 *p, *end, *start;
-	gboolean bad;
-} Rd;
-
-static gboolean rd_need(Rd *r, gsize n)
-{
-	if (r->bad || (gsize)(r->end - r->p) < n)
-		r->bad = TRUE;
-	return !r->bad;
-}
-
-static guint8 rd_u8(Rd *r)
-{
-	return rd_need(r, 1) ? *r->p++ : 0;
-}
-
-static gint16 rd_i16(Rd *r)
-{
-	if (!rd_need(r, 2))
-		return 0;
-	gint16 v = (gint16)(r->p[0] << 8 | r->p[1]);
-	r->p += 2;
-	return v;
-}
-
-static gint32 rd_i32(Rd *r)
-{
-	if (!rd_need(r, 4))
-		return 0;
-	guint32 v = (guint32)r->p[0] << 24 | (guint32)r->p[1] << 16 | (guint32)r->p[2] << 8 | r->p[3];
-	r->p += 4;
-	return (gint32)v;
-}
-
-/* A string's bytes (not NUL-terminated) and length. */
-static const char *rd_bytes(Rd *r, gsize *len)
-{
-	gint32 n = rd_i32(r);
-	if (n < 0 || !rd_need(r, (gsize)n)) {
-		r->bad = TRUE;
-		*len = 0;
-		return NULL;
-	}
-	const char *s = (const char *)r->p;
-	r->p += n;
-	*len = (gsize)n;
-	return s;
-}
-
-/* A string copied (NUL-terminated) into chunk. */
-static const char *rd_str(Rd *r, GStringChunk *chunk)
-{
-	gsize n;
-	const char *s = rd_bytes(r, &n);
-	return s ? g_string_chunk_insert_len(chunk, s, (gssize)n) : NULL;
-}
-
-/* A collection's size, checked against the bytes left (each element takes at least min bytes). */
-static guint rd_size(Rd *r, gsize min)
-{
-	gint32 n = rd_i32(r);
-	if (n < 0 || (min > 0 && (gsize)n > (gsize)(r->end - r->p) / min))
-		r->bad = TRUE;
-	return r->bad ? 0 : (guint)n;
-}
-
-/* The bytes a value of type t takes at least. */
-static gsize type_min(guint8 t)
-{
-	switch (t) {
-	case T_BOOL: case T_BYTE: case T_STRUCT: return 1;
-	case T_I16: return 2;
-	case T_I32: case T_STRING: return 4;
-	case T_I64: case T_DOUBLE: return 8;
-	case T_MAP: case T_LIST: case T_SET: return 5;
-	default: return 0;
-	}
-}
-
-/* Skips a value of type t. */
-static void rd_skip(Rd *r, guint8 t, int depth)
-{
-	if (depth > ADD_DEPTH) {
-		r->bad = TRUE;
-		return;
-	}
-	gsize len;
-	switch (t) {
-	case T_BOOL: case T_BYTE: (void)rd_u8(r); break;
-	case T_I16: (void)rd_i16(r); break;
-	case T_I32: (void)rd_i32(r); break;
-	case T_I64: case T_DOUBLE: if (rd_need(r, 8)) r->p += 8; break;
-	case T_STRING: (void)rd_bytes(r, &len); break;
-	case T_STRUCT:
-		for (guint8 ft = rd_u8(r); !r->bad && ft != T_STOP; ft = rd_u8(r)) {
-			(void)rd_i16(r);
-			rd_skip(r, ft, depth + 1);
-		}
-		break;
-	case T_MAP: {
-		guint8 kt = rd_u8(r), vt = rd_u8(r);
-		guint n = rd_size(r, type_min(kt) + type_min(vt));
-		for (guint i = 0; i < n && !r->bad; i++) {
-			rd_skip(r, kt, depth + 1);
-			rd_skip(r, vt, depth + 1);
-		}
-		break;
-	}
-	case T_LIST: case T_SET: {
-		guint8 et = rd_u8(r);
-		guint n = rd_size(r, type_min(et));
-		for (guint i = 0; i < n && !r->bad; i++)
-			rd_skip(r, et, depth + 1);
-		break;
-	}
-	default: r->bad = TRUE;
-	}
-}
 
 /* ---- the request ---- */
 
@@ -198,28 +76,28 @@ static void add_req_clear(AddReq *a)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(AddReq, add_req_clear)
 
 /* A list<string> into a->values; FALSE when the list is not of strings. */
-static gboolean rd_strings(Rd *r, AddReq *a, guint *first, guint *n)
+static gboolean rd_strings(WireReader *r, AddReq *a, guint *first, guint *n)
 {
-	if (rd_u8(r) != T_STRING)
+	if (wire_u8(r) != T_STRING)
 		return FALSE;
-	*n = rd_size(r, 4);
+	*n = wire_size(r, 4);
 	*first = a->values->len;
 	for (guint i = 0; i < *n && !r->bad; i++)
-		g_ptr_array_add(a->values, (gpointer)rd_str(r, a->chunk));
+		g_ptr_array_add(a->values, (gpointer)wire_str(r, a->chunk));
 	return !r->bad;
 }
 
 /* A map<string,string> as a new hash table (g_free'd keys and values); NULL when it is another map. */
-static GHashTable *rd_params(Rd *r)
+static GHashTable *rd_params(WireReader *r)
 {
-	if (rd_u8(r) != T_STRING || rd_u8(r) != T_STRING)
+	if (wire_u8(r) != T_STRING || wire_u8(r) != T_STRING)
 		return NULL;
-	guint n = rd_size(r, 8);
+	guint n = wire_size(r, 8);
 	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (guint i = 0; i < n && !r->bad; i++) {
 		gsize kl, vl;
-		const char *k = rd_bytes(r, &kl);
-		const char *v = rd_bytes(r, &vl);
+		const char *k = wire_bytes(r, &kl);
+		const char *v = wire_bytes(r, &vl);
 		if (!r->bad)
 			g_hash_table_replace(h, g_strndup(k, kl), g_strndup(v, vl));
 	}
@@ -231,18 +109,18 @@ static GHashTable *rd_params(Rd *r)
 }
 
 /* A StorageDescriptor's fields: their range, and where its location field lies. */
-static gboolean rd_sd(Rd *r, AddReq *a, RawPart *p)
+static gboolean rd_sd(WireReader *r, AddReq *a, RawPart *p)
 {
 	p->sd_off = (gsize)(r->p - r->start);
-	for (guint8 t = rd_u8(r); !r->bad && t != T_STOP; t = rd_u8(r)) {
+	for (guint8 t = wire_u8(r); !r->bad && t != T_STOP; t = wire_u8(r)) {
 		const guint8 *field = r->p - 1;
-		gint16 id = rd_i16(r);
+		gint16 id = wire_i16(r);
 		if (id == 2 && t == T_STRING && p->loc_len == 0) {
-			p->location = rd_str(r, a->chunk);
+			p->location = wire_str(r, a->chunk);
 			p->loc_off = (gsize)(field - r->start);
 			p->loc_len = (gsize)(r->p - field);
 		} else {
-			rd_skip(r, t, 1);
+			wire_skip(r, t, 1);
 		}
 	}
 	p->sd_len = (gsize)(r->p - r->start) - p->sd_off;
@@ -250,24 +128,24 @@ static gboolean rd_sd(Rd *r, AddReq *a, RawPart *p)
 }
 
 /* One Partition; FALSE when it is malformed or carries a field the row path does not take. */
-static gboolean rd_partition(Rd *r, AddReq *a, RawPart *p)
+static gboolean rd_partition(WireReader *r, AddReq *a, RawPart *p)
 {
-	for (guint8 t = rd_u8(r); !r->bad && t != T_STOP; t = rd_u8(r)) {
-		gint16 id = rd_i16(r);
+	for (guint8 t = wire_u8(r); !r->bad && t != T_STOP; t = wire_u8(r)) {
+		gint16 id = wire_i16(r);
 		gboolean ok;
 		switch (id) {
 		case 1: ok = t == T_LIST && rd_strings(r, a, &p->values, &p->n_values); p->has_values = ok; break;
-		case 2: ok = t == T_STRING && (p->db = rd_str(r, a->chunk)) != NULL; break;
-		case 3: ok = t == T_STRING && (p->table = rd_str(r, a->chunk)) != NULL; break;
-		case 4: ok = t == T_I32; (void)rd_i32(r); break; /* createTime: the server sets it */
-		case 5: ok = t == T_I32; p->last_access_time = rd_i32(r); break;
+		case 2: ok = t == T_STRING && (p->db = wire_str(r, a->chunk)) != NULL; break;
+		case 3: ok = t == T_STRING && (p->table = wire_str(r, a->chunk)) != NULL; break;
+		case 4: ok = t == T_I32; (void)wire_i32(r); break; /* createTime: the server sets it */
+		case 5: ok = t == T_I32; p->last_access_time = wire_i32(r); break;
 		case 6: ok = t == T_STRUCT && rd_sd(r, a, p); p->has_sd = ok; break;
 		case 7:
 			if (p->params)
 				g_hash_table_unref(p->params);
 			ok = t == T_MAP && (p->params = rd_params(r)) != NULL;
 			break;
-		case 9: ok = t == T_STRING && (p->catalog = rd_str(r, a->chunk)) != NULL; break;
+		case 9: ok = t == T_STRING && (p->catalog = wire_str(r, a->chunk)) != NULL; break;
 		default: ok = FALSE;
 		}
 		if (!ok)
@@ -278,11 +156,11 @@ static gboolean rd_partition(Rd *r, AddReq *a, RawPart *p)
 	return !r->bad;
 }
 
-static gboolean rd_parts(Rd *r, AddReq *a)
+static gboolean rd_parts(WireReader *r, AddReq *a)
 {
-	if (rd_u8(r) != T_STRUCT)
+	if (wire_u8(r) != T_STRUCT)
 		return FALSE;
-	guint n = rd_size(r, 1);
+	guint n = wire_size(r, 1);
 	for (guint i = 0; i < n && !r->bad; i++) {
 		g_array_set_size(a->parts, a->parts->len + 1);
 		if (!rd_partition(r, a, &g_array_index(a->parts, RawPart, a->parts->len - 1)))
@@ -292,20 +170,20 @@ static gboolean rd_parts(Rd *r, AddReq *a)
 }
 
 /* AddPartitionsRequest; fields past catName but validWriteIdList decline. */
-static gboolean rd_request(Rd *r, AddReq *a)
+static gboolean rd_request(WireReader *r, AddReq *a)
 {
 	gboolean have_parts = FALSE;
-	for (guint8 t = rd_u8(r); !r->bad && t != T_STOP; t = rd_u8(r)) {
-		gint16 id = rd_i16(r);
+	for (guint8 t = wire_u8(r); !r->bad && t != T_STOP; t = wire_u8(r)) {
+		gint16 id = wire_i16(r);
 		gboolean ok;
 		switch (id) {
-		case 1: ok = t == T_STRING && (a->db = rd_str(r, a->chunk)) != NULL; break;
-		case 2: ok = t == T_STRING && (a->table = rd_str(r, a->chunk)) != NULL; break;
+		case 1: ok = t == T_STRING && (a->db = wire_str(r, a->chunk)) != NULL; break;
+		case 2: ok = t == T_STRING && (a->table = wire_str(r, a->chunk)) != NULL; break;
 		case 3: ok = t == T_LIST && !have_parts && rd_parts(r, a); have_parts = TRUE; break;
-		case 4: ok = t == T_BOOL; a->if_not_exists = rd_u8(r) != 0; break;
-		case 5: ok = t == T_BOOL; a->need_result = rd_u8(r) != 0; break;
-		case 6: ok = t == T_STRING && (a->catalog = rd_str(r, a->chunk)) != NULL; break;
-		case 7: ok = t == T_STRING; rd_skip(r, t, 1); break;
+		case 4: ok = t == T_BOOL; a->if_not_exists = wire_u8(r) != 0; break;
+		case 5: ok = t == T_BOOL; a->need_result = wire_u8(r) != 0; break;
+		case 6: ok = t == T_STRING && (a->catalog = wire_str(r, a->chunk)) != NULL; break;
+		case 7: ok = t == T_STRING; wire_skip(r, t, 1); break;
 		default: ok = FALSE;
 		}
 		if (!ok)
@@ -317,22 +195,22 @@ static gboolean rd_request(Rd *r, AddReq *a)
 /* The whole call; FALSE: not the plain shape (or malformed), left to the generated processor. */
 static gboolean rd_call(const guint8 *msg, gsize len, const char *method, AddReq *a)
 {
-	Rd r = {.p = msg, .end = msg + len, .start = msg};
-	if ((guint32)rd_i32(&r) != 0x80010001u)
+	WireReader r = {.p = msg, .end = msg + len, .start = msg};
+	if ((guint32)wire_i32(&r) != 0x80010001u)
 		return FALSE;
 	gsize nl;
-	const char *name = rd_bytes(&r, &nl);
+	const char *name = wire_bytes(&r, &nl);
 	if (name == NULL || nl != strlen(method) || memcmp(name, method, nl) != 0)
 		return FALSE;
-	a->seqid = rd_i32(&r);
+	a->seqid = wire_i32(&r);
 	a->req = strcmp(method, "add_partitions_req") == 0;
 	a->need_result = TRUE;
 	a->parts = g_array_new(FALSE, TRUE, sizeof(RawPart));
 	a->values = g_ptr_array_new();
 	a->chunk = g_string_chunk_new(64 * 1024);
 	gboolean have = FALSE;
-	for (guint8 t = rd_u8(&r); !r.bad && t != T_STOP; t = rd_u8(&r)) {
-		gint16 id = rd_i16(&r);
+	for (guint8 t = wire_u8(&r); !r.bad && t != T_STOP; t = wire_u8(&r)) {
+		gint16 id = wire_i16(&r);
 		if (id != 1 || have)
 			return FALSE;
 		have = TRUE;
@@ -438,63 +316,32 @@ static ThriftPartWrite *add_rows(const guint8 *msg, AddReq *a)
 
 /* ---- the reply ---- */
 
-static void put_u8(GByteArray *o, guint8 v)
-{
-	g_byte_array_append(o, &v, 1);
-}
-
-static void put_i32(GByteArray *o, gint32 v)
-{
-	guint32 be = GUINT32_TO_BE((guint32)v);
-	g_byte_array_append(o, (const guint8 *)&be, 4);
-}
-
-static void put_field(GByteArray *o, guint8 type, gint16 id)
-{
-	guint8 h[3] = {type, (guint8)((guint16)id >> 8), (guint8)(id & 0xff)};
-	g_byte_array_append(o, h, 3);
-}
-
-static void put_str(GByteArray *o, const char *s)
-{
-	gsize n = strlen(s);
-	put_i32(o, (gint32)n);
-	g_byte_array_append(o, (const guint8 *)s, (guint)n);
-}
-
-static void put_message(GByteArray *o, const char *method, guint8 type, gint32 seqid)
-{
-	put_i32(o, (gint32)(0x80010000u | type));
-	put_str(o, method);
-	put_i32(o, seqid);
-}
-
 /* An added partition as the generated writer would write what was stored. */
 static void put_partition(GByteArray *o, const guint8 *msg, const CatalogPartitionNew *row,
                           const CatalogPartitionBatch *b)
 {
 	const RawPart *p = row->src;
 	if (row->values) {
-		put_field(o, T_LIST, 1);
-		put_u8(o, T_STRING);
-		put_i32(o, (gint32)row->n_values);
+		wire_put_field(o, T_LIST, 1);
+		wire_put_u8(o, T_STRING);
+		wire_put_i32(o, (gint32)row->n_values);
 		for (guint i = 0; i < row->n_values; i++)
-			put_str(o, row->values[i] ? row->values[i] : "");
+			wire_put_str(o, row->values[i] ? row->values[i] : "");
 	}
-	put_field(o, T_STRING, 2);
-	put_str(o, b->db);
-	put_field(o, T_STRING, 3);
-	put_str(o, b->table);
-	put_field(o, T_I32, 4);
-	put_i32(o, (gint32)row->create_time);
-	put_field(o, T_I32, 5);
-	put_i32(o, (gint32)row->last_access_time);
+	wire_put_field(o, T_STRING, 2);
+	wire_put_str(o, b->db);
+	wire_put_field(o, T_STRING, 3);
+	wire_put_str(o, b->table);
+	wire_put_field(o, T_I32, 4);
+	wire_put_i32(o, (gint32)row->create_time);
+	wire_put_field(o, T_I32, 5);
+	wire_put_i32(o, (gint32)row->last_access_time);
 	if (row->has_sd) {
 		const guint8 *ra, *rb;
 		gsize na, nb;
 		sd_runs(msg, p, &ra, &na, &rb, &nb);
 		/* the descriptor's own fields, its stop held back for the location */
-		put_field(o, T_STRUCT, 6);
+		wire_put_field(o, T_STRUCT, 6);
 		if (nb > 0) {
 			g_byte_array_append(o, ra, (guint)na);
 			g_byte_array_append(o, rb, (guint)(nb - 1));
@@ -503,25 +350,25 @@ static void put_partition(GByteArray *o, const guint8 *msg, const CatalogPartiti
 		}
 		const char *loc = row->default_location ? row->default_location : row->location;
 		if (loc) {
-			put_field(o, T_STRING, 2);
-			put_str(o, loc);
+			wire_put_field(o, T_STRING, 2);
+			wire_put_str(o, loc);
 		}
-		put_u8(o, T_STOP);
+		wire_put_u8(o, T_STOP);
 	}
-	put_field(o, T_MAP, 7);
-	put_u8(o, T_STRING);
-	put_u8(o, T_STRING);
-	put_i32(o, (gint32)g_hash_table_size(row->params));
+	wire_put_field(o, T_MAP, 7);
+	wire_put_u8(o, T_STRING);
+	wire_put_u8(o, T_STRING);
+	wire_put_i32(o, (gint32)g_hash_table_size(row->params));
 	GHashTableIter it;
 	gpointer k, v;
 	g_hash_table_iter_init(&it, row->params);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
-		put_str(o, k);
-		put_str(o, v ? v : "");
+		wire_put_str(o, k);
+		wire_put_str(o, v ? v : "");
 	}
-	put_field(o, T_STRING, 9);
-	put_str(o, b->catalog);
-	put_u8(o, T_STOP);
+	wire_put_field(o, T_STRING, 9);
+	wire_put_str(o, b->catalog);
+	wire_put_u8(o, T_STOP);
 }
 
 /* The success reply: add_partitions {0: i32}, add_partitions_req {0: AddPartitionsResult}. */
@@ -531,19 +378,19 @@ static void put_success(GByteArray *o, const char *method, const AddReq *a, cons
 	guint added = 0;
 	for (guint i = 0; i < b->n; i++)
 		added += b->rows[i].added ? 1 : 0;
-	put_message(o, method, T_REPLY, a->seqid);
+	wire_put_message(o, method, T_REPLY, a->seqid);
 	if (!a->req) {
-		put_field(o, T_I32, 0);
-		put_i32(o, (gint32)added);
-		put_u8(o, T_STOP);
+		wire_put_field(o, T_I32, 0);
+		wire_put_i32(o, (gint32)added);
+		wire_put_u8(o, T_STOP);
 		return;
 	}
-	put_field(o, T_STRUCT, 0);
+	wire_put_field(o, T_STRUCT, 0);
 	if (a->need_result) {
-		put_field(o, T_LIST, 1);
-		put_u8(o, T_STRUCT);
+		wire_put_field(o, T_LIST, 1);
+		wire_put_u8(o, T_STRUCT);
 		if (reread) { /* the caller sees only some columns: the partitions as it may read them */
-			put_i32(o, (gint32)reread->len);
+			wire_put_i32(o, (gint32)reread->len);
 			ThriftTransport *t = thrift_buffer_new(NULL, 0, o);
 			ThriftProtocol *out = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", t, NULL);
 			for (guint i = 0; i < reread->len; i++) {
@@ -553,14 +400,14 @@ static void put_success(GByteArray *o, const char *method, const AddReq *a, cons
 			g_object_unref(out);
 			g_object_unref(t);
 		} else {
-			put_i32(o, (gint32)added);
+			wire_put_i32(o, (gint32)added);
 			for (guint i = 0; i < b->n; i++)
 				if (b->rows[i].added)
 					put_partition(o, msg, &b->rows[i], b);
 		}
 	}
-	put_u8(o, T_STOP); /* AddPartitionsResult */
-	put_u8(o, T_STOP); /* the result struct */
+	wire_put_u8(o, T_STOP); /* AddPartitionsResult */
+	wire_put_u8(o, T_STOP); /* the result struct */
 }
 
 /* A failure as the generated processor answers it: a declared exception, else a TApplicationException. */
@@ -573,14 +420,8 @@ static gboolean put_failure(GByteArray *reply, const char *method, gint32 seqid,
 	ThriftErrOut slots = {.invalid_object = &o1, .exists = &o2, .meta = &o3};
 	g_autoptr(GError) app = NULL;
 	(void)thrift_error_raise(err, &slots, &app); /* takes err */
-	GObject *result;
-	ThriftMessageType type = T_REPLY;
-	if (o1 == NULL && o2 == NULL && o3 == NULL) {
-		type = T_EXCEPTION;
-		result = g_object_new(THRIFT_TYPE_APPLICATION_EXCEPTION, "type",
-		                      app ? app->code : THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN, "message",
-		                      app ? app->message : NULL, NULL);
-	} else {
+	g_autoptr(GObject) result = NULL;
+	if (o1 || o2 || o3) {
 		result = g_object_new(req ? TYPE_THRIFT_HIVE_METASTORE_ADD_PARTITIONS_REQ_RESULT
 		                          : TYPE_THRIFT_HIVE_METASTORE_ADD_PARTITIONS_RESULT, NULL);
 		if (o1)
@@ -590,14 +431,7 @@ static gboolean put_failure(GByteArray *reply, const char *method, gint32 seqid,
 		if (o3)
 			g_object_set(result, "o3", o3, NULL);
 	}
-	ThriftTransport *t = thrift_buffer_new(NULL, 0, reply);
-	ThriftProtocol *out = thrift_safe_protocol_new(t);
-	gboolean ok = OK(thrift_protocol_write_message_begin(out, method, type, seqid, error)) &&
-	              OK(thrift_struct_write(THRIFT_STRUCT(result), out, error)) &&
-	              OK(thrift_protocol_write_message_end(out, error));
-	g_object_unref(out);
-	g_object_unref(t);
-	g_object_unref(result);
+	gboolean ok = wire_put_result(reply, method, seqid, result, app, error);
 	g_clear_object(&o1);
 	g_clear_object(&o2);
 	g_clear_object(&o3);
