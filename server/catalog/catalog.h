@@ -286,6 +286,12 @@ gboolean catalog_alter_partitions(Catalog *cat, const CatalogCtx *ctx, const cha
 gboolean catalog_rename_partition(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *old_values, JsonObject *part, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Drops partitions given by names (char*), or one by values (char*), or by a filter; all or nothing. Returns the dropped documents. */
 GPtrArray *catalog_drop_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *names, GPtrArray *values, const char *filter, gboolean if_exists, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* drop_partitions by names (char*), the dropped partitions handed to sink->rows as row batches
+ * (stamped, trimmed for the caller) before the commit: as catalog_drop_partitions otherwise. A
+ * sink must keep what it got until this returns TRUE (FALSE: the drop rolled back). */
+gboolean catalog_drop_partition_rows(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                     const char *table, GPtrArray *names, gboolean if_exists,
+                                     const CatalogPartitionSink *sink, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- table versions (catalog/table_version.c) ---- */
 

@@ -139,6 +139,9 @@ gboolean catalog_notify_alter_partition(CatalogWork *work, const char *catalog, 
 /* One DROP_PARTITION event per partition, appended together. */
 gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
                                         GPtrArray *partitions, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same for partitions given by their values (each a GPtrArray of char*, key order). */
+gboolean catalog_notify_drop_partition_values(CatalogWork *work, const char *catalog, JsonObject *table,
+                                              GPtrArray *values, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- authorization (authz.c): Lake Formation's rules applied to ctx's caller ---- */
 

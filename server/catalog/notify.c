@@ -256,6 +256,34 @@ gboolean catalog_notify_add_partitions(CatalogWork *work, const char *catalog, J
 	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "ADD_PARTITION", m, error);
 }
 
+/* The table's PartitionKeys, or NULL. */
+static JsonArray *notify_keys(JsonObject *table)
+{
+	JsonNode *kn = json_object_get_member(table, "PartitionKeys");
+	return kn && JSON_NODE_HOLDS_ARRAY(kn) ? json_node_get_array(kn) : NULL;
+}
+
+/* Appends a partition's key → value map as JSON, as notify_partition_keys() builds it. */
+static void notify_append_keymap(GString *out, JsonArray *keys, const char *const *values, guint n_values)
+{
+	guint n = MIN(keys ? json_array_get_length(keys) : 0, n_values);
+	gboolean first = TRUE;
+	g_string_append_c(out, '{');
+	for (guint k = 0; k < n; k++) {
+		const char *key = catalog_json_str(json_array_get_object_element(keys, k), "Name");
+		const char *v = values[k] ? values[k] : "";
+		if (key == NULL)
+			continue;
+		if (!first)
+			g_string_append_c(out, ',');
+		first = FALSE;
+		json_append_quoted(out, key, strlen(key));
+		g_string_append_c(out, ':');
+		json_append_quoted(out, v, strlen(v));
+	}
+	g_string_append_c(out, '}');
+}
+
 /*
  * ADD_PARTITION for rows, the same message as catalog_notify_add_partitions: the small members
  * through json-glib, then the two per-partition arrays written straight into the text (each
@@ -274,9 +302,7 @@ gboolean catalog_notify_add_partition_rows(CatalogWork *work, const char *catalo
 	g_autofree char *head = json_to_string(mn, FALSE);
 	gsize head_len = strlen(head);
 	g_return_val_if_fail(head_len > 2 && head[head_len - 1] == '}', FALSE);
-	JsonNode *kn = json_object_get_member(table, "PartitionKeys");
-	JsonArray *keys = kn && JSON_NODE_HOLDS_ARRAY(kn) ? json_node_get_array(kn) : NULL;
-	guint nkeys = keys ? json_array_get_length(keys) : 0;
+	JsonArray *keys = notify_keys(table);
 	/* written piece by piece into the store's message, which deflates a big one as it grows */
 	g_autoptr(StoreEventText) message = store_event_text_new();
 	g_autoptr(GString) out = g_string_sized_new(NOTIFY_PIECE + b->encoded_hint + 64);
@@ -287,23 +313,10 @@ gboolean catalog_notify_add_partition_rows(CatalogWork *work, const char *catalo
 		const CatalogPartitionNew *row = &b->rows[i];
 		if (!row->added)
 			continue;
-		g_string_append(out, first ? "{" : ",{");
+		if (!first)
+			g_string_append_c(out, ',');
 		first = FALSE;
-		guint n = MIN(nkeys, row->n_values);
-		gboolean first_key = TRUE;
-		for (guint k = 0; k < n; k++) {
-			const char *key = catalog_json_str(json_array_get_object_element(keys, k), "Name");
-			const char *v = row->values[k] ? row->values[k] : "";
-			if (key == NULL)
-				continue;
-			if (!first_key)
-				g_string_append_c(out, ',');
-			first_key = FALSE;
-			json_append_quoted(out, key, strlen(key));
-			g_string_append_c(out, ':');
-			json_append_quoted(out, v, strlen(v));
-		}
-		g_string_append_c(out, '}');
+		notify_append_keymap(out, keys, row->values, row->n_values);
 	}
 	g_string_append(out, "],\"partitionListJson\":[");
 	first = TRUE;
@@ -346,9 +359,10 @@ gboolean catalog_notify_alter_partition(CatalogWork *work, const char *catalog, 
  * DROP_PARTITION {table, tableType, tableObjJson, partitions (one key map)}: one event per
  * partition, as Hive fires them, with the table encoded once and every event appended in one
  * statement (10,000 dropped partitions are not 10,000 round trips and counter updates).
+ * keymaps: each partition's key map as JSON text (char*).
  */
-gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
-                                        GPtrArray *partitions, GError **error)
+static gboolean notify_drops(CatalogWork *work, const char *catalog, JsonObject *table, GPtrArray *keymaps,
+                             GError **error)
 {
 	const char *db = catalog_json_str(table, "DatabaseName");
 	/* every message is the same but for its key map: the text up to "partitions":[ is made once */
@@ -362,13 +376,11 @@ gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, 
 	g_return_val_if_fail(g_str_has_suffix(tmpl, "[]}"), FALSE);
 	cut -= 2; /* keeps the '[' */
 	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
-	for (guint i = 0; partitions && i < partitions->len; i++) {
-		g_autoptr(JsonNode) kv = json_node_new(JSON_NODE_OBJECT);
-		json_node_take_object(kv, notify_partition_keys(table, g_ptr_array_index(partitions, i)));
-		g_autofree char *kv_text = json_to_string(kv, FALSE);
-		GString *t = g_string_sized_new(cut + strlen(kv_text) + 3);
+	for (guint i = 0; i < keymaps->len; i++) {
+		const char *kv = g_ptr_array_index(keymaps, i);
+		GString *t = g_string_sized_new(cut + strlen(kv) + 3);
 		g_string_append_len(t, tmpl, (gssize)cut);
-		g_string_append(t, kv_text);
+		g_string_append(t, kv);
 		g_string_append(t, "]}");
 		g_ptr_array_add(texts, g_string_free(t, FALSE));
 	}
@@ -387,6 +399,35 @@ gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, 
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/* DROP_PARTITION per partition document (JsonObject*, with Values). */
+gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
+                                        GPtrArray *partitions, GError **error)
+{
+	g_autoptr(GPtrArray) keymaps = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; partitions && i < partitions->len; i++) {
+		g_autoptr(JsonNode) kv = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(kv, notify_partition_keys(table, g_ptr_array_index(partitions, i)));
+		g_ptr_array_add(keymaps, json_to_string(kv, FALSE));
+	}
+	return notify_drops(work, catalog, table, keymaps, error);
+}
+
+/* DROP_PARTITION per partition given by its values (each a GPtrArray of char*). */
+gboolean catalog_notify_drop_partition_values(CatalogWork *work, const char *catalog, JsonObject *table,
+                                              GPtrArray *values, GError **error)
+{
+	JsonArray *keys = notify_keys(table);
+	g_autoptr(GPtrArray) keymaps = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GString) kv = g_string_new(NULL);
+	for (guint i = 0; i < values->len; i++) {
+		GPtrArray *v = g_ptr_array_index(values, i);
+		g_string_truncate(kv, 0);
+		notify_append_keymap(kv, keys, (const char *const *)v->pdata, v->len);
+		g_ptr_array_add(keymaps, g_strndup(kv->str, kv->len));
+	}
+	return notify_drops(work, catalog, table, keymaps, error);
 }
 
 /* ---- reads and fire_listener_event ---- */

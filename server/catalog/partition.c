@@ -961,6 +961,62 @@ gboolean catalog_rename_partition(Catalog *cat, const CatalogCtx *ctx, const cha
 }
 
 /* drop_partition(s): all or nothing; see catalog.h. */
+/* A drop's rows on their way to the door: their values kept for the events. */
+typedef struct {
+	PartForward forward;
+	GPtrArray *values; /* per partition, a GPtrArray of its values (char*) */
+} PartDropRows;
+
+static gboolean part_drop_rows(gpointer user, const StorePartitionRows *rows, GError **error)
+{
+	PartDropRows *d = user;
+	for (guint i = 0; i < rows->n; i++) {
+		const StorePartitionRow *r = &rows->rows[i];
+		GPtrArray *v = g_ptr_array_new_full(r->n_values, g_free);
+		for (guint k = 0; k < r->n_values; k++) {
+			const StoreSlice *s = &rows->strs[r->values + k];
+			g_ptr_array_add(v, g_strndup(s->str, s->len));
+		}
+		g_ptr_array_add(d->values, v);
+	}
+	return part_forward_rows(&d->forward, rows, error);
+}
+
+/* drop_partitions by names with the dropped partitions handed over as rows; see catalog.h. */
+gboolean catalog_drop_partition_rows(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                     const char *table, GPtrArray *names, gboolean if_exists,
+                                     const CatalogPartitionSink *sink, GError **error)
+{
+	g_auto(PartOp) op;
+	if (!part_op_open(cat, ctx, catalog, db, table, PART_WRITE, AUTHZ_ALTER, MISSING_NOT_FOUND, &op, error))
+		return part_op_close(&op, FALSE, NULL);
+	g_autoptr(GPtrArray) stored = part_resolve_names(&op, names, NULL, error);
+	gboolean ok = stored != NULL;
+	PartDropRows d = {.forward = {&op, sink, FALSE}, .values = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref)};
+	guint deleted = 0;
+	if (ok) {
+		GError *serr = NULL;
+		ok = store_partition_delete_rows(op.work.conn, op.table_id, stored, part_drop_rows, &d, &deleted, &serr);
+		if (!ok && serr != NULL) {
+			if (serr->domain == STORE_ERROR)
+				catalog_error_from_store(serr, NULL, NULL, error);
+			else
+				g_propagate_error(error, serr);
+		}
+	}
+	if (ok && deleted < stored->len && !if_exists) {
+		if (stored->len == 1)
+			part_not_found(&op, g_ptr_array_index(stored, 0), error);
+		else
+			g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Some partitions to drop are missing");
+		ok = FALSE;
+	}
+	if (ok && d.values->len > 0)
+		ok = catalog_notify_drop_partition_values(&op.work, op.catname, part_notify_table(&op), d.values, error);
+	g_ptr_array_unref(d.values);
+	return part_op_close(&op, ok, ok ? error : NULL);
+}
+
 GPtrArray *catalog_drop_partitions(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                    const char *table, GPtrArray *names, GPtrArray *values, const char *filter,
                                    gboolean if_exists, GError **error)

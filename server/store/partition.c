@@ -852,11 +852,9 @@ static gboolean part_rows_page(StoreConn *conn, PGresult *res, gpointer state, G
 	return rs->fn(rs->user, &batch, error);
 }
 
-/* Streams the selected partitions as rows; see store.h. */
-gboolean store_partition_scan_rows(StoreConn *conn, gint64 table_id, const StorePartitionWhere *w, gint64 limit,
-                                   guint batch_size, StorePartitionRowsFunc fn, gpointer user, GError **error)
+static void part_row_scan_init(PartRowScan *rs, guint batch_size, StorePartitionRowsFunc fn, gpointer user)
 {
-	PartRowScan rs = {
+	*rs = (PartRowScan){
 		.fn = fn,
 		.user = user,
 		.given = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL),
@@ -866,12 +864,47 @@ gboolean store_partition_scan_rows(StoreConn *conn, gint64 table_id, const Store
 		.chunk = g_string_chunk_new(4096),
 		.scratch = g_string_new(NULL),
 	};
+}
+
+static void part_row_scan_clear(PartRowScan *rs)
+{
+	g_hash_table_unref(rs->given);
+	g_array_unref(rs->rows);
+	g_array_unref(rs->strs);
+	g_array_unref(rs->sds);
+	g_string_chunk_free(rs->chunk);
+	g_string_free(rs->scratch, TRUE);
+}
+
+/* Streams the selected partitions as rows; see store.h. */
+gboolean store_partition_scan_rows(StoreConn *conn, gint64 table_id, const StorePartitionWhere *w, gint64 limit,
+                                   guint batch_size, StorePartitionRowsFunc fn, gpointer user, GError **error)
+{
+	PartRowScan rs;
+	part_row_scan_init(&rs, batch_size, fn, user);
 	gboolean ok = part_scan_pages(conn, table_id, w, limit, PART_DOC_COLS, 3, batch_size, part_rows_page, &rs, error);
-	g_hash_table_unref(rs.given);
-	g_array_unref(rs.rows);
-	g_array_unref(rs.strs);
-	g_array_unref(rs.sds);
-	g_string_chunk_free(rs.chunk);
-	g_string_free(rs.scratch, TRUE);
+	part_row_scan_clear(&rs);
+	return ok;
+}
+
+/* Deletes the partitions named and hands them over as rows; see store.h. */
+gboolean store_partition_delete_rows(StoreConn *conn, gint64 table_id, GPtrArray *names, StorePartitionRowsFunc fn,
+                                     gpointer user, guint *deleted, GError **error)
+{
+	static const char sql[] = "DELETE FROM partitions p WHERE p.table_id = $1::bigint AND p.name = ANY ($2::text[])"
+	                          " RETURNING " PART_DOC_COLS;
+	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, table_id);
+	g_autofree char *list = part_array_literal(names);
+	const char *params[] = {id, list};
+	g_autoptr(PGresult) res = store_exec(conn, "part_delete_by_names", sql, 2, params, error);
+	if (res == NULL)
+		return FALSE;
+	*deleted = (guint)PQntuples(res);
+	if (*deleted == 0)
+		return TRUE;
+	PartRowScan rs;
+	part_row_scan_init(&rs, *deleted, fn, user);
+	gboolean ok = part_rows_page(conn, res, &rs, error);
+	part_row_scan_clear(&rs);
 	return ok;
 }

@@ -342,6 +342,10 @@ typedef gboolean (*StorePartitionRowsFunc)(gpointer user, const StorePartitionRo
 gboolean store_partition_scan_rows(StoreConn *conn, gint64 table_id, const StorePartitionWhere *w, gint64 limit,
                                    guint batch_size, StorePartitionRowsFunc fn, gpointer user,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* store_partition_delete_by_names() handing the deleted partitions to fn as rows (one batch,
+ * their descriptors with it); *deleted how many there were. */
+gboolean store_partition_delete_rows(StoreConn *conn, gint64 table_id, GPtrArray *names, StorePartitionRowsFunc fn,
+                                     gpointer user, guint *deleted, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- locks (store/lock.c); enums as Hive's numbers, documents with Hive's field names ---- */
 

@@ -22,6 +22,7 @@
 #include "thrift/handler.h"
 #include "thrift/json_protocol.h"
 #include "thrift/partition_add.h"
+#include "thrift/partition_drop.h"
 #include "thrift/stream.h"
 #include "thrift/table_reply.h"
 #include "thrift/translate.h"
@@ -162,6 +163,26 @@ static ThriftCall door_call(ThriftDoor *door, gpointer session, const NetRequest
 	};
 }
 
+/* The calls answered from their bytes when they have the plain shape (thrift/wire.h). */
+typedef struct {
+	gboolean (*handles)(const char *method);
+	WireResult (*run)(ThriftCall *call, const char *method, const guint8 *msg, gsize len, GByteArray *reply,
+	                  GError **error);
+} WirePath;
+
+static const WirePath wire_paths[] = {
+	{thrift_partition_add_handles, thrift_partition_add_run},
+	{thrift_partition_drop_handles, thrift_partition_drop_run},
+};
+
+static const WirePath *door_wire_path(const char *method)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(wire_paths); i++)
+		if (wire_paths[i].handles(method))
+			return &wire_paths[i];
+	return NULL;
+}
+
 static gboolean door_handle_message(gpointer door_data, gpointer session, const NetRequestInfo *info,
                                     const guint8 *msg, gsize len, GByteArray *reply)
 {
@@ -190,23 +211,24 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 		}
 		g_byte_array_set_size(reply, 0);
 	}
-	if (head.type == T_CALL && thrift_partition_add_handles(head.name)) {
+	const WirePath *wp = head.type == T_CALL ? door_wire_path(head.name) : NULL;
+	if (wp != NULL) {
 		ThriftCall call = door_call(door, session, info, head.name, trust_set_ugi);
 		g_autoptr(GError) terr = NULL;
 		guint start = reply->len;
 		thrift_call_set_current(&call);
-		ThriftAddResult r = thrift_partition_add_run(&call, head.name, msg, len, reply, &terr);
-		if (r != ADD_FALLBACK)
-			thrift_audit_log(&call, head.name, NULL, r == ADD_DONE ? NULL : "TProtocolException",
+		WireResult r = wp->run(&call, head.name, msg, len, reply, &terr);
+		if (r != WIRE_FALLBACK)
+			thrift_audit_log(&call, head.name, NULL, r == WIRE_DONE ? NULL : "TProtocolException",
 			                 thrift_audit_elapsed_ms(&call));
 		thrift_call_set_current(NULL);
-		if (r != ADD_FALLBACK) {
-			if (r == ADD_FAILED)
+		if (r != WIRE_FALLBACK) {
+			if (r == WIRE_FAILED)
 				g_message("request %" G_GUINT64_FORMAT " %s: protocol error, closing: %s", info->request_id,
 				          head.name, terr ? terr->message : "?");
-			g_debug("request %" G_GUINT64_FORMAT " conn %" G_GUINT64_FORMAT " %s (rows) %.3f ms", info->request_id,
-			        info->conn_id, head.name, (g_get_monotonic_time() - t0) / 1000.0);
-			return r == ADD_DONE;
+			g_debug("request %" G_GUINT64_FORMAT " conn %" G_GUINT64_FORMAT " %s (from bytes) %.3f ms",
+			        info->request_id, info->conn_id, head.name, (g_get_monotonic_time() - t0) / 1000.0);
+			return r == WIRE_DONE;
 		}
 		g_byte_array_set_size(reply, start);
 	}

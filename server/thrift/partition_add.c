@@ -15,7 +15,7 @@
  * Only the plain shape is taken: a strict call whose partitions carry nothing but values,
  * dbName, tableName, createTime, lastAccessTime, sd, parameters and catName, and a request
  * with nothing past catName (field 7, validWriteIdList, is read and ignored as the handler
- * does). Anything else, including malformed bytes, is ADD_FALLBACK: the generated processor
+ * does). Anything else, including malformed bytes, is WIRE_FALLBACK: the generated processor
  * then runs the same message and answers it (its own protocol errors included). Every read is
  * bounded by the message's end; nesting by ADD_DEPTH.
  */
@@ -445,21 +445,21 @@ gboolean thrift_partition_add_handles(const char *method)
 	return strcmp(method, "add_partitions") == 0 || strcmp(method, "add_partitions_req") == 0;
 }
 
-ThriftAddResult thrift_partition_add_run(ThriftCall *call, const char *method, const guint8 *msg, gsize len,
-                                         GByteArray *reply, GError **error)
+WireResult thrift_partition_add_run(ThriftCall *call, const char *method, const guint8 *msg, gsize len,
+                                    GByteArray *reply, GError **error)
 {
 	g_auto(AddReq) a = {0};
 	if (!rd_call(msg, len, method, &a))
-		return ADD_FALLBACK;
+		return WIRE_FALLBACK;
 	g_autoptr(ThriftPartWrite) w = add_rows(msg, &a);
 	if (w == NULL)
-		return ADD_FALLBACK;
+		return WIRE_FALLBACK;
 	CatalogPartitionBatch *b = thrift_part_write_batch(w);
 	const RawPart *first = &g_array_index(a.parts, RawPart, 0);
 	const char *db = a.req ? a.db : first->db, *tbl = a.req ? a.table : first->table;
 	const char *catalog = a.req ? a.catalog : first->catalog;
 	if (db == NULL || tbl == NULL)
-		return ADD_FALLBACK; /* the handler's own message for a partition without names */
+		return WIRE_FALLBACK; /* the handler's own message for a partition without names */
 	g_auto(ThriftDbName) n = thrift_db_name_parse(db, catalog);
 	thrift_audit_note_object(n.db, tbl);
 	CatalogCtx ctx = thrift_ctx_now();
@@ -475,9 +475,9 @@ ThriftAddResult thrift_partition_add_run(ThriftCall *call, const char *method, c
 		ok = reread != NULL;
 	}
 	if (!ok)
-		return put_failure(reply, method, a.seqid, a.req, err, error) ? ADD_DONE : ADD_FAILED;
+		return put_failure(reply, method, a.seqid, a.req, err, error) ? WIRE_DONE : WIRE_FAILED;
 	put_success(reply, method, &a, msg, b, reread);
-	return ADD_DONE;
+	return WIRE_DONE;
 }
 
 /* Decodes and answers without a catalog; see partition_add.h. */

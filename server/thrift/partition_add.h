@@ -8,21 +8,16 @@
 #define PROPOLIS_THRIFT_PARTITION_ADD_H
 
 #include "thrift/handler.h"
+#include "thrift/wire.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-	ADD_DONE,     /* answered into reply (success or the method's exception) */
-	ADD_FAILED,   /* the reply could not be written: close, as for a protocol error */
-	ADD_FALLBACK, /* not the plain shape: reply untouched, the generated processor runs it */
-} ThriftAddResult;
 
 /* TRUE for the methods thrift_partition_add_run() may answer. */
 gboolean thrift_partition_add_handles(const char *method);
 
-/* Answers one call from msg (the whole message) into reply, or falls back; see ThriftAddResult. */
-ThriftAddResult thrift_partition_add_run(ThriftCall *call, const char *method, const guint8 *msg, gsize len,
-                                         GByteArray *reply, GError **error);
+/* Answers one call from msg (the whole message) into reply, or falls back; see WireResult. */
+WireResult thrift_partition_add_run(ThriftCall *call, const char *method, const guint8 *msg, gsize len,
+                                    GByteArray *reply, GError **error);
 
 /*
  * For tests and fuzzing, no catalog: decodes msg as thrift_partition_add_run() does and, when

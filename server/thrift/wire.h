@@ -19,6 +19,13 @@ typedef struct {
 	gboolean bad;
 } WireReader;
 
+/* How a call answered from its bytes ended. */
+typedef enum {
+	WIRE_DONE,     /* answered into reply (success or the method's exception) */
+	WIRE_FAILED,   /* the reply could not be written: close, as for a protocol error */
+	WIRE_FALLBACK, /* not the shape taken: reply untouched, the generated processor runs it */
+} WireResult;
+
 gboolean wire_need(WireReader *r, gsize n);
 guint8 wire_u8(WireReader *r);
 gint16 wire_i16(WireReader *r);

@@ -6,6 +6,8 @@
 # add_partitions_req reply, what get_partitions reads back, and the ADD_PARTITION event's
 # partitions decoded as Hive does (Thrift's JSON protocol); plus layouts shared or not, the
 # default location, if-not-exists, duplicates and the all-or-nothing error on the byte road.
+# drop_partitions_req by names likewise: from its bytes (thrift/partition_drop.c) or through the
+# processor, the same reply, the same DROP_PARTITION events, nothing dropped when it fails.
 
 import json
 
@@ -147,3 +149,46 @@ def test_byte_road_if_not_exists_duplicates_and_all_or_nothing(bclient, db):
     # a table that does not exist
     with pytest.raises(T.InvalidObjectException):
         bclient.add_partitions([T.Partition(values=["a", "1"], dbName=db, tableName="missing", parameters={})])
+
+
+@pytest.mark.parametrize("road", ["bytes", "structs"])
+def test_drop_partitions_req_roads_answer_and_notify_the_same(bclient, db, road):
+    """drop_partitions_req by names: read from its bytes (thrift/partition_drop.c, answered from the
+    deleted rows) or, with a field that reader leaves alone, through the generated processor."""
+    tbl = "d_" + road
+    t = make_table(db, tbl, partition_keys=cols(("k", "string"), ("n", "int")))
+    bclient.create_table(t)
+    t = bclient.get_table(db, tbl)
+    parts = parts_for(db, tbl, t.sd.location)
+    bclient.add_partitions(parts)
+    before = {tuple(p.values): p for p in bclient.get_partitions(db, tbl, -1)}
+    victims = [p.values for p in parts[1:5]]  # default locations, two layouts, escapes
+    names = [DEFAULT_NAMES[v[0]] for v in victims]
+    req = T.DropPartitionsRequest(dbName=db.upper(), tblName=tbl, parts=T.RequestPartsSpec(names=names),
+                                  ifExists=False, needResult=True)
+    if road == "structs":
+        req.skipColumnSchemaForPartition = False
+    last = bclient.get_current_notificationEventId().eventId
+    got = bclient.drop_partitions_req(req).partitions
+    assert [p.values for p in got] and sorted(p.values for p in got) == sorted(victims)
+    for p in got:
+        stored = before[tuple(p.values)]
+        assert comparable(p, t.sd.location) == comparable(stored, t.sd.location)
+        assert p.createTime == stored.createTime and p.sd == stored.sd
+    left = sorted(p.values for p in bclient.get_partitions(db, tbl, -1))
+    assert left == sorted([parts[0].values, parts[5].values])
+    evs = [e for e in bclient.get_next_notification(T.NotificationEventRequest(lastEvent=last)).events
+           if e.eventType == "DROP_PARTITION" and e.tableName == tbl]
+    assert sorted(json.loads(e.message)["partitions"][0]["k"] for e in evs) == sorted(v[0] for v in victims)
+    assert all(json.loads(e.message)["tableObjJson"] for e in evs)
+    # needResult false answers no partitions; a missing name without ifExists drops nothing
+    res = bclient.drop_partitions_req(T.DropPartitionsRequest(dbName=db, tblName=tbl, parts=T.RequestPartsSpec(
+        names=["k=a/n=1"]), needResult=False))
+    assert not res.partitions
+    with pytest.raises(T.NoSuchObjectException):
+        bclient.drop_partitions_req(T.DropPartitionsRequest(dbName=db, tblName=tbl, parts=T.RequestPartsSpec(
+            names=["k=nosd/n=6", "k=gone/n=0"]), ifExists=False))
+    assert [p.values for p in bclient.get_partitions(db, tbl, -1)] == [["nosd", "6"]]
+    with pytest.raises(T.NoSuchObjectException):
+        bclient.drop_partitions_req(T.DropPartitionsRequest(dbName=db, tblName="missing", parts=T.RequestPartsSpec(
+            names=["k=a/n=1"])))
