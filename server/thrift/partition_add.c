@@ -115,7 +115,9 @@ static gboolean rd_sd(WireReader *r, AddReq *a, RawPart *p)
 	for (guint8 t = wire_u8(r); !r->bad && t != T_STOP; t = wire_u8(r)) {
 		const guint8 *field = r->p - 1;
 		gint16 id = wire_i16(r);
-		if (id == 2 && t == T_STRING && p->loc_len == 0) {
+		if (id == 2 && t == T_STRING) {
+			if (p->loc_len != 0)
+				return FALSE; /* a second location: the generated reader's shape, not ours */
 			p->location = wire_str(r, a->chunk);
 			p->loc_off = (gsize)(field - r->start);
 			p->loc_len = (gsize)(r->p - field);
