@@ -428,10 +428,26 @@ static gboolean part_prepare_row(PartOp *op, CatalogPartitionNew *row, GError **
 	return TRUE;
 }
 
-/* The stored document of a prepared row (what part_prepare_new leaves, without its descriptor). */
-static char *part_row_doc(PartOp *op, const CatalogPartitionNew *row)
+/* Appends v in decimal. */
+static void part_append_int(GString *s, gint64 v)
 {
-	GString *s = g_string_sized_new(256);
+	char buf[24];
+	int n = 0;
+	guint64 u = v < 0 ? (guint64)0 - (guint64)v : (guint64)v;
+	do
+		buf[n++] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		g_string_append_c(s, '-');
+	while (n > 0)
+		g_string_append_c(s, buf[--n]);
+}
+
+/* Writes into s (emptied first) the stored document of a prepared row: what part_prepare_new
+ * leaves, without its descriptor. */
+static void part_row_doc(PartOp *op, const CatalogPartitionNew *row, GString *s)
+{
+	g_string_truncate(s, 0);
 	g_string_append(s, "{\"Values\":[");
 	for (guint i = 0; i < row->n_values; i++) {
 		if (i > 0)
@@ -445,9 +461,11 @@ static char *part_row_doc(PartOp *op, const CatalogPartitionNew *row)
 	json_append_quoted(s, op->dbname, strlen(op->dbname));
 	g_string_append(s, ",\"TableName\":");
 	json_append_quoted(s, op->tname, strlen(op->tname));
-	g_string_append_printf(s, ",\"CreationTime\":%" G_GINT64_FORMAT ",\"LastAccessTime\":%" G_GINT64_FORMAT
-	                          ",\"Parameters\":{",
-	                       row->create_time, row->last_access_time);
+	g_string_append(s, ",\"CreationTime\":");
+	part_append_int(s, row->create_time);
+	g_string_append(s, ",\"LastAccessTime\":");
+	part_append_int(s, row->last_access_time);
+	g_string_append(s, ",\"Parameters\":{");
 	GHashTableIter it;
 	gpointer k, v;
 	gboolean first = TRUE;
@@ -461,7 +479,6 @@ static char *part_row_doc(PartOp *op, const CatalogPartitionNew *row)
 		json_append_quoted(s, v ? v : "", v ? strlen(v) : 0);
 	}
 	g_string_append(s, "}}");
-	return g_string_free(s, FALSE);
 }
 
 /* The location a prepared row is stored with. */
@@ -487,18 +504,21 @@ static gboolean part_write_rows(PartOp *op, CatalogPartitionBatch *b, gboolean i
 		}
 	}
 	g_autofree StorePartitionNew *rows = g_new0(StorePartitionNew, MAX(b->n, 1));
-	g_autoptr(GPtrArray) docs = g_ptr_array_new_full(b->n, g_free);
+	g_autoptr(GString) scratch = g_string_sized_new(512);
+	GStringChunk *docs = g_string_chunk_new(256 * 1024);
 	for (guint i = 0; i < b->n; i++) {
 		const CatalogPartitionNew *row = &b->rows[i];
-		char *doc = part_row_doc(op, row);
-		g_ptr_array_add(docs, doc);
+		part_row_doc(op, row, scratch);
+		const char *doc = g_string_chunk_insert_len(docs, scratch->str, (gssize)scratch->len);
 		rows[i] = (StorePartitionNew){.values = row->values, .n_values = row->n_values, .name = row->name,
 		                              .doc = doc, .location = part_row_location(row), .sd = row->has_sd ? row->sd : 0};
 	}
 	g_autofree gboolean *inserted = g_new0(gboolean, MAX(b->n, 1));
 	GError *serr = NULL;
-	if (!store_partition_insert_rows(op->work.conn, op->table_id, rows, b->n, b->sds, b->n_sds, !if_not_exists,
-	                                 inserted, &serr)) {
+	gboolean stored = store_partition_insert_rows(op->work.conn, op->table_id, rows, b->n, b->sds, b->n_sds,
+	                                              !if_not_exists, inserted, &serr);
+	g_string_chunk_free(docs);
+	if (!stored) {
 		part_store_error(serr, NULL, op, error);
 		return FALSE;
 	}

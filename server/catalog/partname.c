@@ -14,18 +14,29 @@ gboolean partname_needs_escape(guchar c)
 	return c < 0x20 || c == 0x7F || (c != '\0' && strchr("\"#%'*/:=?\\{[]^", c) != NULL);
 }
 
+/* Appends value's escaped form to s (the default partition's name for NULL or ""). */
+static void partname_append_escaped(GString *s, const char *value)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (value == NULL || *value == '\0') {
+		g_string_append(s, PARTNAME_DEFAULT_PARTITION);
+		return;
+	}
+	for (const guchar *p = (const guchar *)value; *p; p++) {
+		if (partname_needs_escape(*p)) {
+			char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			g_string_append_len(s, esc, 3);
+		} else {
+			g_string_append_c(s, (char)*p);
+		}
+	}
+}
+
 /* The escaped form of value; see partname.h. */
 char *partname_escape(const char *value)
 {
-	if (value == NULL || *value == '\0')
-		return g_strdup(PARTNAME_DEFAULT_PARTITION);
-	GString *s = g_string_sized_new(strlen(value) + 8);
-	for (const guchar *p = (const guchar *)value; *p; p++) {
-		if (partname_needs_escape(*p))
-			g_string_append_printf(s, "%%%02X", *p);
-		else
-			g_string_append_c(s, (char)*p);
-	}
+	GString *s = g_string_sized_new(value ? strlen(value) + 8 : 32);
+	partname_append_escaped(s, value);
 	return g_string_free(s, FALSE);
 }
 
@@ -71,14 +82,14 @@ char *partname_unescape(const char *text)
 /* `k1=v1/k2=v2` from keys (lower-cased) and values, both escaped. */
 char *partname_make(const char *const *keys, const char *const *values, guint n)
 {
-	GString *s = g_string_new(NULL);
+	GString *s = g_string_sized_new(64);
 	for (guint i = 0; i < n; i++) {
 		g_autofree char *lower = g_utf8_strdown(keys[i] ? keys[i] : "", -1);
-		g_autofree char *k = partname_escape(lower);
-		g_autofree char *v = partname_escape(values[i]);
 		if (i > 0)
 			g_string_append_c(s, '/');
-		g_string_append_printf(s, "%s=%s", k, v);
+		partname_append_escaped(s, lower);
+		g_string_append_c(s, '=');
+		partname_append_escaped(s, values[i]);
 	}
 	return g_string_free(s, FALSE);
 }
