@@ -256,6 +256,18 @@ gboolean catalog_notify_add_partitions(CatalogWork *work, const char *catalog, J
 	return notify_append(work, catalog, db, catalog_json_str(table, "Name"), "ADD_PARTITION", m, error);
 }
 
+/* A table message's text (notify_set_table's members) ending with array_member: [] — the
+ * prefix the per-partition messages below are written from. */
+static char *notify_table_message(CatalogWork *work, const char *catalog, JsonObject *table, const char *array_member)
+{
+	JsonObject *m = notify_message(work->cat, catalog, catalog_json_str(table, "DatabaseName"));
+	notify_set_table(work->cat, m, table);
+	json_object_set_array_member(m, array_member, json_array_new());
+	g_autoptr(JsonNode) mn = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(mn, m);
+	return json_to_string(mn, FALSE);
+}
+
 /* The table's PartitionKeys, or NULL. */
 static JsonArray *notify_keys(JsonObject *table)
 {
@@ -294,12 +306,7 @@ gboolean catalog_notify_add_partition_rows(CatalogWork *work, const char *catalo
                                            const CatalogPartitionBatch *b, GError **error)
 {
 	const char *db = catalog_json_str(table, "DatabaseName");
-	JsonObject *m = notify_message(work->cat, catalog, db);
-	notify_set_table(work->cat, m, table);
-	json_object_set_array_member(m, "partitionFiles", json_array_new());
-	g_autoptr(JsonNode) mn = json_node_new(JSON_NODE_OBJECT);
-	json_node_take_object(mn, m);
-	g_autofree char *head = json_to_string(mn, FALSE);
+	g_autofree char *head = notify_table_message(work, catalog, table, "partitionFiles");
 	gsize head_len = strlen(head);
 	g_return_val_if_fail(head_len > 2 && head[head_len - 1] == '}', FALSE);
 	JsonArray *keys = notify_keys(table);
@@ -366,12 +373,7 @@ static gboolean notify_drops(CatalogWork *work, const char *catalog, JsonObject 
 {
 	const char *db = catalog_json_str(table, "DatabaseName");
 	/* every message is the same but for its key map: the text up to "partitions":[ is made once */
-	JsonObject *m = notify_message(work->cat, catalog, db);
-	notify_set_table(work->cat, m, table);
-	json_object_set_array_member(m, "partitions", json_array_new());
-	g_autoptr(JsonNode) mn = json_node_new(JSON_NODE_OBJECT);
-	json_node_take_object(mn, m);
-	g_autofree char *tmpl = json_to_string(mn, FALSE);
+	g_autofree char *tmpl = notify_table_message(work, catalog, table, "partitions");
 	gsize cut = strlen(tmpl);
 	g_return_val_if_fail(g_str_has_suffix(tmpl, "[]}"), FALSE);
 	cut -= 2; /* keeps the '[' */

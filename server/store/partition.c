@@ -565,15 +565,21 @@ GPtrArray *store_partition_get_by_names(StoreConn *conn, gint64 table_id, GPtrAr
 	return docs;
 }
 
-/* Deletes partitions by name in one statement; see store.h. */
-GPtrArray *store_partition_delete_by_names(StoreConn *conn, gint64 table_id, GPtrArray *names, GError **error)
+/* DELETE ... RETURNING the document columns of the partitions named; NULL with error. */
+static PGresult *part_delete_exec(StoreConn *conn, gint64 table_id, GPtrArray *names, GError **error)
 {
 	static const char sql[] = "DELETE FROM partitions p WHERE p.table_id = $1::bigint AND p.name = ANY ($2::text[])"
 	                          " RETURNING " PART_DOC_COLS;
 	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, table_id);
 	g_autofree char *list = part_array_literal(names);
 	const char *params[] = {id, list};
-	g_autoptr(PGresult) res = store_exec(conn, "part_delete_by_names", sql, 2, params, error);
+	return store_exec(conn, "part_delete_by_names", sql, 2, params, error);
+}
+
+/* Deletes partitions by name in one statement; see store.h. */
+GPtrArray *store_partition_delete_by_names(StoreConn *conn, gint64 table_id, GPtrArray *names, GError **error)
+{
+	g_autoptr(PGresult) res = part_delete_exec(conn, table_id, names, error);
 	if (res == NULL)
 		return NULL;
 	PartReader r;
@@ -891,12 +897,7 @@ gboolean store_partition_scan_rows(StoreConn *conn, gint64 table_id, const Store
 gboolean store_partition_delete_rows(StoreConn *conn, gint64 table_id, GPtrArray *names, StorePartitionRowsFunc fn,
                                      gpointer user, guint *deleted, GError **error)
 {
-	static const char sql[] = "DELETE FROM partitions p WHERE p.table_id = $1::bigint AND p.name = ANY ($2::text[])"
-	                          " RETURNING " PART_DOC_COLS;
-	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, table_id);
-	g_autofree char *list = part_array_literal(names);
-	const char *params[] = {id, list};
-	g_autoptr(PGresult) res = store_exec(conn, "part_delete_by_names", sql, 2, params, error);
+	g_autoptr(PGresult) res = part_delete_exec(conn, table_id, names, error);
 	if (res == NULL)
 		return FALSE;
 	*deleted = (guint)PQntuples(res);
