@@ -377,19 +377,17 @@ static gboolean notify_drops(CatalogWork *work, const char *catalog, JsonObject 
 	gsize cut = strlen(tmpl);
 	g_return_val_if_fail(g_str_has_suffix(tmpl, "[]}"), FALSE);
 	cut -= 2; /* keeps the '[' */
+	/* a batch's common beginning is stored once (store_event_append_many_prefixed); each event keeps the rest */
+	gboolean shared = keymaps->len > 1;
+	g_autofree char *prefix = g_strndup(tmpl, cut);
 	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
-	for (guint i = 0; i < keymaps->len; i++) {
-		const char *kv = g_ptr_array_index(keymaps, i);
-		GString *t = g_string_sized_new(cut + strlen(kv) + 3);
-		g_string_append_len(t, tmpl, (gssize)cut);
-		g_string_append(t, kv);
-		g_string_append(t, "]}");
-		g_ptr_array_add(texts, g_string_free(t, FALSE));
-	}
+	for (guint i = 0; i < keymaps->len; i++)
+		g_ptr_array_add(texts, g_strconcat(shared ? "" : prefix, g_ptr_array_index(keymaps, i), "]}", NULL));
 	GError *serr = NULL;
 	gint64 first = 0;
 	const char *tname = catalog_json_str(table, "Name");
-	if (!store_event_append_many(work->conn, catalog, db, tname, "DROP_PARTITION", texts, &first, &serr)) {
+	if (!store_event_append_many_prefixed(work->conn, catalog, db, tname, "DROP_PARTITION",
+	                                      shared ? prefix : NULL, texts, &first, &serr)) {
 		catalog_error_from_store(serr, NULL, NULL, error);
 		return FALSE;
 	}

@@ -18,6 +18,11 @@
  * builds the NotificationEvent array itself; a deflated value that does not inflate to exactly
  * its declared length of valid UTF-8 is STORE_ERROR_INTERNAL, and a declared length beyond
  * what the stored bytes can hold is refused before anything is allocated.
+ *
+ * Shared beginnings (0012_event_prefix.sql): store_event_append_many_prefixed() stores a batch's
+ * common text once in notification_prefixes (with the batch's id range) and each row only the
+ * rest; store_event_list() returns prefix || rest. store_event_trim() drops a prefix in the
+ * statement after the one that removed the last event of its range, never before.
  */
 #include "store/store_internal.h"
 
@@ -348,12 +353,23 @@ static gboolean event_pack_arrays(GPtrArray *messages, GByteArray **texts, GByte
 gboolean store_event_append_many(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
                                  const char *type, GPtrArray *messages, gint64 *first_id, GError **error)
 {
+	return store_event_append_many_prefixed(conn, catalog, db, tbl, type, NULL, messages, first_id, error);
+}
+
+/* store_event_append_many of prefix + each message, the prefix stored once; see store.h. */
+gboolean store_event_append_many_prefixed(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
+                                          const char *type, const char *prefix, GPtrArray *messages,
+                                          gint64 *first_id, GError **error)
+{
 	static const char sql[] =
 		"WITH c AS (UPDATE txn_counters SET next = next + $6::bigint WHERE name = 'event'"
 		"  RETURNING next - $6::bigint AS first),"
+		" p AS (INSERT INTO notification_prefixes (first_event_id, last_event_id, prefix)"
+		"  SELECT c.first, c.first + $6::bigint - 1, $8::text FROM c WHERE $8::text IS NOT NULL RETURNING id),"
 		" i AS (INSERT INTO notification_log (event_id, event_time, event_type, catalog, db, tbl, message,"
-		"  message_deflate, message_format) SELECT c.first + m.ord - 1, extract(epoch FROM clock_timestamp())::bigint,"
-		"  $1, $2, $3, $4, m.msg, m.dfl, 'json-0.2'"
+		"  message_deflate, message_format, prefix_id)"
+		"  SELECT c.first + m.ord - 1, extract(epoch FROM clock_timestamp())::bigint,"
+		"  $1, $2, $3, $4, m.msg, m.dfl, 'json-0.2', (SELECT id FROM p)"
 		"  FROM c, unnest($5::text[], $7::bytea[]) WITH ORDINALITY AS m(msg, dfl, ord) RETURNING event_id)"
 		" SELECT min(event_id) FROM i";
 	*first_id = 0;
@@ -363,10 +379,11 @@ gboolean store_event_append_many(StoreConn *conn, const char *catalog, const cha
 	if (!event_pack_arrays(messages, &texts, &deflated, error))
 		return FALSE;
 	g_autofree char *n = g_strdup_printf("%u", messages->len);
-	const char *params[] = {type, catalog, db, tbl, (const char *)texts->data, n, (const char *)deflated->data};
-	const int lengths[] = {0, 0, 0, 0, (int)texts->len, 0, (int)deflated->len};
-	const int formats[] = {0, 0, 0, 0, 1, 0, 1};
-	g_autoptr(PGresult) res = store_exec_params(conn, "event_append_many", sql, 7, params, lengths, formats, 0, error);
+	const char *params[] = {type, catalog, db, tbl, (const char *)texts->data, n, (const char *)deflated->data, prefix};
+	const int lengths[] = {0, 0, 0, 0, (int)texts->len, 0, (int)deflated->len, 0};
+	const int formats[] = {0, 0, 0, 0, 1, 0, 1, 0};
+	g_autoptr(PGresult) res =
+		store_exec_params(conn, "event_append_many", sql, 8, params, lengths, formats, 0, error);
 	if (res == NULL)
 		return FALSE;
 	*first_id = PQntuples(res) > 0 ? g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
@@ -374,7 +391,7 @@ gboolean store_event_append_many(StoreConn *conn, const char *catalog, const cha
 }
 
 /* The columns store_event_list selects, in order. */
-enum { EV_ID, EV_TIME, EV_TYPE, EV_DB, EV_TBL, EV_MESSAGE, EV_DEFLATE, EV_FORMAT, EV_CATALOG };
+enum { EV_ID, EV_TIME, EV_TYPE, EV_DB, EV_TBL, EV_MESSAGE, EV_DEFLATE, EV_FORMAT, EV_CATALOG, EV_PREFIX };
 
 /* A bigint of a binary-format result (8 bytes, big-endian); FALSE with STORE_ERROR_INTERNAL if not that. */
 static gboolean event_get_int8(PGresult *res, int row, int col, gint64 *out, GError **error)
@@ -417,7 +434,13 @@ static JsonObject *event_row_object(PGresult *res, int row, GError **error)
 	event_set_text(o, "eventType", res, row, EV_TYPE);
 	event_set_text(o, "dbName", res, row, EV_DB);
 	event_set_text(o, "tableName", res, row, EV_TBL);
-	json_object_set_string_member(o, "message", inflated ? inflated : PQgetvalue(res, row, EV_MESSAGE));
+	const char *rest = inflated ? inflated : PQgetvalue(res, row, EV_MESSAGE);
+	if (PQgetisnull(res, row, EV_PREFIX)) {
+		json_object_set_string_member(o, "message", rest);
+	} else { /* a batch's common beginning, stored once (0012_event_prefix.sql) */
+		g_autofree char *whole = g_strconcat(PQgetvalue(res, row, EV_PREFIX), rest, NULL);
+		json_object_set_string_member(o, "message", whole);
+	}
 	event_set_text(o, "messageFormat", res, row, EV_FORMAT);
 	event_set_text(o, "catName", res, row, EV_CATALOG);
 	return o;
@@ -433,11 +456,12 @@ JsonArray *store_event_list(StoreConn *conn, gint64 after, gint max, GPtrArray *
                             const char *db, GPtrArray *tables, GError **error)
 {
 	static const char sql[] =
-		"SELECT event_id, event_time, event_type, db, tbl, message, message_deflate, message_format, catalog"
-		" FROM notification_log WHERE event_id > $1::bigint"
-		"  AND NOT (event_type = ANY($3::text[])) AND ($4::text IS NULL OR catalog = $4)"
-		"  AND ($5::text IS NULL OR db = $5) AND ($6::text[] IS NULL OR tbl = ANY($6::text[]))"
-		" ORDER BY event_id LIMIT CASE WHEN $2::bigint > 0 THEN $2::bigint END";
+		"SELECT e.event_id, e.event_time, e.event_type, e.db, e.tbl, e.message, e.message_deflate, e.message_format,"
+		" e.catalog, p.prefix"
+		" FROM notification_log e LEFT JOIN notification_prefixes p ON p.id = e.prefix_id WHERE e.event_id > $1::bigint"
+		"  AND NOT (e.event_type = ANY($3::text[])) AND ($4::text IS NULL OR e.catalog = $4)"
+		"  AND ($5::text IS NULL OR e.db = $5) AND ($6::text[] IS NULL OR e.tbl = ANY($6::text[]))"
+		" ORDER BY e.event_id LIMIT CASE WHEN $2::bigint > 0 THEN $2::bigint END";
 	g_autofree char *a = g_strdup_printf("%" G_GINT64_FORMAT, after);
 	g_autofree char *m = g_strdup_printf("%d", max);
 	g_autofree char *sk = store_text_array_literal(skip);
@@ -497,8 +521,17 @@ gboolean store_event_trim(StoreConn *conn, guint ttl_s, GError **error)
 {
 	static const char sql[] = "DELETE FROM notification_log"
 	                          " WHERE event_time < extract(epoch FROM clock_timestamp())::bigint - $1::bigint";
+	/* prefixes none of whose events is left (each probe is a range of the primary key) */
+	static const char sql_prefixes[] =
+		"DELETE FROM notification_prefixes p WHERE NOT EXISTS (SELECT 1 FROM notification_log e"
+		" WHERE e.event_id BETWEEN p.first_event_id AND p.last_event_id)";
 	g_autofree char *t = g_strdup_printf("%u", ttl_s);
 	const char *params[] = {t};
 	g_autoptr(PGresult) res = store_exec(conn, "event_trim", sql, 1, params, error);
-	return res != NULL;
+	if (res == NULL)
+		return FALSE;
+	if (g_strcmp0(PQcmdTuples(res), "0") == 0)
+		return TRUE;
+	g_autoptr(PGresult) pres = store_exec(conn, "event_trim_prefixes", sql_prefixes, 0, NULL, error);
+	return pres != NULL;
 }

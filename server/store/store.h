@@ -430,6 +430,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreEventText, store_event_text_free)
 gboolean store_event_append_many(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
                                  const char *type, GPtrArray *messages, gint64 *first_id,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* store_event_append_many of prefix + each message, prefix (NULL: none) stored once for the batch
+ * (0012_event_prefix.sql): readers get the whole texts back. */
+gboolean store_event_append_many_prefixed(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
+                                          const char *type, const char *prefix, GPtrArray *messages,
+                                          gint64 *first_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Events after `after` (NotificationEvent field names), at most max (<= 0 all), filtered. */
 JsonArray *store_event_list(StoreConn *conn, gint64 after, gint max, GPtrArray *skip, const char *catalog,
                             const char *db, GPtrArray *tables, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -493,6 +493,51 @@ static void event_corrupt(gint64 id, const char *value)
 	g_free(admin_sql("propolis", sql));
 }
 
+/* A batch's common beginning stored once: read back whole, kept while any event of the batch is. */
+START_TEST(event_prefix_stored_once_and_trimmed_with_its_last_event)
+{
+	Fixture f = fixture_open();
+	g_autoptr(GError) error = NULL;
+	const char *prefix = "{\"table\":\"t\",\"tableObjJson\":\"{\\\"1\\\":\\\"\xc3\xa9\\\"}\",\"partitions\":[";
+	g_autoptr(GPtrArray) rests = g_ptr_array_new();
+	g_ptr_array_add(rests, "{\"k\":\"a\"}]}");
+	g_ptr_array_add(rests, "{\"k\":\"b\"}]}");
+	g_ptr_array_add(rests, "{\"k\":\"c\"}]}");
+	gint64 first = 0;
+	ck_assert_msg(store_event_append_many_prefixed(f.conn, "c_pre", "d", "t", "DROP_PARTITION", prefix, rests, &first,
+	                                               &error), "append: %s", error ? error->message : "");
+	fixture_checkpoint(&f);
+	g_autofree char *n = admin_sql("propolis", "SELECT count(*) FROM notification_prefixes");
+	ck_assert_str_eq(n, "1");
+	g_autoptr(JsonArray) evs = store_event_list(f.conn, first - 1, 0, NULL, "c_pre", NULL, NULL, &error);
+	ck_assert_msg(evs != NULL, "list: %s", error ? error->message : "");
+	ck_assert_int_eq(json_array_get_length(evs), 3);
+	for (guint i = 0; i < 3; i++) {
+		g_autofree char *want = g_strconcat(prefix, (char *)g_ptr_array_index(rests, i), NULL);
+		ck_assert_str_eq(json_object_get_string_member(json_array_get_object_element(evs, i), "message"), want);
+	}
+	/* two of the three age out: the prefix stays for the third */
+	g_autofree char *sql = g_strdup_printf("UPDATE notification_log SET event_time = 0 WHERE event_id < %" G_GINT64_FORMAT,
+	                                       first + 2);
+	g_free(admin_sql("propolis", sql));
+	ck_assert_msg(store_event_trim(f.conn, 3600, &error), "trim: %s", error ? error->message : "");
+	fixture_checkpoint(&f);
+	g_autofree char *kept = admin_sql("propolis", "SELECT count(*) FROM notification_prefixes");
+	ck_assert_str_eq(kept, "1");
+	g_autoptr(JsonArray) left = store_event_list(f.conn, first - 1, 0, NULL, "c_pre", NULL, NULL, &error);
+	ck_assert_int_eq(json_array_get_length(left), 1);
+	g_autofree char *want = g_strconcat(prefix, (char *)g_ptr_array_index(rests, 2), NULL);
+	ck_assert_str_eq(json_object_get_string_member(json_array_get_object_element(left, 0), "message"), want);
+	/* the last one goes: so does the prefix */
+	g_free(admin_sql("propolis", "UPDATE notification_log SET event_time = 0 WHERE catalog = 'c_pre'"));
+	ck_assert_msg(store_event_trim(f.conn, 3600, &error), "trim: %s", error ? error->message : "");
+	fixture_checkpoint(&f);
+	g_autofree char *gone = admin_sql("propolis", "SELECT count(*) FROM notification_prefixes");
+	ck_assert_str_eq(gone, "0");
+	fixture_close(&f);
+}
+END_TEST
+
 /* A message written in pieces of every size: text while short, deflated once it grows, read back whole. */
 START_TEST(event_text_in_pieces_reads_back_whole)
 {
@@ -750,6 +795,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, function_crud_and_errors);
 	tcase_add_test(tc, event_log_deflates_big_messages_and_refuses_corrupt_ones);
 	tcase_add_test(tc, event_text_in_pieces_reads_back_whole);
+	tcase_add_test(tc, event_prefix_stored_once_and_trimmed_with_its_last_event);
 	tcase_add_test(tc, pool_exhaustion_is_unavailable_within_wait);
 	tcase_add_test(tc, pool_killed_backend_is_unavailable_once_then_recovers);
 	tcase_add_test(tc, pool_unreachable_server_is_unavailable);
