@@ -363,31 +363,34 @@ gboolean catalog_notify_alter_partition(CatalogWork *work, const char *catalog, 
 }
 
 /*
- * DROP_PARTITION {table, tableType, tableObjJson, partitions (one key map)}: one event per
- * partition, as Hive fires them, with the table encoded once and every event appended in one
- * statement (10,000 dropped partitions are not 10,000 round trips and counter updates).
- * keymaps: each partition's key map as JSON text (char*).
+ * DROP_PARTITION {table, tableType, tableObjJson, partitions (one key map)} per partition given
+ * by its values (each a GPtrArray of char*, key order): one event per partition, as Hive fires
+ * them, appended in one statement. Every message is the same up to its key map: that beginning
+ * (the table's Thrift JSON in it) is made once and, for a batch, stored once
+ * (store_event_append_many_prefixed); each event keeps the rest.
  */
-static gboolean notify_drops(CatalogWork *work, const char *catalog, JsonObject *table, GPtrArray *keymaps,
-                             GError **error)
+gboolean catalog_notify_drop_partition_values(CatalogWork *work, const char *catalog, JsonObject *table,
+                                              GPtrArray *values, GError **error)
 {
 	const char *db = catalog_json_str(table, "DatabaseName");
-	/* every message is the same but for its key map: the text up to "partitions":[ is made once */
 	g_autofree char *tmpl = notify_table_message(work, catalog, table, "partitions");
-	gsize cut = strlen(tmpl);
 	g_return_val_if_fail(g_str_has_suffix(tmpl, "[]}"), FALSE);
-	cut -= 2; /* keeps the '[' */
-	/* a batch's common beginning is stored once (store_event_append_many_prefixed); each event keeps the rest */
-	gboolean shared = keymaps->len > 1;
-	g_autofree char *prefix = g_strndup(tmpl, cut);
+	gboolean shared = values->len > 1;
+	g_autofree char *prefix = g_strndup(tmpl, strlen(tmpl) - 2); /* keeps the '[' */
+	JsonArray *keys = notify_keys(table);
 	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
-	for (guint i = 0; i < keymaps->len; i++)
-		g_ptr_array_add(texts, g_strconcat(shared ? "" : prefix, g_ptr_array_index(keymaps, i), "]}", NULL));
+	for (guint i = 0; i < values->len; i++) {
+		GPtrArray *v = g_ptr_array_index(values, i);
+		GString *t = g_string_new(shared ? NULL : prefix);
+		notify_append_keymap(t, keys, (const char *const *)v->pdata, v->len);
+		g_string_append(t, "]}");
+		g_ptr_array_add(texts, g_string_free(t, FALSE));
+	}
 	GError *serr = NULL;
 	gint64 first = 0;
 	const char *tname = catalog_json_str(table, "Name");
-	if (!store_event_append_many_prefixed(work->conn, catalog, db, tname, "DROP_PARTITION",
-	                                      shared ? prefix : NULL, texts, &first, &serr)) {
+	if (!store_event_append_many_prefixed(work->conn, catalog, db, tname, "DROP_PARTITION", shared ? prefix : NULL,
+	                                      texts, &first, &serr)) {
 		catalog_error_from_store(serr, NULL, NULL, error);
 		return FALSE;
 	}
@@ -401,33 +404,20 @@ static gboolean notify_drops(CatalogWork *work, const char *catalog, JsonObject 
 	return TRUE;
 }
 
-/* DROP_PARTITION per partition document (JsonObject*, with Values). */
+/* The same per partition document (JsonObject*, with Values; a non-string value reads as ""). */
 gboolean catalog_notify_drop_partitions(CatalogWork *work, const char *catalog, JsonObject *table,
                                         GPtrArray *partitions, GError **error)
 {
-	g_autoptr(GPtrArray) keymaps = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	for (guint i = 0; partitions && i < partitions->len; i++) {
-		g_autoptr(JsonNode) kv = json_node_new(JSON_NODE_OBJECT);
-		json_node_take_object(kv, notify_partition_keys(table, g_ptr_array_index(partitions, i)));
-		g_ptr_array_add(keymaps, json_to_string(kv, FALSE));
+		JsonNode *vn = json_object_get_member(g_ptr_array_index(partitions, i), "Values");
+		JsonArray *arr = vn && JSON_NODE_HOLDS_ARRAY(vn) ? json_node_get_array(vn) : NULL;
+		GPtrArray *v = g_ptr_array_new();
+		for (guint k = 0; arr && k < json_array_get_length(arr); k++)
+			g_ptr_array_add(v, (gpointer)json_array_get_string_element(arr, k));
+		g_ptr_array_add(values, v);
 	}
-	return notify_drops(work, catalog, table, keymaps, error);
-}
-
-/* DROP_PARTITION per partition given by its values (each a GPtrArray of char*). */
-gboolean catalog_notify_drop_partition_values(CatalogWork *work, const char *catalog, JsonObject *table,
-                                              GPtrArray *values, GError **error)
-{
-	JsonArray *keys = notify_keys(table);
-	g_autoptr(GPtrArray) keymaps = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GString) kv = g_string_new(NULL);
-	for (guint i = 0; i < values->len; i++) {
-		GPtrArray *v = g_ptr_array_index(values, i);
-		g_string_truncate(kv, 0);
-		notify_append_keymap(kv, keys, (const char *const *)v->pdata, v->len);
-		g_ptr_array_add(keymaps, g_strndup(kv->str, kv->len));
-	}
-	return notify_drops(work, catalog, table, keymaps, error);
+	return catalog_notify_drop_partition_values(work, catalog, table, values, error);
 }
 
 /* ---- reads and fire_listener_event ---- */

@@ -257,8 +257,8 @@ void store_event_text_append(StoreEventText *t, const char *s, gsize len)
 	event_text_deflate(t, s, len, Z_NO_FLUSH);
 }
 
-/* The message of t as an EventMessage (borrowing t's bytes); FALSE with error. */
-static gboolean event_text_finish(StoreEventText *t, EventMessage *m, GError **error)
+/* Ends t's deflate stream (if any) and writes its head; FALSE with error when zlib failed. */
+static gboolean event_text_finish(StoreEventText *t, GError **error)
 {
 	if (t->deflating && t->zerr == Z_OK)
 		event_text_deflate(t, NULL, 0, Z_FINISH);
@@ -268,15 +268,10 @@ static gboolean event_text_finish(StoreEventText *t, EventMessage *m, GError **e
 		            t->zerr);
 		return FALSE;
 	}
-	if (!t->deflating) {
-		m->text = t->text->str;
-		m->text_len = t->text->len;
-		return TRUE;
+	if (t->deflating) {
+		guint32 head = GUINT32_TO_BE((guint32)t->total);
+		memcpy(t->packed->data, &head, sizeof head);
 	}
-	guint32 head = GUINT32_TO_BE((guint32)t->total);
-	memcpy(t->packed->data, &head, sizeof head);
-	m->text = NULL;
-	m->deflated_len = t->packed->len;
 	return TRUE;
 }
 
@@ -284,12 +279,11 @@ static gboolean event_text_finish(StoreEventText *t, EventMessage *m, GError **e
 gint64 store_event_append_text(StoreConn *conn, const char *catalog, const char *db, const char *tbl,
                                const char *type, StoreEventText *t, GError **error)
 {
-	EventMessage m = {0};
-	if (!event_text_finish(t, &m, error))
+	if (!event_text_finish(t, error))
 		return 0;
 	if (!t->deflating)
-		return store_event_append_len(conn, catalog, db, tbl, type, m.text, m.text_len, error);
-	return event_append_packed(conn, catalog, db, tbl, type, NULL, 0, t->packed->data, m.deflated_len, error);
+		return event_append_packed(conn, catalog, db, tbl, type, t->text->str, t->text->len, NULL, 0, error);
+	return event_append_packed(conn, catalog, db, tbl, type, NULL, 0, t->packed->data, t->packed->len, error);
 }
 
 /* Appends v as a 4-byte big-endian integer, as PostgreSQL's binary formats want it. */

@@ -55,16 +55,23 @@ static char *part_array_literal(GPtrArray *items)
 	return g_string_free(s, FALSE);
 }
 
-/* The "Values" of a partition document as a text[] literal. */
-static char *part_values_literal(JsonObject *doc)
+/* The "Values" of a partition document (borrowed strings; NULL for a non-string), a new array. */
+static GPtrArray *part_doc_values(JsonObject *doc)
 {
-	g_autoptr(GPtrArray) vals = g_ptr_array_new();
+	GPtrArray *vals = g_ptr_array_new();
 	JsonNode *n = json_object_get_member(doc, "Values");
 	JsonArray *arr = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
 	for (guint i = 0; arr && i < json_array_get_length(arr); i++) {
 		JsonNode *e = json_array_get_element(arr, i);
 		g_ptr_array_add(vals, (gpointer)(JSON_NODE_HOLDS_VALUE(e) ? json_node_get_string(e) : NULL));
 	}
+	return vals;
+}
+
+/* The "Values" of a partition document as a text[] literal. */
+static char *part_values_literal(JsonObject *doc)
+{
+	g_autoptr(GPtrArray) vals = part_doc_values(doc);
 	return part_array_literal(vals);
 }
 
@@ -211,18 +218,22 @@ static char **part_input_params(gint64 table_id, GPtrArray *docs, GPtrArray *nam
 
 /* ---- inserting: COPY ---- */
 
-/* Appends s in COPY's text format (backslash, tab, newline and carriage return escaped). */
+/* Appends c in COPY's text format (backslash, tab, newline and carriage return escaped). */
+static void copy_char(GString *out, char c)
+{
+	switch (c) {
+	case '\\': g_string_append(out, "\\\\"); break;
+	case '\t': g_string_append(out, "\\t"); break;
+	case '\n': g_string_append(out, "\\n"); break;
+	case '\r': g_string_append(out, "\\r"); break;
+	default: g_string_append_c(out, c);
+	}
+}
+
 static void copy_text(GString *out, const char *s)
 {
-	for (const char *p = s; *p; p++) {
-		switch (*p) {
-		case '\\': g_string_append(out, "\\\\"); break;
-		case '\t': g_string_append(out, "\\t"); break;
-		case '\n': g_string_append(out, "\\n"); break;
-		case '\r': g_string_append(out, "\\r"); break;
-		default: g_string_append_c(out, *p);
-		}
-	}
+	for (const char *p = s; *p; p++)
+		copy_char(out, *p);
 }
 
 /* Appends a nullable column and its separator ('\t' or '\n'). */
@@ -248,10 +259,9 @@ static void copy_values(GString *out, const char *const *values, guint n)
 		}
 		g_string_append_c(out, '"');
 		for (const char *p = values[i]; *p; p++) {
-			char one[2] = {*p, '\0'};
 			if (*p == '"' || *p == '\\')
 				g_string_append(out, "\\\\"); /* the array's backslash, escaped for COPY */
-			copy_text(out, one);
+			copy_char(out, *p);
 		}
 		g_string_append_c(out, '"');
 	}
@@ -402,13 +412,7 @@ GPtrArray *store_partition_insert_batch(StoreConn *conn, gint64 table_id, GPtrAr
 	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	for (guint i = 0; i < n; i++) {
 		JsonObject *doc = g_ptr_array_index(docs, i);
-		GPtrArray *vals = g_ptr_array_new();
-		JsonNode *vn = json_object_get_member(doc, "Values");
-		JsonArray *arr = vn && JSON_NODE_HOLDS_ARRAY(vn) ? json_node_get_array(vn) : NULL;
-		for (guint k = 0; arr && k < json_array_get_length(arr); k++) {
-			JsonNode *e = json_array_get_element(arr, k);
-			g_ptr_array_add(vals, (gpointer)(JSON_NODE_HOLDS_VALUE(e) ? json_node_get_string(e) : NULL));
-		}
+		GPtrArray *vals = part_doc_values(doc);
 		g_ptr_array_add(values, vals);
 		JsonNode *sdn = json_object_get_member(doc, "StorageDescriptor");
 		JsonObject *sd = sdn && JSON_NODE_HOLDS_OBJECT(sdn) ? json_node_get_object(sdn) : NULL;
