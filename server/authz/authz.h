@@ -110,6 +110,12 @@ gboolean authz_database_allows(const AuthzFacts *f, guint32 perm);
 gboolean authz_database_visible(const AuthzFacts *f);
 /* Table-level permission on table (table or all-tables grants; ALL covers every table permission). */
 gboolean authz_table_allows(const AuthzFacts *f, const char *table, guint32 perm);
+/*
+ * "Any of these": TRUE when at least one bit of perms is allowed on its own (authz_table_allows /
+ * authz_database_allows of each bit), e.g. a write lock needs INSERT, ALTER or DELETE. perms 0: FALSE.
+ */
+gboolean authz_table_allows_any(const AuthzFacts *f, const char *table, guint32 perms);
+gboolean authz_database_allows_any(const AuthzFacts *f, guint32 perms);
 /* Any permission on the table, column grants included. */
 gboolean authz_table_visible(const AuthzFacts *f, const char *table);
 /*

@@ -216,6 +216,33 @@ gboolean authz_table_allows(const AuthzFacts *f, const char *table, guint32 perm
 	return FALSE;
 }
 
+/* TRUE when some single bit of perms is allowed by allows (an "any of these" question). */
+static gboolean authz_any_bit(guint32 perms, gboolean (*allows)(const AuthzFacts *, const char *, guint32),
+                              const AuthzFacts *f, const char *table)
+{
+	for (guint32 bit = 1; bit != 0 && bit <= perms; bit <<= 1)
+		if ((perms & bit) && allows(f, table, bit))
+			return TRUE;
+	return FALSE;
+}
+
+/* authz_database_allows with the (unused) table argument of authz_any_bit's callback. */
+static gboolean authz_database_allows_cb(const AuthzFacts *f, const char *table, guint32 perm)
+{
+	(void)table;
+	return authz_database_allows(f, perm);
+}
+
+gboolean authz_table_allows_any(const AuthzFacts *f, const char *table, guint32 perms)
+{
+	return authz_any_bit(perms, authz_table_allows, f, table);
+}
+
+gboolean authz_database_allows_any(const AuthzFacts *f, guint32 perms)
+{
+	return authz_any_bit(perms, authz_database_allows_cb, f, NULL);
+}
+
 gboolean authz_table_visible(const AuthzFacts *f, const char *table)
 {
 	if (f->is_admin || f->is_readonly_admin)

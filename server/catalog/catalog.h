@@ -406,8 +406,8 @@ GArray *catalog_open_txns(Catalog *cat, const CatalogCtx *ctx, JsonObject *reque
 gboolean catalog_commit_txn(Catalog *cat, const CatalogCtx *ctx, gint64 txnid, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Aborting an aborted txn is a no-op; unknown or committed ones are NO_SUCH_TXN. */
 gboolean catalog_abort_txns(Catalog *cat, const CatalogCtx *ctx, const GArray *txnids, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* {hwm, txns: [TxnInfo fields]}: open txns and aborted ones holding write ids. */
-JsonObject *catalog_get_open_txns(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* {hwm, txns: [TxnInfo fields]}: open txns and aborted ones holding write ids; own_only: the caller's (admins: all). */
+JsonObject *catalog_get_open_txns(Catalog *cat, const CatalogCtx *ctx, gboolean own_only, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* [{txnId, writeId}] for open txns on db.tbl, per-table write ids from 1. */
 JsonArray *catalog_allocate_write_ids(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                       const char *tbl, const GArray *txnids, GError **error) G_GNUC_WARN_UNUSED_RESULT;

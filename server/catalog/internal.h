@@ -114,6 +114,31 @@ gboolean catalog_acid_begin(Catalog *cat, const CatalogCtx *ctx, CatalogWork *wo
 gboolean catalog_txn_require_open(CatalogWork *work, const GArray *ids, gboolean for_update, gboolean skip_aborted,
                                   GArray **open_out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* ---- who may take, act on and see locks, transactions, compactions (acid_authz.c) ---- */
+
+/* Each component's permission (SHARED_READ: visible; write types: see acid_authz.c); sets request's "owner". */
+gboolean catalog_acid_lock_authorize(CatalogWork *work, const CatalogCtx *ctx, const char *catname,
+                                     JsonObject *request, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The caller's facts for the catalog (its ARN in ->caller, admin flags). */
+AuthzFacts *catalog_acid_caller(CatalogWork *work, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The write permissions (any one suffices) a write on a table needs for DataOperationType op. */
+guint32 catalog_acid_write_perms(gint64 op);
+/* ACCESS_DENIED (audited) unless the caller owns lock (a store_lock_get document) or is an administrator. */
+gboolean catalog_acid_lock_owner_require(CatalogWork *work, const CatalogCtx *ctx, JsonObject *lock,
+                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* store_lock_get of an owned lock; NO_SUCH_LOCK when gone, ACCESS_DENIED when another's. */
+JsonObject *catalog_acid_lock_get_owned(CatalogWork *work, const CatalogCtx *ctx, gint64 lockid,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same for the existing txns among ids (in [min, max] when ids is NULL); unknown ids pass. */
+gboolean catalog_acid_txns_owner_require(CatalogWork *work, const CatalogCtx *ctx, const GArray *ids, gint64 min,
+                                         gint64 max, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Keeps the rows ({dbname, tablename?, owner?}) whose object the caller sees or that it owns; replaces *rows. */
+gboolean catalog_acid_filter_rows(CatalogWork *work, const CatalogCtx *ctx, const char *catname, JsonArray **rows,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Keeps in doc's "txns" the caller's own (administrators: all); drops their "owner" members. */
+gboolean catalog_acid_filter_own_txns(CatalogWork *work, const CatalogCtx *ctx, JsonObject *doc,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* ---- notifications (notify.c): each appends one event in work's transaction. Call it LAST,
  * just before catalog_work_end(), so the event-id row lock is held briefly. Documents are the
  * stored Glue documents (tables with DatabaseName and Name; partitions with Values). ---- */
@@ -177,6 +202,16 @@ gboolean catalog_authz_database(CatalogWork *work, const CatalogCtx *ctx, const 
 gboolean catalog_authz_table(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
                              const char *table, guint32 perm, AuthzFacts **facts_out,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * The same checks when any one of several permissions will do (perms: a bit set; a write lock
+ * needs INSERT, ALTER or DELETE). The message names them all ("Required Insert, Alter or
+ * Delete on table db.t"). AUTHZ_DESCRIBE alone means "may see it", as above.
+ */
+gboolean catalog_authz_table_any(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                 const char *table, guint32 perms, AuthzFacts **facts_out,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_authz_database_any(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                    guint32 perms, AuthzFacts **facts_out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /*
  * The same checks for an object the operation's own read just found, with the grants epoch that
  * read returned (store_*_get_epoch): the caller's facts come from the server's cache when they

@@ -74,25 +74,11 @@ static gboolean lock_check(CatalogWork *work, gint64 id, gint *state, GError **e
 
 /*
  * lock: records request {component[], txnid?, user, hostname, agentInfo?} and grants it when
- * nothing earlier conflicts. Returns {lockid, state} (ACQUIRED or WAITING). A named transaction
- * must be open (NO_SUCH_TXN / TXN_ABORTED).
+ * nothing earlier conflicts. Returns {lockid, state} (ACQUIRED or WAITING). Each component
+ * needs its permission (catalog_acid_lock_authorize); the lock is owned by the caller. A named
+ * transaction must be the caller's (or the caller an administrator) and open (NO_SUCH_TXN /
+ * TXN_ABORTED).
  */
-/* Each component's database or table must be visible to the caller (a lock names it to others). */
-static gboolean lock_authorize(CatalogWork *work, const CatalogCtx *ctx, const char *catname, JsonObject *request,
-                               GError **error)
-{
-	JsonArray *comps = json_object_get_array_member(request, "component");
-	for (guint i = 0; comps && i < json_array_get_length(comps); i++) {
-		JsonObject *c = json_array_get_object_element(comps, i);
-		const char *db = catalog_json_str(c, "dbname"), *tbl = catalog_json_str(c, "tablename");
-		gboolean ok = tbl && *tbl ? catalog_authz_table(work, ctx, catname, db, tbl, AUTHZ_DESCRIBE, NULL, error)
-		                          : catalog_authz_database(work, ctx, catname, db, AUTHZ_DESCRIBE, NULL, error);
-		if (!ok)
-			return FALSE;
-	}
-	return TRUE;
-}
-
 JsonObject *catalog_lock(Catalog *cat, const CatalogCtx *ctx, const char *catalog, JsonObject *request,
                          GError **error)
 {
@@ -103,11 +89,12 @@ JsonObject *catalog_lock(Catalog *cat, const CatalogCtx *ctx, const char *catalo
 	CatalogWork work;
 	if (!catalog_acid_begin(cat, ctx, &work, error))
 		return NULL;
-	gboolean ok = lock_authorize(&work, ctx, catname, request, error) && lock_serialize(&work, error);
+	gboolean ok = catalog_acid_lock_authorize(&work, ctx, catname, request, error) && lock_serialize(&work, error);
 	if (ok && txnid > 0) {
 		g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 		g_array_append_val(ids, txnid);
-		ok = catalog_txn_require_open(&work, ids, FALSE, FALSE, NULL, error);
+		ok = catalog_acid_txns_owner_require(&work, ctx, ids, 0, 0, error) &&
+		     catalog_txn_require_open(&work, ids, FALSE, FALSE, NULL, error);
 	}
 	GError *serr = NULL;
 	gint64 id = 0;
@@ -125,19 +112,25 @@ JsonObject *catalog_lock(Catalog *cat, const CatalogCtx *ctx, const char *catalo
 	return out;
 }
 
-/* check_lock: heartbeats lock id and grants it if it is now free; *state receives the LockState. */
+/*
+ * check_lock: heartbeats lock id and grants it if it is now free; *state receives the LockState.
+ * The caller's own locks only (administrators: any).
+ */
 gboolean catalog_check_lock(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, gint *state, GError **error)
 {
 	CatalogWork work;
 	if (!catalog_acid_begin(cat, ctx, &work, error))
 		return FALSE;
-	gboolean ok = lock_serialize(&work, error) && lock_check(&work, lockid, state, error);
+	gboolean ok = lock_serialize(&work, error);
+	g_autoptr(JsonObject) lock = ok ? catalog_acid_lock_get_owned(&work, ctx, lockid, error) : NULL;
+	ok = lock != NULL && lock_check(&work, lockid, state, error);
 	return catalog_work_end(&work, ok, error);
 }
 
 /*
  * unlock: releases a lock taken outside a transaction (or still waiting). An unknown id is a
  * no-op (Hive 4); an acquired lock of a transaction is TXN_OPEN: commit or abort frees it.
+ * Another principal's lock is ACCESS_DENIED unless the caller is an administrator.
  */
 gboolean catalog_unlock(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, GError **error)
 {
@@ -155,6 +148,7 @@ gboolean catalog_unlock(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, GErr
 			catalog_error_from_store(serr, NULL, NULL, error);
 		return catalog_work_end(&work, missing, error);
 	}
+	ok = ok && catalog_acid_lock_owner_require(&work, ctx, lock, error);
 	gint64 txnid = ok ? json_object_get_int_member_with_default(lock, "txnid", 0) : 0;
 	if (ok && txnid > 0 && json_object_get_int_member_with_default(lock, "state", 0) == LOCK_ACQUIRED) {
 		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_TXN_OPEN,
@@ -167,7 +161,10 @@ gboolean catalog_unlock(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, GErr
 	return catalog_work_end(&work, ok, error);
 }
 
-/* show_locks: one row per lock component (ShowLocksResponseElement fields); filters NULL = any, txnid < 0 = any. */
+/*
+ * show_locks: one row per lock component (ShowLocksResponseElement fields); filters NULL = any,
+ * txnid < 0 = any. Only components on objects the caller sees, and its own locks.
+ */
 JsonArray *catalog_show_locks(Catalog *cat, const CatalogCtx *ctx, const char *db, const char *tbl, const char *part,
                               gint64 txnid, GError **error)
 {
@@ -176,9 +173,12 @@ JsonArray *catalog_show_locks(Catalog *cat, const CatalogCtx *ctx, const char *d
 	if (!catalog_acid_begin(cat, ctx, &work, error))
 		return NULL;
 	GError *serr = NULL;
+	g_autofree char *catname = catalog_resolve(cat, NULL);
 	JsonArray *rows = store_lock_list(work.conn, dbname, tname, part, txnid, &serr);
 	if (rows == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
+	else if (json_array_get_length(rows) > 0 && !catalog_acid_filter_rows(&work, ctx, catname, &rows, error))
+		g_clear_pointer(&rows, json_array_unref);
 	if (!catalog_work_end(&work, rows != NULL, error))
 		g_clear_pointer(&rows, json_array_unref);
 	return rows;

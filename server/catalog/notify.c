@@ -461,7 +461,42 @@ gboolean catalog_current_event_id(Catalog *cat, const CatalogCtx *ctx, gint64 *o
 	return ok;
 }
 
-/* get_notification_events_count: events of db after from (up to to when > 0), capped at limit. */
+/* Counts every matching event (administrators). */
+static gboolean count_events_all(CatalogWork *work, gint64 from, gint64 to, const char *catname, const char *dbname,
+                                 GPtrArray *tables, gint64 limit, gint64 *out, GError **error)
+{
+	GError *serr = NULL;
+	if (store_event_count(work->conn, from, to, catname, dbname, tables, limit, out, &serr))
+		return TRUE;
+	catalog_error_from_store(serr, NULL, NULL, error);
+	return FALSE;
+}
+
+/*
+ * Counts the matching events the caller could read with get_next_notification (the same rule,
+ * catalog_authz_filter_events), per object, capped at limit.
+ */
+static gboolean count_events_visible(CatalogWork *work, const CatalogCtx *ctx, gint64 from, gint64 to,
+                                     const char *catname, const char *dbname, GPtrArray *tables, gint64 limit,
+                                     gint64 *out, GError **error)
+{
+	GError *serr = NULL;
+	g_autoptr(JsonArray) groups = store_event_count_groups(work->conn, from, to, catname, dbname, tables, &serr);
+	if (groups == NULL) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return FALSE;
+	}
+	if (!catalog_authz_filter_events(work, ctx, groups, error))
+		return FALSE;
+	gint64 n = 0;
+	for (guint i = 0; i < json_array_get_length(groups); i++)
+		n += json_object_get_int_member(json_array_get_object_element(groups, i), "n");
+	*out = limit > 0 && n > limit ? limit : n;
+	return TRUE;
+}
+
+/* get_notification_events_count: events of db after from (up to to when > 0), capped at limit; only those
+ * the caller could read with get_next_notification (administrators: all). */
 gboolean catalog_count_events(Catalog *cat, const CatalogCtx *ctx, gint64 from, gint64 to, const char *catalog,
                               const char *db, GPtrArray *tables, gint64 limit, gint64 *out, GError **error)
 {
@@ -474,10 +509,11 @@ gboolean catalog_count_events(Catalog *cat, const CatalogCtx *ctx, gint64 from, 
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return FALSE;
-	GError *serr = NULL;
-	gboolean ok = store_event_count(work.conn, from, to, catname, dbname, tables, limit, out, &serr);
-	if (!ok)
-		catalog_error_from_store(serr, NULL, NULL, error);
+	g_autoptr(AuthzFacts) f = catalog_authz_facts(&work, ctx, NULL, NULL, error);
+	gboolean ok = f != NULL && (f->is_admin || f->is_readonly_admin
+	                                ? count_events_all(&work, from, to, catname, dbname, tables, limit, out, error)
+	                                : count_events_visible(&work, ctx, from, to, catname, dbname, tables, limit, out,
+	                                                       error));
 	catalog_work_end(&work, ok, NULL);
 	return ok;
 }

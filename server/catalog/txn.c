@@ -85,7 +85,10 @@ gboolean catalog_txn_require_open(CatalogWork *work, const GArray *ids, gboolean
 	return TRUE;
 }
 
-/* open_txns {num_txns, user, hostname, agentInfo?, txn_type?}: the new ids (GArray of gint64). */
+/*
+ * open_txns {num_txns, user, hostname, agentInfo?, txn_type?}: the new ids (GArray of gint64).
+ * Any caller may open transactions; they are owned by the caller (its ARN, not `user`).
+ */
 GArray *catalog_open_txns(Catalog *cat, const CatalogCtx *ctx, JsonObject *request, GError **error)
 {
 	gint64 n = json_object_get_int_member_with_default(request, "num_txns", 0);
@@ -98,9 +101,13 @@ GArray *catalog_open_txns(Catalog *cat, const CatalogCtx *ctx, JsonObject *reque
 	if (!catalog_acid_begin(cat, ctx, &work, error))
 		return NULL;
 	GError *serr = NULL;
-	gint64 first = store_txn_open(work.conn, (gint)n, request, &serr);
-	if (first <= 0)
-		catalog_error_from_store(serr, NULL, NULL, error);
+	g_autoptr(AuthzFacts) f = catalog_acid_caller(&work, ctx, error);
+	gint64 first = 0;
+	if (f != NULL) {
+		json_object_set_string_member(request, "owner", f->caller);
+		if ((first = store_txn_open(work.conn, (gint)n, request, &serr)) <= 0)
+			catalog_error_from_store(serr, NULL, NULL, error);
+	}
 	if (!catalog_work_end(&work, first > 0, error))
 		return NULL;
 	GArray *ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64), (guint)n);
@@ -111,14 +118,15 @@ GArray *catalog_open_txns(Catalog *cat, const CatalogCtx *ctx, JsonObject *reque
 	return ids;
 }
 
-/* Finishes the transactions in ids with state (commit or abort); see catalog_txn_require_open. */
+/* Finishes the caller's transactions in ids with state (commit or abort); see catalog_txn_require_open. */
 static gboolean txn_finish(Catalog *cat, const CatalogCtx *ctx, const GArray *ids, gint state, GError **error)
 {
 	CatalogWork work;
 	if (!catalog_acid_begin(cat, ctx, &work, error))
 		return FALSE;
 	g_autoptr(GArray) open = NULL;
-	gboolean ok = catalog_txn_require_open(&work, ids, TRUE, state == TXN_ABORTED, &open, error);
+	gboolean ok = catalog_acid_txns_owner_require(&work, ctx, ids, 0, 0, error) &&
+	              catalog_txn_require_open(&work, ids, TRUE, state == TXN_ABORTED, &open, error);
 	GError *serr = NULL;
 	if (ok && open->len > 0 && !(ok = store_txn_finish(work.conn, open, state, &serr)))
 		catalog_error_from_store(serr, NULL, NULL, error);
@@ -155,7 +163,8 @@ static void txn_conflict_error(gint64 txnid, gint64 commit_id, JsonObject *c, GE
  * commit_txn: the transaction must be open; its locks are released. Write-write conflict
  * (Hive's WRITE_SET): when it updated or deleted a table/partition that a transaction which
  * overlapped it also updated or deleted and committed first (one of the two an update), it
- * is aborted instead (committed as aborted) and TXN_ABORTED carries Hive's text.
+ * is aborted instead (committed as aborted) and TXN_ABORTED carries Hive's text. The caller's
+ * own transaction only (administrators: any).
  */
 gboolean catalog_commit_txn(Catalog *cat, const CatalogCtx *ctx, gint64 txnid, GError **error)
 {
@@ -165,7 +174,8 @@ gboolean catalog_commit_txn(Catalog *cat, const CatalogCtx *ctx, gint64 txnid, G
 	if (!catalog_acid_begin(cat, ctx, &work, error))
 		return FALSE;
 	g_autoptr(GArray) open = NULL;
-	gboolean ok = catalog_txn_require_open(&work, ids, TRUE, FALSE, &open, error);
+	gboolean ok = catalog_acid_txns_owner_require(&work, ctx, ids, 0, 0, error) &&
+	              catalog_txn_require_open(&work, ids, TRUE, FALSE, &open, error);
 	GError *serr = NULL;
 	gint64 commit_id = 0;
 	g_autoptr(JsonObject) conflict = NULL;
@@ -194,7 +204,10 @@ gboolean catalog_abort_txns(Catalog *cat, const CatalogCtx *ctx, const GArray *t
 	return txn_finish(cat, ctx, txnids, TXN_ABORTED, error);
 }
 
-/* heartbeat: the transaction (when txnid > 0) must be open; the lock (when lockid > 0) must exist. */
+/*
+ * heartbeat: the transaction (when txnid > 0) must be open; the lock (when lockid > 0) must exist.
+ * Both must be the caller's (administrators: any).
+ */
 gboolean catalog_heartbeat(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, gint64 txnid, GError **error)
 {
 	CatalogWork work;
@@ -205,12 +218,17 @@ gboolean catalog_heartbeat(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, g
 	if (txnid > 0) {
 		g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 		g_array_append_val(ids, txnid);
-		ok = catalog_txn_require_open(&work, ids, FALSE, FALSE, NULL, error);
+		ok = catalog_acid_txns_owner_require(&work, ctx, ids, 0, 0, error) &&
+		     catalog_txn_require_open(&work, ids, FALSE, FALSE, NULL, error);
 		g_autoptr(JsonObject) st = ok ? store_txn_heartbeat_range(work.conn, txnid, txnid, &serr) : NULL;
 		if (ok && st == NULL) {
 			catalog_error_from_store(serr, NULL, NULL, error);
 			ok = FALSE;
 		}
+	}
+	if (ok && lockid > 0) {
+		g_autoptr(JsonObject) lock = catalog_acid_lock_get_owned(&work, ctx, lockid, error);
+		ok = lock != NULL;
 	}
 	if (ok && lockid > 0 && !(ok = store_lock_heartbeat(work.conn, lockid, &serr))) {
 		gboolean missing = serr->domain == STORE_ERROR && serr->code == STORE_ERROR_NOT_FOUND;
@@ -221,7 +239,11 @@ gboolean catalog_heartbeat(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, g
 	return catalog_work_end(&work, ok, error);
 }
 
-/* heartbeat_txn_range: {aborted: [ids], nosuch: [ids]}; open ones in [min, max] are heartbeated. */
+/*
+ * heartbeat_txn_range: {aborted: [ids], nosuch: [ids]}; open ones in [min, max] are heartbeated.
+ * Every existing transaction in the range must be the caller's (administrators: any): a
+ * streaming writer heartbeats its own batch, whose ids are consecutive.
+ */
 JsonObject *catalog_heartbeat_txn_range(Catalog *cat, const CatalogCtx *ctx, gint64 min, gint64 max, GError **error)
 {
 	if (max < min || max - min >= TXN_MAX_RANGE) {
@@ -233,8 +255,9 @@ JsonObject *catalog_heartbeat_txn_range(Catalog *cat, const CatalogCtx *ctx, gin
 	if (!catalog_acid_begin(cat, ctx, &work, error))
 		return NULL;
 	GError *serr = NULL;
-	g_autoptr(JsonObject) states = store_txn_heartbeat_range(work.conn, min, max, &serr);
-	if (states == NULL)
+	g_autoptr(JsonObject) states = NULL;
+	if (catalog_acid_txns_owner_require(&work, ctx, NULL, min, max, error) &&
+	    (states = store_txn_heartbeat_range(work.conn, min, max, &serr)) == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
 	if (!catalog_work_end(&work, states != NULL, error))
 		return NULL;
@@ -252,8 +275,12 @@ JsonObject *catalog_heartbeat_txn_range(Catalog *cat, const CatalogCtx *ctx, gin
 	return out;
 }
 
-/* get_open_txns(_info): {hwm, txns: [{id, state, user, hostname, ...}]}. */
-JsonObject *catalog_get_open_txns(Catalog *cat, const CatalogCtx *ctx, GError **error)
+/*
+ * get_open_txns(_info): {hwm, txns: [{id, state, user, hostname, ...}]}. own_only (get_open_txns_info)
+ * keeps the caller's own transactions (administrators: all); get_open_txns gives every id, as
+ * every reader needs them for snapshot isolation, and ids and states name no object.
+ */
+JsonObject *catalog_get_open_txns(Catalog *cat, const CatalogCtx *ctx, gboolean own_only, GError **error)
 {
 	CatalogWork work;
 	if (!catalog_acid_begin(cat, ctx, &work, error))
@@ -262,12 +289,17 @@ JsonObject *catalog_get_open_txns(Catalog *cat, const CatalogCtx *ctx, GError **
 	JsonObject *doc = store_txn_list_open(work.conn, &serr);
 	if (doc == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
+	else if (own_only && !catalog_acid_filter_own_txns(&work, ctx, doc, error))
+		g_clear_pointer(&doc, json_object_unref);
 	if (!catalog_work_end(&work, doc != NULL, error))
 		g_clear_pointer(&doc, json_object_unref);
 	return doc;
 }
 
-/* allocate_table_write_ids: [{txnId, writeId}] for open transactions on table db.tbl. */
+/*
+ * allocate_table_write_ids: [{txnId, writeId}] for open transactions on table db.tbl. Needs
+ * INSERT, ALTER or DELETE on the table, and the transactions must be the caller's.
+ */
 JsonArray *catalog_allocate_write_ids(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                       const char *tbl, const GArray *txnids, GError **error)
 {
@@ -284,7 +316,9 @@ JsonArray *catalog_allocate_write_ids(Catalog *cat, const CatalogCtx *ctx, const
 		return NULL;
 	GError *serr = NULL;
 	JsonArray *ids = NULL;
-	if (catalog_txn_require_open(&work, txnids, TRUE, FALSE, NULL, error)) {
+	if (catalog_authz_table_any(&work, ctx, catname, dbname, tname, catalog_acid_write_perms(0), NULL, error) &&
+	    catalog_acid_txns_owner_require(&work, ctx, txnids, 0, 0, error) &&
+	    catalog_txn_require_open(&work, txnids, TRUE, FALSE, NULL, error)) {
 		ids = store_write_ids_allocate(work.conn, catname, dbname, tname, txnids, &serr);
 		if (ids == NULL)
 			catalog_error_from_store(serr, NULL, NULL, error);
@@ -318,7 +352,7 @@ static gint64 txn_parse_valid_list(const char *s, GArray *exceptions)
 
 /*
  * get_valid_write_ids: per "db.table" name, {fullTableName, hwm, invalid: [{w, aborted}]} as
- * seen by the snapshot valid_txn_list (NULL = now).
+ * seen by the snapshot valid_txn_list (NULL = now). Each table must be visible to the caller.
  */
 JsonArray *catalog_get_valid_write_ids(Catalog *cat, const CatalogCtx *ctx, GPtrArray *full_names,
                                        const char *valid_txn_list, GError **error)
@@ -342,6 +376,8 @@ JsonArray *catalog_get_valid_write_ids(Catalog *cat, const CatalogCtx *ctx, GPtr
 		}
 		g_autofree char *db = g_ascii_strdown(full, dot - full);
 		g_autofree char *tbl = g_ascii_strdown(dot + 1, -1);
+		if (!(ok = catalog_authz_table(&work, ctx, catname, db, tbl, AUTHZ_DESCRIBE, NULL, error)))
+			break;
 		GError *serr = NULL;
 		JsonObject *one = store_write_ids_valid(work.conn, catname, db, tbl, exceptions, hwm, &serr);
 		if (one == NULL) {
@@ -357,7 +393,7 @@ JsonArray *catalog_get_valid_write_ids(Catalog *cat, const CatalogCtx *ctx, GPtr
 	return ok ? json_array_ref(out) : NULL;
 }
 
-/* get_latest_txnid_in_conflict: see store_txn_latest_in_conflict; 0 when none. */
+/* get_latest_txnid_in_conflict: see store_txn_latest_in_conflict; 0 when none. The caller's own txnid. */
 gboolean catalog_latest_txnid_in_conflict(Catalog *cat, const CatalogCtx *ctx, gint64 txnid, gint64 *out,
                                           GError **error)
 {
@@ -365,14 +401,19 @@ gboolean catalog_latest_txnid_in_conflict(Catalog *cat, const CatalogCtx *ctx, g
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return FALSE;
 	GError *serr = NULL;
-	gboolean ok = store_txn_latest_in_conflict(work.conn, txnid, out, &serr);
-	if (!ok)
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	g_array_append_val(ids, txnid);
+	gboolean ok = catalog_acid_txns_owner_require(&work, ctx, ids, 0, 0, error);
+	if (ok && !(ok = store_txn_latest_in_conflict(work.conn, txnid, out, &serr)))
 		catalog_error_from_store(serr, NULL, NULL, error);
 	catalog_work_end(&work, ok, NULL);
 	return ok;
 }
 
-/* add_dynamic_partitions: recorded for an open transaction (parts: char*). */
+/*
+ * add_dynamic_partitions: recorded for an open transaction of the caller (parts: char*); needs
+ * the write permission op implies on the table (catalog_acid_write_perms).
+ */
 gboolean catalog_add_dynamic_partitions(Catalog *cat, const CatalogCtx *ctx, gint64 txnid, gint64 writeid,
                                         const char *db, const char *tbl, GPtrArray *parts, gint op, GError **error)
 {
@@ -389,14 +430,17 @@ gboolean catalog_add_dynamic_partitions(Catalog *cat, const CatalogCtx *ctx, gin
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_array_append_val(ids, txnid);
 	GError *serr = NULL;
-	gboolean ok = catalog_txn_require_open(&work, ids, TRUE, FALSE, NULL, error);
+	gboolean ok = catalog_authz_table_any(&work, ctx, catname, dbname, tname, catalog_acid_write_perms(op), NULL,
+	                                      error) &&
+	              catalog_acid_txns_owner_require(&work, ctx, ids, 0, 0, error) &&
+	              catalog_txn_require_open(&work, ids, TRUE, FALSE, NULL, error);
 	if (ok && !(ok = store_txn_add_dynamic_partitions(work.conn, txnid, writeid, catname, dbname, tname, parts, op,
 	                                                   &serr)))
 		catalog_error_from_store(serr, NULL, NULL, error);
 	return catalog_work_end(&work, ok, error);
 }
 
-/* compact / compact2: records the request; {id, state: "initiated", accepted: true}. */
+/* compact / compact2: records the request (ALTER on the table; owner: the caller); {id, state: "initiated", accepted: true}. */
 JsonObject *catalog_compact(Catalog *cat, const CatalogCtx *ctx, JsonObject *request, GError **error)
 {
 	const char *db = catalog_json_str(request, "dbname"), *tbl = catalog_json_str(request, "tablename");
@@ -412,9 +456,13 @@ JsonObject *catalog_compact(Catalog *cat, const CatalogCtx *ctx, JsonObject *req
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return NULL;
 	GError *serr = NULL;
-	gint64 id = store_compaction_insert(work.conn, catname, request, &serr);
-	if (id <= 0)
-		catalog_error_from_store(serr, NULL, NULL, error);
+	g_autoptr(AuthzFacts) f = NULL;
+	gint64 id = 0;
+	if (catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_ALTER, &f, error)) {
+		json_object_set_string_member(request, "owner", f->caller);
+		if ((id = store_compaction_insert(work.conn, catname, request, &serr)) <= 0)
+			catalog_error_from_store(serr, NULL, NULL, error);
+	}
 	if (!catalog_work_end(&work, id > 0, error))
 		return NULL;
 	JsonObject *out = json_object_new();
@@ -424,7 +472,7 @@ JsonObject *catalog_compact(Catalog *cat, const CatalogCtx *ctx, JsonObject *req
 	return out;
 }
 
-/* show_compact: recorded requests, filtered by id (> 0), db, table, partition (NULL = any). */
+/* show_compact: recorded requests, filtered by id (> 0), db, table, partition (NULL = any); only on tables the caller sees. */
 JsonArray *catalog_show_compact(Catalog *cat, const CatalogCtx *ctx, gint64 id, const char *db, const char *tbl,
                                 const char *part, GError **error)
 {
@@ -433,9 +481,12 @@ JsonArray *catalog_show_compact(Catalog *cat, const CatalogCtx *ctx, gint64 id, 
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
 	GError *serr = NULL;
+	g_autofree char *catname = catalog_resolve(cat, NULL);
 	JsonArray *list = store_compaction_list(work.conn, id, dbname, tname, part, &serr);
 	if (list == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
+	else if (json_array_get_length(list) > 0 && !catalog_acid_filter_rows(&work, ctx, catname, &list, error))
+		g_clear_pointer(&list, json_array_unref);
 	catalog_work_end(&work, list != NULL, NULL);
 	return list;
 }

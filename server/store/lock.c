@@ -48,7 +48,7 @@ gboolean store_lock_reap(StoreConn *conn, guint timeout_s, GError **error)
 
 /*
  * Inserts a WAITING lock request with its components, numbered from the 'lock' counter.
- * request: {txnid, user, hostname, agentInfo?, component: [{type, level, dbname, tablename?,
+ * request: {txnid, user, hostname, agentInfo?, owner?, component: [{type, level, dbname, tablename?,
  * partitionname?, operationType, isTransactional}]} (Hive's field names, enums as numbers;
  * names already lower-cased). Returns the lock id, or 0 with error.
  */
@@ -56,8 +56,8 @@ gint64 store_lock_insert(StoreConn *conn, const char *catalog, JsonObject *reque
 {
 	static const char sql[] =
 		"WITH c AS (UPDATE txn_counters SET next = next + 1 WHERE name = 'lock' RETURNING next - 1 AS id),"
-		" l AS (INSERT INTO locks (id, txn_id, state, user_name, host, agent_info, created_ms, heartbeat_ms)"
-		"  SELECT c.id, $2::bigint, 2, $3, $4, $5, " NOW_MS ", " NOW_MS " FROM c RETURNING id),"
+		" l AS (INSERT INTO locks (id, txn_id, state, user_name, host, agent_info, created_ms, heartbeat_ms, owner)"
+		"  SELECT c.id, $2::bigint, 2, $3, $4, $5, " NOW_MS ", " NOW_MS ", $7 FROM c RETURNING id),"
 		" x AS (INSERT INTO lock_components (lock_id, seq, lock_type, lock_level, catalog, db, tbl, part,"
 		"  operation_type, transactional)"
 		"  SELECT l.id, e.ord, (e.v->>'type')::smallint, (e.v->>'level')::smallint, $6, e.v->>'dbname',"
@@ -75,8 +75,9 @@ gint64 store_lock_insert(StoreConn *conn, const char *catalog, JsonObject *reque
 	                        store_json_string(request, "user", ""),
 	                        store_json_string(request, "hostname", ""),
 	                        store_json_string(request, "agentInfo", NULL),
-	                        catalog};
-	g_autoptr(PGresult) res = store_exec(conn, "lock_insert", sql, 6, params, error);
+	                        catalog,
+	                        store_json_string(request, "owner", NULL)};
+	g_autoptr(PGresult) res = store_exec(conn, "lock_insert", sql, 7, params, error);
 	if (res == NULL)
 		return 0;
 	return lock_first_int(res);
@@ -125,11 +126,11 @@ gboolean store_lock_check(StoreConn *conn, gint64 id, gint *state, GError **erro
 	return TRUE;
 }
 
-/* {lockid, txnid, state} of a lock, or NULL with NOT_FOUND. */
+/* {lockid, txnid, state, owner?} of a lock, or NULL with NOT_FOUND. */
 JsonObject *store_lock_get(StoreConn *conn, gint64 id, GError **error)
 {
-	static const char sql[] =
-		"SELECT json_build_object('lockid', id, 'txnid', txn_id, 'state', state)::text FROM locks WHERE id = $1::bigint";
+	static const char sql[] = "SELECT json_strip_nulls(json_build_object('lockid', id, 'txnid', txn_id, 'state', state,"
+	                          " 'owner', owner))::text FROM locks WHERE id = $1::bigint";
 	g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, id);
 	const char *params[] = {ids};
 	g_autoptr(PGresult) res = store_exec(conn, "lock_get", sql, 1, params, error);
@@ -172,7 +173,7 @@ gboolean store_lock_heartbeat(StoreConn *conn, gint64 id, GError **error)
 /*
  * show_locks rows, one per component, in lock order: {lockid, dbname, tablename?, partname?,
  * state, type, txnid, lastheartbeat, acquiredat?, user, hostname, heartbeatCount, agentInfo?,
- * lockIdInternal}. db/tbl/part NULL = any; txnid < 0 = any.
+ * lockIdInternal, owner?}. db/tbl/part NULL = any; txnid < 0 = any.
  */
 JsonArray *store_lock_list(StoreConn *conn, const char *db, const char *tbl, const char *part, gint64 txnid,
                            GError **error)
@@ -182,7 +183,7 @@ JsonArray *store_lock_list(StoreConn *conn, const char *db, const char *tbl, con
 		" 'tablename', c.tbl, 'partname', c.part, 'state', l.state, 'type', c.lock_type, 'txnid', l.txn_id,"
 		" 'lastheartbeat', l.heartbeat_ms, 'acquiredat', l.acquired_ms, 'user', l.user_name,"
 		" 'hostname', l.host, 'heartbeatCount', l.heartbeat_count, 'agentInfo', l.agent_info,"
-		" 'lockIdInternal', c.seq)) ORDER BY l.id, c.seq), '[]')::text"
+		" 'lockIdInternal', c.seq, 'owner', l.owner)) ORDER BY l.id, c.seq), '[]')::text"
 		" FROM locks l JOIN lock_components c ON c.lock_id = l.id"
 		" WHERE ($1::text IS NULL OR c.db = $1) AND ($2::text IS NULL OR c.tbl = $2)"
 		" AND ($3::text IS NULL OR c.part = $3) AND ($4::bigint < 0 OR l.txn_id = $4::bigint)";
@@ -207,7 +208,7 @@ JsonArray *store_lock_list_aged(StoreConn *conn, const char *db, const char *tbl
 		"SELECT coalesce(json_agg(json_strip_nulls(json_build_object('lockid', l.id, 'dbname', c.db,"
 		" 'tablename', c.tbl, 'partname', c.part, 'state', l.state, 'type', c.lock_type, 'txnid', l.txn_id,"
 		" 'lastheartbeat', l.heartbeat_ms, 'acquiredat', l.acquired_ms, 'createdat', l.created_ms,"
-		" 'user', l.user_name, 'hostname', l.host, 'agentInfo', l.agent_info,"
+		" 'user', l.user_name, 'hostname', l.host, 'agentInfo', l.agent_info, 'owner', l.owner,"
 		" 'age_s', (" NOW_MS " - coalesce(l.acquired_ms, l.created_ms)) / 1000)) ORDER BY l.id, c.seq), '[]')::text"
 		" FROM locks l JOIN lock_components c ON c.lock_id = l.id"
 		" WHERE ($1::text IS NULL OR c.db = $1) AND ($2::text IS NULL OR c.tbl = $2 OR c.tbl IS NULL)"

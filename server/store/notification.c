@@ -510,6 +510,29 @@ gboolean store_event_count(StoreConn *conn, gint64 from, gint64 to, const char *
 	return TRUE;
 }
 
+/*
+ * The same events as store_event_count (no cap), counted per object: [{catName, dbName,
+ * tableName?, n}], so that the catalog can count only the objects the caller sees.
+ */
+JsonArray *store_event_count_groups(StoreConn *conn, gint64 from, gint64 to, const char *catalog, const char *db,
+                                    GPtrArray *tables, GError **error)
+{
+	static const char sql[] =
+		"SELECT coalesce(json_agg(json_strip_nulls(json_build_object('catName', catalog, 'dbName', db,"
+		" 'tableName', tbl, 'n', n))), '[]')::text FROM (SELECT catalog, db, tbl, count(*) AS n"
+		" FROM notification_log WHERE event_id > $1::bigint AND ($2::bigint <= 0 OR event_id <= $2::bigint)"
+		" AND ($3::text IS NULL OR catalog = $3) AND db = $4 AND ($5::text[] IS NULL OR tbl = ANY($5::text[]))"
+		" GROUP BY catalog, db, tbl) g";
+	g_autofree char *f = g_strdup_printf("%" G_GINT64_FORMAT, from);
+	g_autofree char *t = g_strdup_printf("%" G_GINT64_FORMAT, to);
+	g_autofree char *tb = tables ? store_text_array_literal(tables) : NULL;
+	const char *params[] = {f, t, catalog, db, tb};
+	g_autoptr(PGresult) res = store_exec(conn, "event_count_groups", sql, 5, params, error);
+	if (res == NULL)
+		return NULL;
+	return store_json_parse_array(PQgetvalue(res, 0, 0), error);
+}
+
 /* Deletes events older than ttl_s seconds (by event time). */
 gboolean store_event_trim(StoreConn *conn, guint ttl_s, GError **error)
 {

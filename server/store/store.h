@@ -357,7 +357,7 @@ gboolean store_lock_reap(StoreConn *conn, guint timeout_s, GError **error) G_GNU
 gint64 store_lock_insert(StoreConn *conn, const char *catalog, JsonObject *request, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Heartbeats and grants lock id when no earlier lock conflicts; *state = 1 ACQUIRED / 2 WAITING. NOT_FOUND. */
 gboolean store_lock_check(StoreConn *conn, gint64 id, gint *state, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* {lockid, txnid, state}, or NULL with NOT_FOUND. */
+/* {lockid, txnid, state, owner?}, or NULL with NOT_FOUND. */
 JsonObject *store_lock_get(StoreConn *conn, gint64 id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean store_lock_delete(StoreConn *conn, gint64 id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* NOT_FOUND ("No such lock: lockid:<n>") when the lock does not exist. */
@@ -371,10 +371,13 @@ JsonArray *store_lock_list_aged(StoreConn *conn, const char *db, const char *tbl
 
 /* ---- transactions, write ids, compactions (store/txn.c); ids: GArray of gint64 ---- */
 
-/* Opens n txns {user, hostname, agentInfo?, txn_type?}; the first (consecutive) id, 0 on error. */
+/* Opens n txns {user, hostname, agentInfo?, txn_type?, owner?}; the first (consecutive) id, 0 on error. */
 gint64 store_txn_open(StoreConn *conn, gint n, JsonObject *request, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* {"<id>": TxnState} of the known ids among ids. */
 JsonObject *store_txn_states(StoreConn *conn, const GArray *ids, gboolean for_update, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* *out = the smallest existing txn among ids (in [min, max] when ids is NULL) not owned by owner; 0 = none. */
+gboolean store_txn_first_foreign(StoreConn *conn, const GArray *ids, gint64 min, gint64 max, const char *owner,
+                                 gint64 *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Marks ids committed (1) or aborted (2) and deletes their locks. */
 gboolean store_txn_finish(StoreConn *conn, const GArray *ids, gint state, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Heartbeats open txns in [min, max]; {"<id>": TxnState} of the known ones. */
@@ -443,6 +446,9 @@ gboolean store_event_current(StoreConn *conn, gint64 *out, GError **error) G_GNU
 /* Events of db with from < id <= to (to <= 0 open), capped at limit (<= 0 none). */
 gboolean store_event_count(StoreConn *conn, gint64 from, gint64 to, const char *catalog, const char *db,
                            GPtrArray *tables, gint64 limit, gint64 *out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The events store_event_count counts (uncapped), per object: [{catName, dbName, tableName?, n}]. */
+JsonArray *store_event_count_groups(StoreConn *conn, gint64 from, gint64 to, const char *catalog, const char *db,
+                                    GPtrArray *tables, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Deletes events older than ttl_s seconds. */
 gboolean store_event_trim(StoreConn *conn, guint ttl_s, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -35,23 +35,24 @@ static JsonArray *txn_array_result(PGresult *res, GError **error)
 
 /*
  * Opens n transactions; returns the first id (they are consecutive), 0 with error.
- * request: {user, hostname, agentInfo?, txn_type?}.
+ * request: {user, hostname, agentInfo?, txn_type?, owner?}.
  */
 gint64 store_txn_open(StoreConn *conn, gint n, JsonObject *request, GError **error)
 {
 	static const char sql[] =
 		"WITH c AS (UPDATE txn_counters SET next = next + $1::bigint WHERE name = 'txn'"
 		"  RETURNING next - $1::bigint AS first),"
-		" i AS (INSERT INTO txns (id, user_name, host, agent_info, txn_type, started_ms, heartbeat_ms)"
-		"  SELECT c.first + g, $2, $3, $4, $5::smallint, " NOW_MS ", " NOW_MS
+		" i AS (INSERT INTO txns (id, user_name, host, agent_info, txn_type, started_ms, heartbeat_ms, owner)"
+		"  SELECT c.first + g, $2, $3, $4, $5::smallint, " NOW_MS ", " NOW_MS ", $6"
 		"  FROM c, generate_series(0, $1::bigint - 1) g RETURNING id)"
 		" SELECT first FROM c";
 	g_autofree char *ns = g_strdup_printf("%d", n);
 	g_autofree char *type = g_strdup_printf("%" G_GINT64_FORMAT,
 	                                        json_object_get_int_member_with_default(request, "txn_type", 0));
 	const char *params[] = {ns, store_json_string(request, "user", ""), store_json_string(request, "hostname", ""),
-	                        store_json_string(request, "agentInfo", NULL), type};
-	g_autoptr(PGresult) res = store_exec(conn, "txn_open", sql, 5, params, error);
+	                        store_json_string(request, "agentInfo", NULL), type,
+	                        store_json_string(request, "owner", NULL)};
+	g_autoptr(PGresult) res = store_exec(conn, "txn_open", sql, 6, params, error);
 	return res ? txn_first_int(res) : 0;
 }
 
@@ -87,6 +88,27 @@ gboolean store_txn_finish(StoreConn *conn, const GArray *ids, gint state, GError
 	return res != NULL;
 }
 
+/*
+ * The first transaction (smallest id) among ids, or in [min, max] when ids is NULL, that
+ * exists and is not owned by owner (rows without an owner count as another's); 0 when none.
+ */
+gboolean store_txn_first_foreign(StoreConn *conn, const GArray *ids, gint64 min, gint64 max, const char *owner,
+                                 gint64 *out, GError **error)
+{
+	static const char sql[] = "SELECT min(id) FROM txns WHERE ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))"
+	                          " AND ($1::bigint[] IS NOT NULL OR id BETWEEN $2::bigint AND $3::bigint)"
+	                          " AND owner IS DISTINCT FROM $4";
+	g_autofree char *arr = ids ? txn_int_array_literal(ids) : NULL;
+	g_autofree char *a = g_strdup_printf("%" G_GINT64_FORMAT, min);
+	g_autofree char *b = g_strdup_printf("%" G_GINT64_FORMAT, max);
+	const char *params[] = {arr, a, b, owner};
+	g_autoptr(PGresult) res = store_exec(conn, "txn_first_foreign", sql, 4, params, error);
+	if (res == NULL)
+		return FALSE;
+	*out = txn_first_int(res);
+	return TRUE;
+}
+
 /* Heartbeats the open transactions among ids [min, max]; returns {"<id>": state} for the range. */
 JsonObject *store_txn_heartbeat_range(StoreConn *conn, gint64 min, gint64 max, GError **error)
 {
@@ -106,7 +128,7 @@ JsonObject *store_txn_heartbeat_range(StoreConn *conn, gint64 min, gint64 max, G
 
 /*
  * The transactions a reader must treat as not committed: {hwm, txns: [{id, state, user,
- * hostname, agentInfo?, heartbeatCount, startedTime, lastHeartbeatTime}]}, open ones and
+ * hostname, agentInfo?, heartbeatCount, startedTime, lastHeartbeatTime, owner?}]}, open ones and
  * aborted ones that allocated write ids, up to the high-water mark, by id.
  */
 JsonObject *store_txn_list_open(StoreConn *conn, GError **error)
@@ -116,7 +138,7 @@ JsonObject *store_txn_list_open(StoreConn *conn, GError **error)
 		" SELECT json_build_object('hwm', h.hwm, 'txns', coalesce((SELECT json_agg(json_strip_nulls("
 		"  json_build_object('id', t.id, 'state', t.state, 'user', t.user_name, 'hostname', t.host,"
 		"  'agentInfo', t.agent_info, 'heartbeatCount', t.heartbeat_count, 'startedTime', t.started_ms,"
-		"  'lastHeartbeatTime', t.heartbeat_ms)) ORDER BY t.id) FROM txns t"
+		"  'lastHeartbeatTime', t.heartbeat_ms, 'owner', t.owner)) ORDER BY t.id) FROM txns t"
 		"  WHERE t.id <= h.hwm AND (t.state = 3 OR (t.state = 2 AND EXISTS"
 		"   (SELECT 1 FROM txn_write_ids w WHERE w.txn_id = t.id)))), '[]'))::text FROM h";
 	g_autoptr(PGresult) res = store_exec(conn, "txn_list_open", sql, 0, NULL, error);
@@ -278,16 +300,16 @@ gboolean store_txn_add_dynamic_partitions(StoreConn *conn, gint64 txn_id, gint64
 
 /*
  * Records a compaction request {dbname, tablename, partitionname?, type, runas?, properties?,
- * initiatorId?, poolName?}; returns its id (0 with error).
+ * initiatorId?, poolName?, owner?}; returns its id (0 with error).
  */
 gint64 store_compaction_insert(StoreConn *conn, const char *catalog, JsonObject *request, GError **error)
 {
 	static const char sql[] =
 		"WITH c AS (UPDATE txn_counters SET next = next + 1 WHERE name = 'compaction' RETURNING next - 1 AS id)"
 		" INSERT INTO compactions (id, catalog, db, tbl, part, type, run_as, properties, initiator, pool_name,"
-		"  enqueued_ms)"
+		"  enqueued_ms, owner)"
 		" SELECT c.id, $1, r->>'dbname', r->>'tablename', r->>'partitionname', (r->>'type')::smallint,"
-		"  r->>'runas', r->'properties', r->>'initiatorId', r->>'poolName', " NOW_MS
+		"  r->>'runas', r->'properties', r->>'initiatorId', r->>'poolName', " NOW_MS ", r->>'owner'"
 		" FROM c, (SELECT $2::jsonb AS r) q RETURNING id";
 	g_autofree char *doc = store_json_text(request, NULL);
 	const char *params[] = {catalog, doc};

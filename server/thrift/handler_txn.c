@@ -211,7 +211,7 @@ static gboolean h_get_open_txns(ThriftHiveMetastoreIf *iface, GetOpenTxnsRespons
 	TxnErrOut out = {0};
 	CatalogCtx ctx = thrift_ctx_now();
 	GError *err = NULL;
-	g_autoptr(JsonObject) doc = catalog_get_open_txns(thrift_cat_now(), &ctx, &err);
+	g_autoptr(JsonObject) doc = catalog_get_open_txns(thrift_cat_now(), &ctx, FALSE, &err);
 	if (doc == NULL)
 		return txn_raise(err, &out, error);
 	translate_open_txns_from_json(doc, *ret);
@@ -223,7 +223,7 @@ static gboolean h_get_open_txns_info(ThriftHiveMetastoreIf *iface, GetOpenTxnsIn
 	TxnErrOut out = {0};
 	CatalogCtx ctx = thrift_ctx_now();
 	GError *err = NULL;
-	g_autoptr(JsonObject) doc = catalog_get_open_txns(thrift_cat_now(), &ctx, &err);
+	g_autoptr(JsonObject) doc = catalog_get_open_txns(thrift_cat_now(), &ctx, TRUE, &err);
 	if (doc == NULL)
 		return txn_raise(err, &out, error);
 	translate_open_txns_info_from_json(doc, *ret);

@@ -55,6 +55,36 @@ START_TEST(test_admin_may_everything)
 }
 END_TEST
 
+/* "Any of these" (write locks: INSERT, ALTER or DELETE): one bit suffices, none fails, ALL covers. */
+START_TEST(test_allows_any_of_several)
+{
+	const guint32 write = AUTHZ_INSERT | AUTHZ_ALTER | AUTHZ_DELETE;
+	g_autoptr(AuthzFacts) f = authz_facts_new("arn:aws:iam::0:user/u");
+	ck_assert(!authz_table_allows_any(f, "t", write));
+	authz_facts_add(f, AUTHZ_KIND_COLUMNS, "t", NULL, AUTHZ_SELECT, 0, ab, NULL);
+	ck_assert(authz_table_visible(f, "t"));
+	ck_assert(!authz_table_allows_any(f, "t", write)); /* column SELECT writes nothing */
+	authz_facts_add(f, AUTHZ_KIND_TABLE, "t", NULL, AUTHZ_DELETE, 0, NULL, NULL);
+	ck_assert(authz_table_allows_any(f, "t", write));
+	ck_assert(!authz_table_allows(f, "t", write)); /* allows wants every bit */
+	ck_assert(!authz_table_allows_any(f, "t", AUTHZ_INSERT | AUTHZ_ALTER));
+	ck_assert(!authz_table_allows_any(f, "u", write));
+	ck_assert(!authz_table_allows_any(f, "t", 0));
+	ck_assert(!authz_database_allows_any(f, AUTHZ_ALTER | AUTHZ_DROP));
+	authz_facts_add(f, AUTHZ_KIND_DATABASE, NULL, NULL, AUTHZ_ALL, 0, NULL, NULL);
+	ck_assert(authz_database_allows_any(f, AUTHZ_ALTER | AUTHZ_DROP));
+	authz_facts_add(f, AUTHZ_KIND_TABLE_WILDCARD, NULL, NULL, AUTHZ_ALL, 0, NULL, NULL);
+	ck_assert(authz_table_allows_any(f, "u", AUTHZ_INSERT | AUTHZ_ALTER));
+	g_autoptr(AuthzFacts) admin = authz_facts_new("arn:aws:iam::0:user/admin");
+	admin->is_admin = TRUE;
+	ck_assert(authz_table_allows_any(admin, "t", write));
+	ck_assert(authz_database_allows_any(admin, AUTHZ_ALTER));
+	g_autoptr(AuthzFacts) ro = authz_facts_new("arn:aws:iam::0:user/auditor");
+	ro->is_readonly_admin = TRUE;
+	ck_assert(!authz_table_allows_any(ro, "t", write));
+}
+END_TEST
+
 START_TEST(test_readonly_admin_sees_but_changes_nothing)
 {
 	g_autoptr(AuthzFacts) f = authz_facts_new("arn:aws:iam::0:user/auditor");
@@ -231,6 +261,7 @@ static Suite *authz_suite(void)
 	tcase_add_test(tc, test_column_wildcard_with_exclusions);
 	tcase_add_test(tc, test_column_grant_option);
 	tcase_add_test(tc, test_catalog_and_locations);
+	tcase_add_test(tc, test_allows_any_of_several);
 	suite_add_tcase(s, tc);
 	return s;
 }
