@@ -52,6 +52,7 @@ static JsonObject *admin_lock_entry(JsonObject *row)
 	admin_copy_string(o, "User", row, "user");
 	admin_copy_string(o, "Host", row, "hostname");
 	admin_copy_string(o, "AgentInfo", row, "agentInfo");
+	admin_copy_string(o, "Owner", row, "owner"); /* the authenticated principal's ARN; absent before 0013 */
 	json_object_set_int_member(o, "TxnId", json_object_get_int_member_with_default(row, "txnid", 0));
 	admin_copy_time(o, "AcquiredAt", row, "acquiredat");
 	admin_copy_time(o, "LastHeartbeat", row, "lastheartbeat");

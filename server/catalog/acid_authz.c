@@ -94,7 +94,9 @@ static gboolean acid_owner_decide(CatalogWork *work, const CatalogCtx *ctx, cons
                                   gboolean owner, GError **error)
 {
 	gboolean ok = owner || f->is_admin;
-	catalog_authz_audit(work->cat, ctx, resource, 0, ok,
+	CatalogCtx as = *ctx; /* audited under the resolved ARN, as the grant checks are */
+	as.principal = f->caller;
+	catalog_authz_audit(work->cat, &as, resource, 0, ok,
 	                    owner ? "owner" : ok ? "data lake administrator" : "not the owner");
 	if (!ok)
 		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_ACCESS_DENIED,
