@@ -96,8 +96,10 @@ static gboolean acid_owner_decide(CatalogWork *work, const CatalogCtx *ctx, cons
 	gboolean ok = owner || f->is_admin;
 	CatalogCtx as = *ctx; /* audited under the resolved ARN, as the grant checks are */
 	as.principal = f->caller;
-	catalog_authz_audit(work->cat, &as, resource, 0, ok,
-	                    owner ? "owner" : ok ? "data lake administrator" : "not the owner");
+	/* An owner's own heartbeat or check_lock is routine (one every few seconds per lock): only an
+	 * administrator acting on another's object, and every denial, go to the audit table. */
+	if (!owner)
+		catalog_authz_audit(work->cat, &as, resource, 0, ok, ok ? "data lake administrator" : "not the owner");
 	if (!ok)
 		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_ACCESS_DENIED,
 		            "Insufficient Lake Formation permission(s): %s belongs to another principal; only its owner or a"
