@@ -61,8 +61,9 @@ def table_obj(name, location=None, db=DB):
 
 
 def part_obj(table, value, location=None):
+    location = location or "file:///tmp/authzmx/%s/%s/ds=%s" % (DB, table, value)
     return T.Partition(values=[value], dbName=DB, tableName=table, createTime=0, lastAccessTime=0,
-                       sd=harness.make_sd(list(COLS), location or "file:///tmp/authzmx/%s/%s/ds=%s" % (DB, table, value)),
+                       sd=harness.make_sd(list(COLS), location),
                        parameters={}, catName="hive")
 
 
