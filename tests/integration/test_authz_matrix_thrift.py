@@ -9,7 +9,8 @@
 # fresh table a call acts on), (d) a principal holding nothing, and, for rows that set a location
 # under a registered one, (e) the row's permission without DATA_LOCATION_ACCESS. Each answer must
 # be allowed or denied as the row says (denied: an exception whose message says "Insufficient
-# Lake Formation permission" or AccessDenied); every successful read by (c) must not name a hidden
+# Lake Formation permission" or AccessDenied), a refused call must leave the fresh objects it
+# named as they were, and every successful read by (c) must not name a hidden
 # column (ssn_secret, salary_secret) anywhere in its reply; a LIST row must show the
 # administrator the listed object and (d) nothing of it.
 #
@@ -214,6 +215,7 @@ class Run:
     def __init__(self, m, row, role):
         self.m, self.row, self.role = m, row, role
         self.cleanup = []
+        self.watched = []  # functions reading (as admin) the fresh objects a denied call must leave as they were
         method = row["method"].lower()
         self.who = {"admin": "admin", "colsel": "colsel", "nobody": "nobody"}.get(role)
         if role == "needed":
@@ -272,16 +274,21 @@ class Run:
         if stats:
             self.a.update_table_column_statistics(col_stats(name))
             self.a.update_partition_column_statistics(col_stats(name, "ds=1"))
+        self.watched.append(lambda: (self.a.get_table(DB, name), self.a.get_partitions(DB, name, -1),
+                                     self.a.get_table_statistics_req(T.TableStatsRequest(
+                                         dbName=DB, tblName=name, colNames=["id", "ssn_secret"], engine="hive"))))
         return self.tbl(name)
 
     def fresh_db(self):
         name = harness.uniq("fdb")
         self.a.create_database(db_obj(name))
+        self.watched.append(lambda: self.a.get_database(name))
         return self.db(name)
 
     def fresh_function(self):
         name = harness.uniq("ff")
         self.a.create_function(func_obj(name))
+        self.watched.append(lambda: self.a.get_function(DB, name))
         self.db()
         return name
 
@@ -760,10 +767,19 @@ class Tally:
         self.failures.append("%s as %s: %s" % (row["method"], role, what))
 
 
+def _state(read):
+    """What an admin reads of a watched object (or why it could not)."""
+    try:
+        return repr(read())
+    except Exception as e:  # noqa: BLE001 — a vanished object is a change too
+        return "gone: %r" % e
+
+
 def run_one(m, row, role, tally):
     method = row["method"]
     r = Run(m, row, role)
     call = BUILDERS[method](r)
+    before = [_state(w) for w in r.watched]
     tally.runs += 1
     c = m.client(r.who)
     ok, res, err = False, None, None
@@ -776,6 +792,7 @@ def run_one(m, row, role, tally):
     except Exception as e:  # noqa: BLE001 — the generated Hive exceptions
         err = e
     finally:
+        after = [_state(w) for w in r.watched] if err is not None else before
         for undo in r.cleanup:
             try:
                 undo()
@@ -797,6 +814,8 @@ def run_one(m, row, role, tally):
         tally.fail(row, role, "expected denied, was allowed")
     elif not want and not denial(err):
         tally.fail(row, role, "expected an access denial, got " + msg)
+    if not ok and after != before:
+        tally.fail(row, role, "refused, yet the objects it named changed")
     if ok and res is not None and role == "colsel":
         text = repr(res)
         for col in HIDDEN:
