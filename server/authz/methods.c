@@ -181,8 +181,10 @@ static const AuthzMethodRule rules[] = {
 
 	/* ---- Thrift: locks, transactions, compaction ---- */
 	T_PERM("lock", WRITE_PERMS, TABLE, 0,
-	       "SHARED_READ components: the table (or database) visible; other lock types: INSERT, ALTER or "
-	       "DELETE; the lock is owned by the caller"),
+	       "SHARED_READ components: the table (or database) visible; other lock types: the permission the "
+	       "component's operationType implies (INSERT: INSERT, DELETE: DELETE, UPDATE: INSERT or DELETE; "
+	       "UNSET or NO_TXN, as Iceberg sends: INSERT, ALTER or DELETE); a whole-database write lock: ALTER "
+	       "on the database; the lock is owned by the caller"),
 	T_SELF("check_lock", LOCK, OWN_LOCK),
 	T_SELF("unlock", LOCK, OWN_LOCK),
 	T_LIST("show_locks", "the locks on databases and tables the caller sees"),
@@ -197,7 +199,9 @@ static const AuthzMethodRule rules[] = {
 	T_PERM("allocate_table_write_ids", WRITE_PERMS, TABLE, 0, TXN_WRITE),
 	T_SEE("get_valid_write_ids", TABLE, "every table named"),
 	T_SELF("get_latest_txnid_in_conflict", TXN, OWN_TXN),
-	T_PERM("add_dynamic_partitions", AUTHZ_INSERT | AUTHZ_ALTER, TABLE, 0, TXN_WRITE),
+	T_PERM("add_dynamic_partitions", AUTHZ_INSERT, TABLE, 0,
+	       "the permission its operationType implies, as for lock (INSERT here; UPDATE: INSERT or DELETE; "
+	       "DELETE: DELETE), " TXN_WRITE),
 	T_PERM("compact", AUTHZ_ALTER, TABLE, 0, NULL),
 	T_PERM("compact2", AUTHZ_ALTER, TABLE, 0, NULL),
 	T_LIST("show_compact", "compactions of the tables the caller sees"),

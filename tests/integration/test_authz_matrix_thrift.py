@@ -455,7 +455,10 @@ def b_lock(r):
     box = {}
 
     def call(c):
-        box["lock"] = c.lock(T.LockRequest(component=[shared_write(DB, name)], user=r.who, hostname="h"))
+        # Iceberg HiveCatalog's commit lock: EXCLUSIVE on the table, operationType left UNSET
+        comp = T.LockComponent(type=T.LockType.EXCLUSIVE, level=T.LockLevel.TABLE, dbname=DB, tablename=name,
+                               operationType=T.DataOperationType.UNSET)
+        box["lock"] = c.lock(T.LockRequest(component=[comp], user=r.who, hostname="h"))
         return box["lock"]
     r.cleanup.append(lambda: box and r.a.unlock(T.UnlockRequest(lockid=box["lock"].lockid)))
     return call
