@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include "authz/methods.h"
+
 #define LIMIT(field, def, min, max, unit, why) \
 	{#field, def, min, max, unit, why, offsetof(PropolisConfig, field)}
 
@@ -460,7 +462,7 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	                *log_level = NULL, *migrations = NULL, *http_listen = NULL, *master_key = NULL,
 	                *admin_credentials = NULL, *account_id = NULL, *thrift_auth = NULL, *tls_cert = NULL,
 	                *tls_key = NULL, *tls_ca = NULL;
-	gboolean version = FALSE, print_limits = FALSE, print_config = FALSE;
+	gboolean version = FALSE, print_limits = FALSE, print_config = FALSE, print_authz = FALSE;
 	GOptionEntry entries[] = {
 		{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Config file (GKeyFile)", "FILE"},
 		{"data-dir", 'D', 0, G_OPTION_ARG_FILENAME, &data_dir, "Embedded mode: run our own PostgreSQL in DIR", "DIR"},
@@ -488,6 +490,8 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 		{"print-limits", 0, 0, G_OPTION_ARG_NONE, &print_limits, "Print the limits table and exit", NULL},
 		{"print-config", 0, 0, G_OPTION_ARG_NONE, &print_config,
 		 "Print the effective configuration (defaults < file < environment < flags), secrets masked, and exit", NULL},
+		{"print-authz-table", 0, 0, G_OPTION_ARG_NONE, &print_authz,
+		 "Print what every served method needs (the authorization table) as JSON lines and exit", NULL},
 		{"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
@@ -502,11 +506,12 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION, "unexpected argument '%s'", argv[1]);
 		return NULL;
 	}
-	if (version || print_limits) {
+	if (version || print_limits || print_authz) {
+		g_autofree char *table = print_authz ? authz_method_rules_to_json_lines() : NULL;
 		if (version)
 			printf("propolis-server %s\n", PROPOLIS_VERSION);
 		else
-			fputs(desc, stdout);
+			fputs(table ? table : desc, stdout);
 		*exit_now = TRUE;
 		return NULL;
 	}

@@ -42,22 +42,34 @@ gboolean glue_door_healthy(gpointer user)
 	return catalog_ping(door->cat, NULL);
 }
 
+/* The operation tables of each target prefix, NULL-terminated. */
+static const GlueOp *const glue_tables[] = {glue_database_ops,   glue_table_ops,      glue_function_ops,
+                                            glue_partition_ops,  glue_stats_ops,      glue_connection_ops,
+                                            glue_search_ops,     glue_partition_index_ops, NULL};
+static const GlueOp *const admin_tables[] = {admin_principal_ops, admin_audit_ops, admin_lock_ops, NULL};
+
 /* The operation target names ("AWSGlue.<Op>", or Propolis' own "Propolis.<Op>", admin/), or NULL; *op = <Op>. */
 static GlueOpFn glue_find_op(const char *target, const char **op)
 {
-	const GlueOp *glue[] = {glue_database_ops, glue_table_ops,      glue_function_ops, glue_partition_ops,
-	                        glue_stats_ops,    glue_connection_ops, glue_search_ops,   glue_partition_index_ops,
-	                        NULL};
-	const GlueOp *admin[] = {admin_principal_ops, admin_audit_ops, admin_lock_ops, NULL};
-	const GlueOp **tables = g_str_has_prefix(target, GLUE_TARGET_PREFIX)    ? glue
-	                        : g_str_has_prefix(target, ADMIN_TARGET_PREFIX) ? admin
-	                                                                        : NULL;
+	const GlueOp *const *tables = g_str_has_prefix(target, GLUE_TARGET_PREFIX)    ? glue_tables
+	                              : g_str_has_prefix(target, ADMIN_TARGET_PREFIX) ? admin_tables
+	                                                                              : NULL;
 	*op = tables ? strchr(target, '.') + 1 : NULL;
 	for (guint t = 0; tables && tables[t]; t++)
 		for (const GlueOp *o = tables[t]; o->name; o++)
 			if (strcmp(o->name, *op) == 0)
 				return o->fn;
 	return NULL;
+}
+
+/* See glue.h: the dispatch tables' names, for the authorization table's completeness test. */
+GPtrArray *glue_door_op_names(gboolean admin)
+{
+	GPtrArray *out = g_ptr_array_new();
+	for (const GlueOp *const *t = admin ? admin_tables : glue_tables; *t; t++)
+		for (const GlueOp *o = *t; o->name; o++)
+			g_ptr_array_add(out, (gpointer)o->name);
+	return out;
 }
 
 /* The request body as a JSON object (an empty body is {}); also the Lake Formation door's. */

@@ -30,6 +30,9 @@ void glue_door_handle(gpointer door, const HttpRequest *req, HttpResponse *resp)
 /* HttpHealth: TRUE when PostgreSQL answers. */
 gboolean glue_door_healthy(gpointer door);
 
+/* The operations the door serves: AWSGlue.<Op> names, or with admin Propolis.<Op> names (borrowed, static). */
+GPtrArray *glue_door_op_names(gboolean admin);
+
 G_END_DECLS
 
 #endif

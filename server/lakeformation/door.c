@@ -16,16 +16,27 @@
 
 static volatile gint lf_request_ids;
 
+static const GlueOp *const lf_tables[] = {lf_permission_ops, lf_settings_ops, lf_resource_ops, NULL};
+
 /* The operation a path names ("/GrantPermissions"), or NULL; *op points into the path. */
 static GlueOpFn lf_find_op(const char *path, const char **op)
 {
-	const GlueOp *tables[] = {lf_permission_ops, lf_settings_ops, lf_resource_ops};
 	*op = path[0] == '/' ? path + 1 : path;
-	for (guint t = 0; t < G_N_ELEMENTS(tables); t++)
-		for (const GlueOp *o = tables[t]; o->name; o++)
+	for (guint t = 0; lf_tables[t]; t++)
+		for (const GlueOp *o = lf_tables[t]; o->name; o++)
 			if (strcmp(o->name, *op) == 0)
 				return o->fn;
 	return NULL;
+}
+
+/* See lakeformation.h: the dispatch tables' names, for the authorization table's completeness test. */
+GPtrArray *lf_door_op_names(void)
+{
+	GPtrArray *out = g_ptr_array_new();
+	for (const GlueOp *const *t = lf_tables; *t; t++)
+		for (const GlueOp *o = *t; o->name; o++)
+			g_ptr_array_add(out, (gpointer)o->name);
+	return out;
 }
 
 /* Checks the operation and content type; returns the operation name (borrowed from the path). */

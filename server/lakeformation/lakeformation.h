@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 /* Serves one POST /<Op> (never fails; errors become Lake Formation errors). */
 void lf_door_handle(GlueDoor *door, const HttpRequest *req, HttpResponse *resp);
 
+/* The operations the door serves (names borrowed, static). */
+GPtrArray *lf_door_op_names(void);
+
 G_END_DECLS
 
 #endif

@@ -45,23 +45,44 @@ static const char *const implemented_methods[] = {
 	"create_function", "get_function", "get_functions", "alter_function", "drop_function", "get_all_functions",
 };
 
-/* TRUE when method is one of implemented_methods[]. */
+/* See handler.h: implemented_methods[] and each handler file's list, NULL-terminated. */
+const char *const *thrift_handler_methods(guint *n)
+{
+	static const char **all;
+	static guint count;
+	static gsize once;
+	if (g_once_init_enter(&once)) {
+		GPtrArray *a = g_ptr_array_new();
+		for (guint i = 0; i < G_N_ELEMENTS(implemented_methods); i++)
+			g_ptr_array_add(a, (gpointer)implemented_methods[i]);
+		const char *const *(*more[])(guint *) = {thrift_partition_methods, thrift_stats_methods,
+		                                          thrift_txn_methods};
+		for (guint m = 0; m < G_N_ELEMENTS(more); m++) {
+			guint k = 0;
+			const char *const *names = more[m](&k);
+			for (guint i = 0; i < k; i++)
+				g_ptr_array_add(a, (gpointer)names[i]);
+		}
+		count = a->len;
+		g_ptr_array_add(a, NULL);
+		all = (const char **)g_ptr_array_free(a, FALSE);
+		g_once_init_leave(&once, 1);
+	}
+	*n = count;
+	return all;
+}
+
+/* TRUE when method is one of the served methods. */
 gboolean thrift_handler_implements(const char *method)
 {
 	static GHashTable *set;
 	static gsize once;
 	if (g_once_init_enter(&once)) {
 		GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
-		for (guint i = 0; i < G_N_ELEMENTS(implemented_methods); i++)
-			g_hash_table_add(h, (gpointer)implemented_methods[i]);
-		const char *const *(*more[])(guint *) = {thrift_partition_methods, thrift_stats_methods,
-		                                          thrift_txn_methods};
-		for (guint m = 0; m < G_N_ELEMENTS(more); m++) {
-			guint n = 0;
-			const char *const *names = more[m](&n);
-			for (guint i = 0; i < n; i++)
-				g_hash_table_add(h, (gpointer)names[i]);
-		}
+		guint n = 0;
+		const char *const *names = thrift_handler_methods(&n);
+		for (guint i = 0; i < n; i++)
+			g_hash_table_add(h, (gpointer)names[i]);
 		set = h;
 		g_once_init_leave(&once, 1);
 	}
