@@ -60,15 +60,7 @@ KINDS = ("admin", "b", "b-loc", "ro", "c", "d")
 # ---- the authorization table ----
 
 def authz_rows():
-    """The HTTP rows of the server's authorization table.
-
-    Until the server prints its table (--print-authz-table, issue 15), the rows come from
-    authz_http_rows.json, derived by hand from the catalog's checks and issue 15's target rules."""
-    import os
-    fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "authz_http_rows.json")
-    if os.path.exists(fixture):
-        with open(fixture) as f:
-            return [r for r in json.load(f) if r["door"] in HTTP_DOORS]
+    """The HTTP rows of the server's authorization table (server/authz/methods.c)."""
     out = subprocess.run([harness.PROPOLIS_BIN, "--print-authz-table"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
