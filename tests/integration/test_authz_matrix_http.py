@@ -18,7 +18,8 @@
 # A row without a builder, or a builder without a row, fails the test. Counts are printed at the end.
 #
 # Writes run on fresh objects made by the administrator for each principal, so a wrongly allowed
-# write never changes what the next case reads.
+# write never changes what the next case reads; the administrator's view of those objects is taken
+# before and after each write: a denied one must change nothing, an allowed one something.
 
 import json
 import re
@@ -171,6 +172,11 @@ class World:
             out = json.loads(e.read() or b"{}")
             raise PropolisError(e.headers.get("x-amzn-ErrorType") or out.get("__type", str(e.code)),
                                 out.get("message", ""))
+
+    def lf_raw_principals(self):
+        st, out = propolis_call(self.srv, *self.keys["admin"], "ListPrincipals", {})
+        assert st == 200, out
+        return out["Principals"]
 
     def settings(self):
         return self.lf_raw("admin", "GetDataLakeSettings", {})["DataLakeSettings"]
@@ -913,6 +919,43 @@ class Tally:
         self.ops = set()
 
 
+def snapshot(w, objs):
+    """What the administrator sees of a case's fresh objects, to show that a denied call changed nothing."""
+    g, out = w.glue(), {}
+
+    def grab(key, fn):
+        try:
+            r = fn()
+        except (botocore.exceptions.ClientError, PropolisError) as e:
+            r = str(e)
+        if isinstance(r, dict):
+            r.pop("ResponseMetadata", None)
+        out[key] = json.dumps(r, default=str, sort_keys=True)
+
+    db, table, name = objs.get("db"), objs.get("table"), objs.get("name")
+    grab("database", lambda: g.get_database(Name=db))
+    if table:
+        grab("table", lambda: g.get_table(DatabaseName=db, Name=table))
+        grab("partitions", lambda: g.get_partitions(DatabaseName=db, TableName=table))
+        grab("versions", lambda: g.get_table_versions(DatabaseName=db, TableName=table))
+        grab("stats", lambda: g.get_column_statistics_for_table(DatabaseName=db, TableName=table, ColumnNames=["id"]))
+        grab("pstats", lambda: g.get_column_statistics_for_partition(DatabaseName=db, TableName=table,
+                                                                     PartitionValues=PART, ColumnNames=["id"]))
+        grab("indexes", lambda: g.get_partition_indexes(DatabaseName=db, TableName=table))
+        grab("grants", lambda: w.lf().list_permissions(Resource={"Table": {"DatabaseName": db, "Name": table}}))
+    if name:
+        grab("ntable", lambda: g.get_table(DatabaseName=db, Name=name))
+        grab("function", lambda: g.get_user_defined_function(DatabaseName=db, FunctionName=name))
+        grab("connection", lambda: g.get_connection(Name=name))
+        grab("principal", lambda: [p for p in w.lf_raw_principals() if p["Name"] == name])
+    if objs.get("arn"):
+        grab("location", lambda: w.lf().describe_resource(ResourceArn=objs["arn"]))
+    if objs.get("lockid"):
+        grab("lock", lambda: [x for x in propolis_call(w.srv, *w.keys["admin"], "ListLocks", {})[1]["Locks"]
+                              if x["LockId"] == objs["lockid"]])
+    return out
+
+
 def kinds_of(row):
     """The principals a row runs as: (kind, the perm alternative b holds or None)."""
     alts = row["perms"] if row["rule"] == "perm" else [None]
@@ -951,6 +994,7 @@ def run_row(w, t, idx, row, bld):
             objs.setdefault("table", T1)
             who = principal_for(w, row, bld, kind, perm, objs, tag)
             want = expected(row, bld, w, kind, objs)
+            before = snapshot(w, objs) if bld.prepare else None
             case = Case(w, who, objs)
             got, resp = run_call(bld, case)
             name = "%s.%s%s as %s%s" % (row["door"], row["method"], "" if target is None else "(%s)" % target, kind,
@@ -959,12 +1003,21 @@ def run_row(w, t, idx, row, bld):
             t.ops.add((row["door"], row["method"], target))
             if got == "error":
                 t.errors += 1
+                before = None
                 t.failures.append("%s: expected %s, got error %s" % (name, "allowed" if want else "denied", resp))
                 continue
             if got == "allowed":
                 t.allowed += 1
+                # every builder with fresh objects writes: an allowed call that changed nothing
+                # means the builder tested nothing
+                if before is not None and snapshot(w, objs) == before:
+                    t.failures.append("%s: allowed, yet nothing changed" % name)
             else:
                 t.denied += 1
+                after = snapshot(w, objs) if before is not None else None
+                for k in sorted(before or {}):
+                    if before[k] != after[k]:
+                        t.failures.append("%s: denied, yet %s changed" % (name, k))
             if (got == "allowed") != want:
                 t.failures.append("%s: expected %s, got %s (rule %s %s on %s%s)" % (
                     name, "allowed" if want else "denied", got, row["rule"], row.get("perms"), row.get("on"),
