@@ -109,10 +109,28 @@ def connection_input(name):
                                      "USERNAME": "etl", "PASSWORD": "pw"}}
 
 
-def spark_schema():
-    """A Spark schema literal naming every column, as Spark stores it in table parameters."""
-    return json.dumps({"type": "struct", "fields": [
-        {"name": c["Name"], "type": "string", "nullable": True, "metadata": {}} for c in COLUMNS]})
+def t3_params():
+    """Table parameters naming every column, the way engines write them: Spark's schema, Avro's
+    literal, Iceberg's current schema, and a free-text note."""
+    spark = {"type": "struct", "fields": [{"name": c["Name"], "type": "string", "nullable": True, "metadata": {}}
+                                          for c in COLUMNS]}
+    avro = {"type": "record", "name": "t3", "fields": [{"name": c["Name"], "type": "string"} for c in COLUMNS]}
+    iceberg = {"type": "struct", "schema-id": 0, "fields": [
+        {"id": i + 1, "name": c["Name"], "required": False, "type": "string"} for i, c in enumerate(COLUMNS)]}
+    return {"EXTERNAL": "TRUE", "spark.sql.sources.schema": json.dumps(spark),
+            "avro.schema.literal": json.dumps(avro), "current-schema": json.dumps(iceberg),
+            "note": "deduplicated on ssn_secret"}
+
+
+def t3_name_columns(sd):
+    """Bucket, sort and skewed column lists and SerDe parameters naming the hidden columns."""
+    sd.numBuckets = 4
+    sd.bucketCols = ["ssn_secret"]
+    sd.sortCols = [T.Order(col="salary_secret", order=1)]
+    sd.skewedInfo = T.SkewedInfo(skewedColNames=["ssn_secret"], skewedColValues=[["x"]],
+                                 skewedColValueLocationMaps={})
+    sd.serdeInfo.parameters = {"serialization.format": "1", "columns": ",".join(c["Name"] for c in COLUMNS),
+                               "columns.types": ",".join(c["Type"] for c in COLUMNS)}
 
 
 class World:
@@ -244,10 +262,10 @@ def setup_world(w):
     thr = w.thrift()
     try:
         t3 = harness.make_table(DB, T3, table_type="EXTERNAL_TABLE",
-                                partition_keys=harness.cols(("ds", "string")),
-                                params={"EXTERNAL": "TRUE", "spark.sql.sources.schema": spark_schema()},
+                                partition_keys=harness.cols(("ds", "string")), params=t3_params(),
                                 location="%s/%s" % (DATA_LOC, T3),
                                 columns=harness.cols(*[(c["Name"], c["Type"]) for c in COLUMNS]))
+        t3_name_columns(t3.sd)
         pk = T.SQLPrimaryKey(table_db=DB, table_name=T3, column_name="ssn_secret", key_seq=1, pk_name="t3_pk",
                              enable_cstr=False, validate_cstr=False, rely_cstr=True, catName="hive")
         thr.create_table_with_constraints(t3, [pk], [], [], [], [], [])
@@ -890,12 +908,11 @@ def leaks_in(bld, case, kind, resp):
     if bld.echo is not None and kind == "c":
         resp = bld.echo(resp, case)
     text = json.dumps(resp, default=str).lower()
-    markers = [HIDDEN_T, HIDDEN_DB]
-    if kind == "c":
-        markers += list(HIDDEN_COLUMNS)
-    if kind == "d":
-        markers += [T1, T3, DB]
-    return [(m, where(resp, m)) for m in markers if re.search(re.escape(m) + r"(?![a-z0-9_])", text)]
+    objects = [HIDDEN_T, HIDDEN_DB] + ([T1, T3, DB] if kind == "d" else [])
+    found = [m for m in objects if re.search(r"(?<![a-z0-9_])%s(?![a-z0-9_])" % re.escape(m), text)]
+    if kind == "c":  # hidden column names: anywhere, even inside a longer word
+        found += [m for m in HIDDEN_COLUMNS if m in text]
+    return [(m, where(resp, m)) for m in found]
 
 
 def where(doc, marker, path="", out=None):
