@@ -938,6 +938,7 @@ class Tally:
         self.cases = self.allowed = self.denied = self.errors = 0
         self.leaks, self.failures = [], []
         self.ops = set()
+        self.by_kind = {}  # kind → [allowed, denied, errors]
 
 
 def snapshot(w, objs):
@@ -1022,6 +1023,7 @@ def run_row(w, t, idx, row, bld):
                                         "" if perm is None else "(%s)" % perm)
             t.cases += 1
             t.ops.add((row["door"], row["method"], target))
+            t.by_kind.setdefault(kind, [0, 0, 0])[{"allowed": 0, "denied": 1, "error": 2}[got]] += 1
             if got == "error":
                 t.errors += 1
                 before = None
@@ -1106,6 +1108,8 @@ def test_http_permission_matrix(matrix_server):
     print("\nHTTP permission matrix: %d rows, %d operations (with targets) x principals = %d cases; "
           "%d allowed, %d denied, %d errors, %d leaks, %d failures" % (
               len(rows), len(t.ops), t.cases, t.allowed, t.denied, t.errors, len(t.leaks), len(t.failures)))
+    print("by principal (allowed/denied/errors): " + ", ".join(
+        "%s %d/%d/%d" % (k, *t.by_kind[k]) for k in KINDS if k in t.by_kind))
     for f in t.failures:
         print("FAIL " + f)
     for x in t.leaks:
