@@ -258,7 +258,8 @@ def setup_world(w):
                                              ColumnStatisticsList=[stats_entry("id"), stats_entry("ssn_secret")])
     params = dict(g.get_table(DatabaseName=DB, Name=T1)["Table"].get("Parameters", {}), comment="v2")
     g.update_table(DatabaseName=DB, TableInput=table_input(T1, params=params))
-    # t3 through Thrift: a primary key on ssn_secret, a Spark schema naming every column, then an update
+    # t3 through Thrift: a primary key on ssn_secret, parameters and descriptor fields naming the
+    # hidden columns, then an update
     thr = w.thrift()
     try:
         t3 = harness.make_table(DB, T3, table_type="EXTERNAL_TABLE",
@@ -915,6 +916,21 @@ def leaks_in(bld, case, kind, resp):
     return [(m, where(resp, m)) for m in found]
 
 
+def descriptor_columns(doc, out=None):
+    """The column names of every StorageDescriptor in an answer."""
+    out = [] if out is None else out
+    if isinstance(doc, dict):
+        sd = doc.get("StorageDescriptor")
+        if isinstance(sd, dict) and "Columns" in sd:
+            out.append([c.get("Name") for c in sd["Columns"]])
+        for v in doc.values():
+            descriptor_columns(v, out)
+    elif isinstance(doc, list):
+        for v in doc:
+            descriptor_columns(v, out)
+    return out
+
+
 def where(doc, marker, path="", out=None):
     """The paths (a.b[0].c) at which marker occurs in doc, at most three, for the report."""
     out = [] if out is None else out
@@ -1048,6 +1064,11 @@ def run_row(w, t, idx, row, bld):
             if got == "allowed":
                 for m, paths in leaks_in(bld, case, kind, resp):
                     t.leaks.append("%s: reply names %s at %s" % (name, m, ", ".join(paths)))
+            if got == "allowed" and kind == "c":
+                # every table c sees has the same columns, of which c holds id and name: no more, no less
+                for cols in descriptor_columns(resp):
+                    if cols != VISIBLE_COLUMNS:
+                        t.failures.append("%s: c sees columns %s, not %s" % (name, cols, VISIBLE_COLUMNS))
 
 
 # ---- the server ----
