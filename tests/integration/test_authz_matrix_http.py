@@ -404,10 +404,6 @@ def fresh_lock(w, tag):
     return {"db": DB, "table": T1, "lockid": r.lockid}
 
 
-def shared(db=DB, table=T1):
-    return lambda w, tag: {"db": db, "table": table}
-
-
 # Glue: databases
 @glue_op("CreateDatabase", prepare=lambda w, tag: {"db": "mtxw_cdb_%s" % tag})
 def _(c):
@@ -971,7 +967,8 @@ def snapshot(w, objs):
         out[key] = json.dumps(r, default=str, sort_keys=True)
 
     db, table, name = objs.get("db"), objs.get("table"), objs.get("name")
-    grab("database", lambda: g.get_database(Name=db))
+    if db:
+        grab("database", lambda: g.get_database(Name=db))
     if table:
         grab("table", lambda: g.get_table(DatabaseName=db, Name=table))
         grab("partitions", lambda: g.get_partitions(DatabaseName=db, TableName=table))
@@ -981,9 +978,10 @@ def snapshot(w, objs):
                                                                      PartitionValues=PART, ColumnNames=["id"]))
         grab("indexes", lambda: g.get_partition_indexes(DatabaseName=db, TableName=table))
         grab("grants", lambda: w.lf().list_permissions(Resource={"Table": {"DatabaseName": db, "Name": table}}))
-    if name:
+    if name and db:
         grab("ntable", lambda: g.get_table(DatabaseName=db, Name=name))
         grab("function", lambda: g.get_user_defined_function(DatabaseName=db, FunctionName=name))
+    if name:
         grab("connection", lambda: g.get_connection(Name=name))
         grab("principal", lambda: [p for p in w.lf_raw_principals() if p["Name"] == name])
     if objs.get("arn"):
@@ -996,6 +994,7 @@ def snapshot(w, objs):
 
 def kinds_of(row):
     """The principals a row runs as: (kind, the perm alternative b holds or None)."""
+    assert row["rule"] != "perm" or row["perms"], "a perm row names no permission"
     alts = row["perms"] if row["rule"] == "perm" else [None]
     out = [("admin", None)] + [("b", p) for p in alts]
     if row.get("location"):
@@ -1025,11 +1024,7 @@ def run_row(w, t, idx, row, bld):
     for target in bld.targets:
         for n, (kind, perm) in enumerate(kinds_of(row)):
             tag = "%d_%d%s" % (idx, n, "" if target is None else "t" + target[-1])
-            objs = (bld.prepare or shared())(w, tag)
-            if target is not None:
-                objs["table"] = target
-            objs.setdefault("db", DB)
-            objs.setdefault("table", T1)
+            objs = bld.prepare(w, tag) if bld.prepare else {"db": DB, "table": target or T1}
             who = principal_for(w, row, bld, kind, perm, objs, tag)
             want = expected(row, bld, w, kind, objs)
             before = snapshot(w, objs) if bld.prepare else None
