@@ -181,7 +181,8 @@ static const AuthzMethodRule rules[] = {
 
 	/* ---- Thrift: locks, transactions, compaction ---- */
 	T_PERM("lock", WRITE_PERMS, TABLE, 0,
-	       "SHARED_READ components: the table (or database) visible; other lock types: INSERT, ALTER or DELETE; the lock is owned by the caller"),
+	       "SHARED_READ components: the table (or database) visible; other lock types: INSERT, ALTER or "
+	       "DELETE; the lock is owned by the caller"),
 	T_SELF("check_lock", LOCK, OWN_LOCK),
 	T_SELF("unlock", LOCK, OWN_LOCK),
 	T_LIST("show_locks", "the locks on databases and tables the caller sees"),
@@ -218,7 +219,8 @@ static const AuthzMethodRule rules[] = {
 	G_SEE("GetTables", DATABASE, FILTERED ", each trimmed to the caller's columns"),
 	G_PERM("UpdateTable", AUTHZ_ALTER, TABLE, LOC, NULL),
 	G_PERM("DeleteTable", AUTHZ_DROP, TABLE, 0, NULL),
-	G_PERM("BatchDeleteTable", AUTHZ_DROP, TABLE, 0, "DROP on every table named"),
+	G_PERM("BatchDeleteTable", AUTHZ_DROP, TABLE, 0,
+	       "the database visible, then DROP on each table named (a refused table is an entry of Errors)"),
 	G_SEE("GetTableVersions", TABLE, "every version trimmed to the caller's columns"),
 	G_SEE("GetTableVersion", TABLE, "trimmed to the caller's columns"),
 	G_PERM("DeleteTableVersion", AUTHZ_ALTER, TABLE, 0, NULL),
@@ -416,8 +418,18 @@ static char *rule_needs(const AuthzMethodRule *r)
 /* See methods.h. */
 char *authz_method_rules_to_markdown(void)
 {
-	GString *out = g_string_new(
-		"# What each served method needs\n\nGenerated from the authorization table (`server/authz/methods.c`, also printed by\n`propolis-server --print-authz-table`); `tests/unit/test_authz_methods.c` fails when\nthis file differs (`PROPOLIS_UPDATE_METHODS_MD=1 build/tests/test_authz_methods` rewrites it).\n");
+	GString *out = g_string_new(NULL);
+	g_string_append(out, "# What each served method needs\n\n"
+	                     "Generated from the authorization table (`server/authz/methods.c`, also printed by\n"
+	                     "`propolis-server --print-authz-table`); `tests/unit/test_authz_methods.c` fails when\n"
+	                     "this file differs (`PROPOLIS_UPDATE_METHODS_MD=1 build/tests/test_authz_methods` rewrites it).\n\n"
+	                     "Rules: `perm` one of the permissions on the resource; `visible` any permission on it\n"
+	                     "(for a database: on it or on one of its tables); `list` never denied, filtered to what\n"
+	                     "the caller sees; `self` the caller's own lock or transaction, or an administrator;\n"
+	                     "`admin` data lake administrators; `public` anyone; `grantable` the permissions held\n"
+	                     "with grant option. Administrators may call everything. A method naming a catalog\n"
+	                     "(`catName`, `@cat#db`) is checked on the resource in that catalog. A column-limited\n"
+	                     "caller gets every object trimmed to its columns (partition keys stay).\n");
 	const char *door = NULL;
 	for (guint i = 0; i < G_N_ELEMENTS(rules); i++) {
 		const AuthzMethodRule *r = &rules[i];

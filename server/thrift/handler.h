@@ -67,7 +67,7 @@ ThriftHiveMetastoreHandler *thrift_handler_new(void);
 
 /* TRUE when the handler implements method (wire name, e.g. "get_table"). */
 gboolean thrift_handler_implements(const char *method);
-/* Every served method's wire name (static, NULL-terminated; *n = count): the authorization table's test enumerates them. */
+/* Every served method's wire name (static, NULL-terminated; *n = count), for the authorization table's test. */
 const char *const *thrift_handler_methods(guint *n);
 
 /* ---- shared by the handler files (handler.c, handler_partition.c, handler_stats.c, handler_txn.c) ---- */

@@ -167,7 +167,8 @@ START_TEST(test_methods_md_is_current)
 	ck_assert_msg(g_file_get_contents(path, &have, NULL, NULL), "%s missing", path);
 	ck_assert_msg(
 		strcmp(have, want) == 0,
-		"server/authz/METHODS.md differs from the table: run PROPOLIS_UPDATE_METHODS_MD=1 build/tests/test_authz_methods");
+		"server/authz/METHODS.md differs from the table: run "
+		"PROPOLIS_UPDATE_METHODS_MD=1 build/tests/test_authz_methods");
 }
 END_TEST
 
