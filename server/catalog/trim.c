@@ -342,9 +342,8 @@ static void trim_sd(JsonObject *sd, GHashTable *hidden)
 /* Members whose text stays whatever it says: names, paths, types, owners, partition values. */
 static gboolean trim_kept_member(const char *key)
 {
-	static const char *const kept[] = {"Name",      "DatabaseName", "TableName",     "CatalogName", "Location",
-	                                   "Owner",     "Type",         "Values",        "VersionId",   "TableType",
-	                                   "PartitionKeys", NULL};
+	static const char *const kept[] = {"Name",  "DatabaseName", "TableName", "CatalogName", "Location",
+	                                   "Owner", "Type",         "Values",    "VersionId",   "TableType", NULL};
 	return g_strv_contains(kept, key);
 }
 
