@@ -331,7 +331,8 @@ GPtrArray *catalog_list_tables(Catalog *cat, const CatalogCtx *ctx, const char *
 	return names;
 }
 
-/* Keeps the get_table_meta rows (sorted by database) whose table the caller sees: one facts query per database. */
+/* Keeps the get_table_meta rows (sorted by database) whose table the caller sees: one facts query per database.
+ * A caller who sees only some columns of a table gets its row without the comment. */
 static gboolean table_meta_filter(CatalogWork *work, const CatalogCtx *ctx, const char *catname, GPtrArray *rows,
                                   GError **error)
 {
@@ -350,6 +351,8 @@ static gboolean table_meta_filter(CatalogWork *work, const CatalogCtx *ctx, cons
 		}
 		if (name == NULL || !authz_table_visible(facts, name))
 			g_ptr_array_remove_index(rows, i);
+		else if (catalog_authz_columns_restricted(facts, name))
+			json_object_remove_member(row, "Description"); /* free text, no columns here to judge it by */
 	}
 	return TRUE;
 }

@@ -76,6 +76,7 @@ def table_t1():
               "metadata_location": "file:///tmp/trim/t1/metadata/00001.metadata.json",
               "my.tool.schema": json.dumps({"fields": [{"name": "id"}]}),
               "note": "ssn_secret is masked downstream",
+              "comment": "keeps salary_secret",
               "write.metadata.metrics.column.ssn_secret": "none"}
     serde = T.SerDeInfo(name="t1", serializationLib="org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
                         parameters={"columns": "id,name,ssn_secret,salary_secret",
