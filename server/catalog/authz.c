@@ -501,13 +501,23 @@ void catalog_authz_trim_doc(const AuthzFacts *f, const char *table, JsonObject *
 	catalog_trim_doc(doc, hidden);
 }
 
+/* A constraint's member by Hive's field name, stored as written or as GObject spells it ('-' for '_'). */
+static const char *authz_constraint_str(JsonObject *c, const char *field)
+{
+	const char *v = catalog_json_str(c, field);
+	if (v != NULL)
+		return v;
+	g_autofree char *dashed = g_strdelimit(g_strdup(field), "_", '-');
+	return catalog_json_str(c, dashed);
+}
+
 /* A foreign key of table naming another table's column: does the caller see that column? */
 static gboolean authz_fk_parent_visible(CatalogWork *work, const CatalogCtx *ctx, const char *catalog,
                                         const char *table, JsonObject *fk, GHashTable *facts, gboolean *visible,
                                         GError **error)
 {
-	const char *pdb = catalog_json_str(fk, "pktable_db"), *ptbl = catalog_json_str(fk, "pktable_name");
-	const char *fdb = catalog_json_str(fk, "fktable_db"), *pcol = catalog_json_str(fk, "pkcolumn_name");
+	const char *pdb = authz_constraint_str(fk, "pktable_db"), *ptbl = authz_constraint_str(fk, "pktable_name");
+	const char *fdb = authz_constraint_str(fk, "fktable_db"), *pcol = authz_constraint_str(fk, "pkcolumn_name");
 	*visible = TRUE;
 	if (ptbl == NULL || pcol == NULL || (g_ascii_strcasecmp(ptbl, table) == 0 && pdb && fdb &&
 	                                     g_ascii_strcasecmp(pdb, fdb) == 0))
@@ -537,7 +547,7 @@ gboolean catalog_authz_trim_constraints(CatalogWork *work, const CatalogCtx *ctx
 		JsonNode *n = json_array_get_element(list, i);
 		JsonObject *c = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
 		gboolean visible = c != NULL && !catalog_trim_constraint_hides(c, hidden);
-		if (visible && json_object_has_member(c, "pkcolumn_name") &&
+		if (visible && authz_constraint_str(c, "pkcolumn_name") != NULL &&
 		    !authz_fk_parent_visible(work, ctx, catalog, table, c, facts, &visible, error))
 			return FALSE;
 		if (!visible)

@@ -394,12 +394,13 @@ void catalog_trim_doc(JsonObject *doc, GHashTable *hidden)
 	trim_node_strings(holder, hidden);
 }
 
-/* Members of a constraint that name tables, not columns. */
+/* Members of a constraint that name tables, not columns (Hive's field names, '_' or GObject's '-'). */
 static gboolean trim_constraint_table_member(const char *key)
 {
 	static const char *const tables[] = {"table_db",     "table_name",   "pktable_db", "pktable_name",
 	                                     "fktable_db",   "fktable_name", "catName",    NULL};
-	return g_strv_contains(tables, key);
+	g_autofree char *name = g_strdelimit(g_strdup(key), "-", '_');
+	return g_strv_contains(tables, name);
 }
 
 gboolean catalog_trim_constraint_hides(JsonObject *c, GHashTable *hidden)

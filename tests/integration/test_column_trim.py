@@ -144,12 +144,28 @@ def trim_world(trim_server):
                               check_expression="id > length(ssn_secret)", dc_name="t3_cc", enable_cstr=False,
                               validate_cstr=False, rely_cstr=False)
     adm.create_table_with_constraints(t3, [pk], [], [uk], [nn], [dc], [cc])
+    # t5: pcol sees all of it, but its foreign key references t1.ssn_secret, which pcol does not see
+    t5 = T.Table(tableName="t5", dbName=DB, owner="admin", tableType="EXTERNAL_TABLE", partitionKeys=[],
+                 parameters={}, sd=T.StorageDescriptor(
+                     cols=[T.FieldSchema(name="ref", type="string"), T.FieldSchema(name="id5", type="bigint")],
+                     location="file:///tmp/trim/t5", serdeInfo=T.SerDeInfo(
+                         serializationLib="org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe", parameters={})))
+    fk_hidden = T.SQLForeignKey(pktable_db=DB, pktable_name="t1", pkcolumn_name="ssn_secret", fktable_db=DB,
+                                fktable_name="t5", fkcolumn_name="ref", key_seq=1, update_rule=0, delete_rule=0,
+                                fk_name="t5_fk_hidden", pk_name="t1_pk", enable_cstr=False, validate_cstr=False,
+                                rely_cstr=False, catName="hive")
+    fk_visible = T.SQLForeignKey(pktable_db=DB, pktable_name="t1", pkcolumn_name="id", fktable_db=DB,
+                                 fktable_name="t5", fkcolumn_name="id5", key_seq=1, update_rule=0, delete_rule=0,
+                                 fk_name="t5_fk_id", pk_name="t1_pk_id", enable_cstr=False, validate_cstr=False,
+                                 rely_cstr=False, catName="hive")
+    adm.create_table_with_constraints(t5, [], [fk_hidden, fk_visible], [], [], [], [])
     t1 = adm.get_table(DB, "t1")
     t1.parameters["altered"] = "yes"
     adm.alter_table(DB, "t1", t1)
     for tbl in ("t1", "t3"):
         grant(lf, w.arns["pcol"], {"TableWithColumns": {"DatabaseName": DB, "Name": tbl,
                                                         "ColumnNames": ["id", "name"]}}, ["SELECT"])
+    grant(lf, w.arns["pcol"], {"Table": {"DatabaseName": DB, "Name": "t5"}}, ["SELECT"])
     return w
 
 
@@ -207,6 +223,10 @@ def thrift_reads(c):
             T.CheckConstraintsRequest(catName="hive", db_name=DB, tbl_name="t3"))),
         ("get_all_table_constraints", lambda: c.get_all_table_constraints(
             T.AllTableConstraintsRequest(dbName=DB, tblName="t3", catName="hive"))),
+        ("get_foreign_keys t5", lambda: c.get_foreign_keys(T.ForeignKeysRequest(foreign_db_name=DB,
+                                                                                foreign_tbl_name="t5"))),
+        ("get_all_table_constraints t5", lambda: c.get_all_table_constraints(
+            T.AllTableConstraintsRequest(dbName=DB, tblName="t5", catName="hive"))),
         ("get_next_notification", lambda: c.get_next_notification(T.NotificationEventRequest(lastEvent=0))),
     ]
 
@@ -337,6 +357,15 @@ def test_trimmed_table_keeps_what_engines_need(trim_world):
     assert [d.column_name for d in dcs.defaultConstraints] == ["id"]
 
 
+def test_foreign_key_to_a_hidden_column_of_another_table(trim_world):
+    """A whole-table reader of t5 does not learn, through t5's foreign keys, t1's hidden column."""
+    req = T.ForeignKeysRequest(foreign_db_name=DB, foreign_tbl_name="t5")
+    admin_fks = trim_world.thrift("admin").get_foreign_keys(req).foreignKeys
+    assert sorted(f.pkcolumn_name for f in admin_fks) == ["id", "ssn_secret"]
+    fks = trim_world.thrift("pcol").get_foreign_keys(req).foreignKeys
+    assert [(f.fkcolumn_name, f.pkcolumn_name) for f in fks] == [("id5", "id")]
+
+
 def test_column_limited_caller_gets_no_event_of_the_table(trim_world):
     """Events embed the whole table: a column-limited caller gets none of that table's."""
     c = trim_world.thrift("pcol")
@@ -346,3 +375,5 @@ def test_column_limited_caller_gets_no_event_of_the_table(trim_world):
     types = [e.eventType for e in adm.get_next_notification(T.NotificationEventRequest(lastEvent=0)).events
              if e.tableName == "t1"]
     assert "CREATE_TABLE" in types and "ALTER_TABLE" in types and "ADD_PARTITION" in types
+    # a whole-table reader of t5 still gets t5's events
+    assert "t5" in [e.tableName for e in events]

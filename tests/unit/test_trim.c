@@ -111,7 +111,9 @@ START_TEST(test_constraints)
 	g_autoptr(JsonObject) pk = obj_parse("{\"table_name\":\"ssn\",\"column_name\":\"id\",\"pk_name\":\"p\"}");
 	g_autoptr(JsonObject) nn = obj_parse("{\"table_name\":\"t\",\"column_name\":\"SSN\"}");
 	g_autoptr(JsonObject) cc = obj_parse("{\"column_name\":\"id\",\"check_expression\":\"id > salary\"}");
+	g_autoptr(JsonObject) pk2 = obj_parse("{\"table-name\":\"ssn\",\"column-name\":\"id\"}");
 	ck_assert(!catalog_trim_constraint_hides(pk, h)); /* a table named like a hidden column is no column */
+	ck_assert(!catalog_trim_constraint_hides(pk2, h));
 	ck_assert(catalog_trim_constraint_hides(nn, h));
 	ck_assert(catalog_trim_constraint_hides(cc, h));
 	ck_assert(!catalog_trim_constraint_hides(cc, NULL));
