@@ -288,6 +288,16 @@ def test_hidden_column_statistics_answer_as_missing_ones(trim_world):
     by = {e["ColumnName"]: e["Error"] for e in errs["Errors"]}
     assert by["ssn_secret"]["ErrorCode"] == by["nope"]["ErrorCode"]
     assert by["ssn_secret"]["ErrorMessage"].replace("ssn_secret", "X") == by["nope"]["ErrorMessage"].replace("nope", "X")
+    c = trim_world.thrift("pcol")
+
+    def thrift_answer(col):
+        try:
+            return repr(c.get_table_column_statistics(DB, "t1", col)).replace(col, "X")
+        except Exception as e:  # noqa: BLE001 — the answer, whatever it is, is compared
+            return (type(e).__name__ + str(e)).replace(col, "X")
+    assert thrift_answer("ssn_secret") == thrift_answer("nope")
+    req = T.TableStatsRequest(dbName=DB, tblName="t1", colNames=["id", "ssn_secret"])
+    assert [o.colName for o in c.get_table_statistics_req(req).tableStats] == ["id"]
 
 
 def test_setup_names_hidden_columns_for_admin(trim_world):
