@@ -607,18 +607,42 @@ void catalog_authz_filter_tables(const AuthzFacts *f, GPtrArray *items, gboolean
 	}
 }
 
+/* The caller's facts for one object of the events being filtered, fetched once per object. */
+static AuthzFacts *authz_event_facts(CatalogWork *work, const CatalogCtx *ctx, GHashTable *cache, const char *cat,
+                                     const char *db, const char *tbl, StoreAuthzScope scope, GError **error)
+{
+	g_autofree char *key = g_strdup_printf("%s\x1f%s\x1f%s\x1f%d", cat, db ? db : "", tbl ? tbl : "", (int)scope);
+	AuthzFacts *f = g_hash_table_lookup(cache, key);
+	if (f == NULL) {
+		f = authz_facts_for(work, ctx, cat, db, tbl, scope, error);
+		if (f != NULL)
+			g_hash_table_insert(cache, g_steal_pointer(&key), f);
+	}
+	return f;
+}
+
+/* TRUE when some column-level grant in the database (facts of every table) reaches the caller. */
+static gboolean authz_has_column_grants(const AuthzFacts *f)
+{
+	for (guint i = 0; i < f->grants->len; i++)
+		if (g_array_index(f->grants, AuthzGrant, i).kind == AUTHZ_KIND_COLUMNS)
+			return TRUE;
+	return FALSE;
+}
+
 /*
  * Keeps the notification events ({catName?, dbName?, tableName?}) whose object the caller sees.
  * A table's event embeds the whole table (and partitions) as Thrift JSON, so it shows only to
  * callers who see every column of that table: a caller with column-level SELECT gets no event of
  * it (no trimmed copy: a replaying consumer must never build a table with hidden columns, nor one
- * that differs from the catalog's). A dropped table's grants went with it: its events show to
- * admins and holders of a whole all-tables grant. A dropped database's events show to callers
+ * that differs from the catalog's). A dropped table's grants went with it, so who saw it whole is
+ * unknown: its events show to callers who see its database and hold no column-level grant in it
+ * (one who may have seen it only partly gets none). A dropped database's events show to callers
  * who may create databases.
  */
 gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, JsonArray *events, GError **error)
 {
-	g_autoptr(GHashTable) facts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	g_autoptr(GHashTable) cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	                                                     (GDestroyNotify)authz_facts_free);
 	for (guint i = json_array_get_length(events); i-- > 0;) {
 		JsonObject *e = json_array_get_object_element(events, i);
@@ -627,23 +651,25 @@ gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, J
 		if (tbl && *tbl == '\0')
 			tbl = NULL;
 		g_autofree char *cat_name = catalog_resolve(work->cat, catn);
-		g_autofree char *key = g_strdup_printf("%s\x1f%s\x1f%s", cat_name, db ? db : "", tbl ? tbl : "");
-		AuthzFacts *f = g_hash_table_lookup(facts, key);
-		if (f == NULL) {
-			f = authz_facts_for(work, ctx, cat_name, db, tbl, tbl ? STORE_AUTHZ_TABLE : STORE_AUTHZ_DATABASE, error);
-			if (f == NULL)
-				return FALSE;
-			g_hash_table_insert(facts, g_steal_pointer(&key), f);
-		}
+		AuthzFacts *f = authz_event_facts(work, ctx, cache, cat_name, db, tbl,
+		                                  tbl ? STORE_AUTHZ_TABLE : STORE_AUTHZ_DATABASE, error);
+		if (f == NULL)
+			return FALSE;
 		if (f->is_admin || f->is_readonly_admin)
 			continue;
 		gboolean visible;
-		if (db == NULL || !f->db_exists)
+		if (db == NULL || !f->db_exists) {
 			visible = authz_catalog_allows(f, AUTHZ_CREATE_DATABASE);
-		else if (tbl)
+		} else if (tbl && f->table_exists) {
 			visible = authz_table_all_columns(f, tbl); /* the message embeds the whole table */
-		else
+		} else if (tbl) {
+			AuthzFacts *all = authz_event_facts(work, ctx, cache, cat_name, db, NULL, STORE_AUTHZ_LIST, error);
+			if (all == NULL)
+				return FALSE;
+			visible = authz_database_visible(all) && !authz_has_column_grants(all);
+		} else {
 			visible = authz_database_visible(f);
+		}
 		if (!visible)
 			json_array_remove_element(events, i);
 	}

@@ -235,7 +235,7 @@ gboolean catalog_authz_filter_databases(CatalogWork *work, const CatalogCtx *ctx
 /* Keeps in items (char* names, or table documents when docs, columns trimmed) the tables f sees. */
 void catalog_authz_filter_tables(const AuthzFacts *f, GPtrArray *items, gboolean docs);
 
-/* Keeps the notification events whose database or table the caller sees (admins see all). */
+/* Keeps the notification events whose database or whole table the caller sees (admins see all); see authz.c. */
 gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, JsonArray *events,
                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

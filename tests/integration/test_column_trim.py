@@ -387,3 +387,26 @@ def test_column_limited_caller_gets_no_event_of_the_table(trim_world):
     assert "CREATE_TABLE" in types and "ALTER_TABLE" in types and "ADD_PARTITION" in types
     # a whole-table reader of t5 still gets t5's events
     assert "t5" in [e.tableName for e in events]
+
+
+def test_dropped_table_events_only_for_callers_without_column_grants(trim_world):
+    """A dropped table's events embed it whole; its grants are gone, so a caller holding any
+    column-level grant in the database gets none, while a table-level reader still gets DROP_TABLE."""
+    w = trim_world
+    lf = w.client("lakeformation", "admin")
+    w.create_principal("reader5")
+    grant(lf, w.arns["reader5"], {"Table": {"DatabaseName": DB, "Name": "t5"}}, ["SELECT"])
+    adm = w.thrift("admin")
+    t6 = table_t1()
+    t6.tableName = "t6"
+    t6.sd.location = "file:///tmp/trim/t6"
+    adm.create_table(t6)
+    grant(lf, w.arns["pcol"], {"TableWithColumns": {"DatabaseName": DB, "Name": "t6",
+                                                    "ColumnNames": ["id"]}}, ["SELECT"])
+    adm.drop_table(DB, "t6", True)
+    req = T.NotificationEventRequest(lastEvent=0)
+    seen = w.thrift("pcol").get_next_notification(req).events
+    assert [e for e in seen if e.tableName == "t6"] == []
+    assert not any(HIDDEN.search(e.message or "") for e in seen)
+    other = w.thrift("reader5").get_next_notification(req).events
+    assert "DROP_TABLE" in [e.eventType for e in other if e.tableName == "t6"]
