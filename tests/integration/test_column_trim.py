@@ -409,4 +409,4 @@ def test_dropped_table_events_only_for_callers_without_column_grants(trim_world)
     assert [e for e in seen if e.tableName == "t6"] == []
     assert not any(HIDDEN.search(e.message or "") for e in seen)
     other = w.thrift("reader5").get_next_notification(req).events
-    assert "DROP_TABLE" in [e.eventType for e in other if e.tableName == "t6"]
+    assert "DROP_TABLE" in [e.eventType for e in other if e.tableName == "t6"], [(e.eventId, e.eventType, e.tableName) for e in other][-8:]
