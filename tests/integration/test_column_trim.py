@@ -190,6 +190,12 @@ def thrift_reads(c):
         ("get_partition", lambda: c.get_partition(DB, "t1", ["1"])),
         ("get_partition_by_name", lambda: c.get_partition_by_name(DB, "t1", "ds=1")),
         ("get_partition_with_auth", lambda: c.get_partition_with_auth(DB, "t1", ["1"], "pcol", [])),
+        ("get_partition_req", lambda: c.get_partition_req(T.GetPartitionRequest(dbName=DB, tblName="t1",
+                                                                                partVals=["1"]))),
+        ("get_partitions_ps_with_auth_req", lambda: c.get_partitions_ps_with_auth_req(
+            T.GetPartitionsPsWithAuthRequest(dbName=DB, tblName="t1", partVals=["1"], maxParts=-1))),
+        ("get_partitions_by_filter_req", lambda: c.get_partitions_by_filter_req(
+            T.GetPartitionsByFilterRequest(dbName=DB, tblName="t1", filter="ds = \"1\"", maxParts=-1))),
         ("get_partitions", lambda: c.get_partitions(DB, "t1", -1)),
         ("get_partitions_with_auth", lambda: c.get_partitions_with_auth(DB, "t1", -1, "pcol", [])),
         ("get_partitions_ps", lambda: c.get_partitions_ps(DB, "t1", ["1"], -1)),
@@ -321,17 +327,16 @@ def test_thrift_reads_name_no_hidden_column(trim_world):
     c = trim_world.thrift("pcol")
     leaks, answered = run_reads(thrift_reads(c), repr, thrift_denied)
     assert leaks == []
-    for must in ("get_table", "get_table_req", "get_partitions", "get_primary_keys", "get_all_table_constraints",
-                 "get_next_notification", "get_table_statistics_req", "get_fields"):
-        assert must in answered
+    for what, _ in thrift_reads(c):
+        assert what in answered, what  # every read answers pcol: none is checked by being refused
 
 
 def test_glue_reads_name_no_hidden_column(trim_world):
     g = trim_world.client("glue", "pcol")
     leaks, answered = run_reads(glue_reads(g), glue_json, glue_denied)
     assert leaks == []
-    for must in ("GetTable", "GetTables", "GetTableVersions", "SearchTables", "GetPartitions"):
-        assert must in answered
+    for what, _ in glue_reads(g):
+        assert what in answered, what
 
 
 def test_trimmed_table_keeps_what_engines_need(trim_world):
