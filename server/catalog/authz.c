@@ -541,29 +541,96 @@ gboolean catalog_authz_set_actor(CatalogWork *work, const AuthzFacts *f, GError 
 	return TRUE;
 }
 
-/* Removes from a {"Name", ...} array the entries whose Name the caller may not see. */
-static void authz_trim_columns(const AuthzFacts *f, const char *table, JsonArray *cols)
+/* Adds to hidden the lower-cased names of doc's descriptor columns that f does not reach. */
+static void authz_add_hidden(const AuthzFacts *f, const char *table, JsonObject *doc, GHashTable *hidden)
 {
-	if (cols == NULL)
+	JsonNode *sd = doc ? json_object_get_member(doc, "StorageDescriptor") : NULL;
+	JsonNode *cols = sd && JSON_NODE_HOLDS_OBJECT(sd) ? json_object_get_member(json_node_get_object(sd), "Columns")
+	                                                   : NULL;
+	if (cols == NULL || !JSON_NODE_HOLDS_ARRAY(cols))
 		return;
-	for (guint i = json_array_get_length(cols); i-- > 0;) {
-		JsonObject *c = json_array_get_object_element(cols, i);
-		const char *name = c ? catalog_json_str(c, "Name") : NULL;
-		if (name == NULL || !authz_column_visible(f, table, name))
-			json_array_remove_element(cols, i);
+	JsonArray *arr = json_node_get_array(cols);
+	for (guint i = 0; i < json_array_get_length(arr); i++) {
+		JsonNode *c = json_array_get_element(arr, i);
+		const char *name = JSON_NODE_HOLDS_OBJECT(c) ? catalog_json_str(json_node_get_object(c), "Name") : NULL;
+		if (name != NULL && !authz_column_visible(f, table, name))
+			g_hash_table_add(hidden, g_ascii_strdown(name, -1));
 	}
 }
 
-void catalog_authz_trim_doc(const AuthzFacts *f, const char *table, JsonObject *doc)
+GHashTable *catalog_authz_hidden_columns(const AuthzFacts *f, const char *table, JsonObject *doc,
+                                         JsonObject *table_doc)
+{
+	if (!catalog_authz_columns_restricted(f, table))
+		return NULL;
+	GHashTable *hidden = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	authz_add_hidden(f, table, doc, hidden);
+	if (table_doc != doc)
+		authz_add_hidden(f, table, table_doc, hidden);
+	return hidden;
+}
+
+void catalog_authz_trim_doc(const AuthzFacts *f, const char *table, JsonObject *table_doc, JsonObject *doc)
 {
 	if (f == NULL || doc == NULL || authz_table_all_columns(f, table))
 		return;
-	JsonNode *sd = json_object_get_member(doc, "StorageDescriptor");
-	if (sd && JSON_NODE_HOLDS_OBJECT(sd)) {
-		JsonNode *cols = json_object_get_member(json_node_get_object(sd), "Columns");
-		if (cols && JSON_NODE_HOLDS_ARRAY(cols))
-			authz_trim_columns(f, table, json_node_get_array(cols));
+	g_autoptr(GHashTable) hidden = catalog_authz_hidden_columns(f, table, doc, table_doc);
+	catalog_trim_doc(doc, hidden);
+}
+
+/* A constraint's member by Hive's field name, stored as written or as GObject spells it ('-' for '_'). */
+static const char *authz_constraint_str(JsonObject *c, const char *field)
+{
+	const char *v = catalog_json_str(c, field);
+	if (v != NULL)
+		return v;
+	g_autofree char *dashed = g_strdelimit(g_strdup(field), "_", '-');
+	return catalog_json_str(c, dashed);
+}
+
+/* A foreign key of table naming another table's column: does the caller see that column? */
+static gboolean authz_fk_parent_visible(CatalogWork *work, const CatalogCtx *ctx, const char *catalog,
+                                        const char *table, JsonObject *fk, GHashTable *facts, gboolean *visible,
+                                        GError **error)
+{
+	const char *pdb = authz_constraint_str(fk, "pktable_db"), *ptbl = authz_constraint_str(fk, "pktable_name");
+	const char *fdb = authz_constraint_str(fk, "fktable_db"), *pcol = authz_constraint_str(fk, "pkcolumn_name");
+	*visible = TRUE;
+	if (ptbl == NULL || pcol == NULL || (g_ascii_strcasecmp(ptbl, table) == 0 && pdb && fdb &&
+	                                     g_ascii_strcasecmp(pdb, fdb) == 0))
+		return TRUE; /* the table's own column: the hidden set decides */
+	g_autofree char *pdb_l = g_ascii_strdown(pdb ? pdb : "", -1);
+	g_autofree char *ptable = g_ascii_strdown(ptbl, -1);
+	g_autofree char *fkey = g_strdup_printf("%s\x1f%s", pdb_l, ptable);
+	AuthzFacts *pf = g_hash_table_lookup(facts, fkey);
+	if (pf == NULL) {
+		pf = authz_facts_for(work, ctx, catalog, pdb_l, ptable, STORE_AUTHZ_TABLE, error);
+		if (pf == NULL)
+			return FALSE;
+		g_hash_table_insert(facts, g_steal_pointer(&fkey), pf);
 	}
+	*visible = authz_column_visible(pf, ptable, pcol);
+	return TRUE;
+}
+
+gboolean catalog_authz_trim_constraints(CatalogWork *work, const CatalogCtx *ctx, const char *catalog,
+                                        const AuthzFacts *f, const char *table, JsonObject *table_doc,
+                                        JsonArray *list, GError **error)
+{
+	g_autoptr(GHashTable) hidden = catalog_authz_hidden_columns(f, table, table_doc, NULL);
+	g_autoptr(GHashTable) facts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                                     (GDestroyNotify)authz_facts_free);
+	for (guint i = json_array_get_length(list); i-- > 0;) {
+		JsonNode *n = json_array_get_element(list, i);
+		JsonObject *c = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+		gboolean visible = c != NULL && !catalog_trim_constraint_hides(c, hidden);
+		if (visible && authz_constraint_str(c, "pkcolumn_name") != NULL &&
+		    !authz_fk_parent_visible(work, ctx, catalog, table, c, facts, &visible, error))
+			return FALSE;
+		if (!visible)
+			json_array_remove_element(list, i);
+	}
+	return TRUE;
 }
 
 gboolean catalog_authz_columns_restricted(const AuthzFacts *f, const char *table)
@@ -613,18 +680,46 @@ void catalog_authz_filter_tables(const AuthzFacts *f, GPtrArray *items, gboolean
 		if (name == NULL || (visible && !g_hash_table_contains(visible, name)))
 			g_ptr_array_remove_index(items, i);
 		else if (docs)
-			catalog_authz_trim_doc(f, name, it);
+			catalog_authz_trim_doc(f, name, NULL, it);
 	}
+}
+
+/* The caller's facts for one object of the events being filtered, fetched once per object. */
+static AuthzFacts *authz_event_facts(CatalogWork *work, const CatalogCtx *ctx, GHashTable *cache, const char *cat,
+                                     const char *db, const char *tbl, StoreAuthzScope scope, GError **error)
+{
+	g_autofree char *key = g_strdup_printf("%s\x1f%s\x1f%s\x1f%d", cat, db ? db : "", tbl ? tbl : "", (int)scope);
+	AuthzFacts *f = g_hash_table_lookup(cache, key);
+	if (f == NULL) {
+		f = authz_facts_for(work, ctx, cat, db, tbl, scope, error);
+		if (f != NULL)
+			g_hash_table_insert(cache, g_steal_pointer(&key), f);
+	}
+	return f;
+}
+
+/* TRUE when some column-level grant in the database (facts of every table) reaches the caller. */
+static gboolean authz_has_column_grants(const AuthzFacts *f)
+{
+	for (guint i = 0; i < f->grants->len; i++)
+		if (g_array_index(f->grants, AuthzGrant, i).kind == AUTHZ_KIND_COLUMNS)
+			return TRUE;
+	return FALSE;
 }
 
 /*
  * Keeps the notification events ({catName?, dbName?, tableName?}) whose object the caller sees.
- * An event of an object since dropped follows the NOT_FOUND rule: a dropped table's events show
- * to callers who see its database, a dropped database's to callers who may create databases.
+ * A table's event embeds the whole table (and partitions) as Thrift JSON, so it shows only to
+ * callers who see every column of that table: a caller with column-level SELECT gets no event of
+ * it (no trimmed copy: a replaying consumer must never build a table with hidden columns, nor one
+ * that differs from the catalog's). A dropped table's grants went with it, so who saw it whole is
+ * unknown: its events show to callers who see its database and hold no column-level grant in it
+ * (one who may have seen it only partly gets none). A dropped database's events show to callers
+ * who may create databases.
  */
 gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, JsonArray *events, GError **error)
 {
-	g_autoptr(GHashTable) facts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	g_autoptr(GHashTable) cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	                                                     (GDestroyNotify)authz_facts_free);
 	for (guint i = json_array_get_length(events); i-- > 0;) {
 		JsonObject *e = json_array_get_object_element(events, i);
@@ -633,23 +728,25 @@ gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, J
 		if (tbl && *tbl == '\0')
 			tbl = NULL;
 		g_autofree char *cat_name = catalog_resolve(work->cat, catn);
-		g_autofree char *key = g_strdup_printf("%s\x1f%s\x1f%s", cat_name, db ? db : "", tbl ? tbl : "");
-		AuthzFacts *f = g_hash_table_lookup(facts, key);
-		if (f == NULL) {
-			f = authz_facts_for(work, ctx, cat_name, db, tbl, tbl ? STORE_AUTHZ_TABLE : STORE_AUTHZ_DATABASE, error);
-			if (f == NULL)
-				return FALSE;
-			g_hash_table_insert(facts, g_steal_pointer(&key), f);
-		}
+		AuthzFacts *f = authz_event_facts(work, ctx, cache, cat_name, db, tbl,
+		                                  tbl ? STORE_AUTHZ_TABLE : STORE_AUTHZ_DATABASE, error);
+		if (f == NULL)
+			return FALSE;
 		if (f->is_admin || f->is_readonly_admin)
 			continue;
 		gboolean visible;
-		if (db == NULL || !f->db_exists)
+		if (db == NULL || !f->db_exists) {
 			visible = authz_catalog_allows(f, AUTHZ_CREATE_DATABASE);
-		else if (tbl && f->table_exists)
-			visible = authz_table_visible(f, tbl);
-		else
+		} else if (tbl && f->table_exists) {
+			visible = authz_table_all_columns(f, tbl); /* the message embeds the whole table */
+		} else if (tbl) {
+			AuthzFacts *all = authz_event_facts(work, ctx, cache, cat_name, db, NULL, STORE_AUTHZ_LIST, error);
+			if (all == NULL)
+				return FALSE;
+			visible = authz_database_visible(all) && !authz_has_column_grants(all);
+		} else {
 			visible = authz_database_visible(f);
+		}
 		if (!visible)
 			json_array_remove_element(events, i);
 	}

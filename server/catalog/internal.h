@@ -232,8 +232,35 @@ gboolean catalog_authz_location(CatalogWork *work, const CatalogCtx *ctx, const 
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Names f's caller as the creator of what this transaction creates (0008's triggers). */
 gboolean catalog_authz_set_actor(CatalogWork *work, const AuthzFacts *f, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* Drops from a table or partition document the columns the caller may not see (partition keys stay). */
-void catalog_authz_trim_doc(const AuthzFacts *f, const char *table, JsonObject *doc);
+/*
+ * THE trimming for a caller who sees only some columns of table (trim.c has the rules): doc (a
+ * table, partition or table version) loses every column the caller may not see and everything
+ * that names one (parameters, bucket/sort/skewed lists, SerDe parameters, texts); partition keys
+ * stay. The hidden names are the columns of doc and of table_doc (the table, for partitions; NULL:
+ * doc only) that f does not reach. Nothing is done for callers who see every column.
+ */
+void catalog_authz_trim_doc(const AuthzFacts *f, const char *table, JsonObject *table_doc, JsonObject *doc);
+/* The lower-cased names of the columns of docs (table or partition documents, NULL ends) that f does
+ * not reach; NULL when f sees every column of table. */
+GHashTable *catalog_authz_hidden_columns(const AuthzFacts *f, const char *table, JsonObject *doc,
+                                         JsonObject *table_doc);
+/*
+ * Drops from list (constraints of one kind of table, Hive's field names) every constraint that
+ * touches a column the caller may not see; a foreign key's referenced column is checked against
+ * the caller's grants on the referenced table (for every caller: another table's columns).
+ */
+gboolean catalog_authz_trim_constraints(CatalogWork *work, const CatalogCtx *ctx, const char *catalog,
+                                        const AuthzFacts *f, const char *table, JsonObject *table_doc,
+                                        JsonArray *list, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* trim.c: the pure rules, over a set of hidden column names (lower-cased keys). */
+gboolean catalog_trim_mentions(const char *text, GHashTable *hidden);
+/* A JSON schema ({"fields": [{"name"...}]}: Spark, Iceberg, Avro) without hidden top-level fields;
+ * NULL when text is not one. */
+char *catalog_trim_schema(const char *text, GHashTable *hidden);
+void catalog_trim_params(JsonObject *params, GHashTable *hidden);
+void catalog_trim_doc(JsonObject *doc, GHashTable *hidden);
+gboolean catalog_trim_constraint_hides(JsonObject *constraint, GHashTable *hidden);
 /* TRUE when f (non-NULL) sees only some columns of table. */
 gboolean catalog_authz_columns_restricted(const AuthzFacts *f, const char *table);
 
@@ -243,7 +270,7 @@ gboolean catalog_authz_filter_databases(CatalogWork *work, const CatalogCtx *ctx
 /* Keeps in items (char* names, or table documents when docs, columns trimmed) the tables f sees. */
 void catalog_authz_filter_tables(const AuthzFacts *f, GPtrArray *items, gboolean docs);
 
-/* Keeps the notification events whose database or table the caller sees (admins see all). */
+/* Keeps the notification events whose database or whole table the caller sees (admins see all); see authz.c. */
 gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, JsonArray *events,
                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

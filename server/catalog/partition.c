@@ -40,6 +40,7 @@ typedef struct {
 	const CatalogCtx *ctx;
 	AuthzFacts *facts; /* the caller's, for column trimming and location checks */
 	gboolean trim;     /* the caller sees only some columns */
+	GHashTable *hidden; /* when trim: the table's columns the caller may not see (row listings) */
 } PartOp;
 
 static void part_op_clear(PartOp *op)
@@ -50,6 +51,8 @@ static void part_op_clear(PartOp *op)
 	if (op->table)
 		json_object_unref(op->table);
 	authz_facts_free(op->facts);
+	if (op->hidden)
+		g_hash_table_unref(op->hidden);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PartOp, part_op_clear)
 
@@ -147,7 +150,7 @@ static void part_stamp(PartOp *op, JsonObject *doc)
 {
 	part_stamp_names(op, doc);
 	if (op->trim)
-		catalog_authz_trim_doc(op->facts, op->tname, doc);
+		catalog_authz_trim_doc(op->facts, op->tname, op->table, doc);
 }
 
 static GPtrArray *part_stamp_all(PartOp *op, GPtrArray *docs)
@@ -741,6 +744,77 @@ static gboolean part_forward(gpointer user, GPtrArray *batch, GError **error)
 	return f->sink->batch(f->sink->user, batch, error);
 }
 
+/* A row batch whose partition parameters went through the trimming rules (column-limited callers). */
+typedef struct {
+	StorePartitionRows rows;
+	StorePartitionRow *items;
+	GArray *strs;     /* StoreSlice: the batch's strings, then the trimmed parameter pairs */
+	GPtrArray *owned; /* the trimmed strings the new slices point into */
+} PartTrimmedRows;
+
+static void part_trimmed_rows_clear(PartTrimmedRows *t)
+{
+	g_free(t->items);
+	if (t->strs)
+		g_array_unref(t->strs);
+	if (t->owned)
+		g_ptr_array_unref(t->owned);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PartTrimmedRows, part_trimmed_rows_clear)
+
+static void part_slice_add(PartTrimmedRows *t, const char *str)
+{
+	char *copy = g_strdup(str);
+	g_ptr_array_add(t->owned, copy);
+	StoreSlice s = {copy, strlen(copy)};
+	g_array_append_val(t->strs, s);
+}
+
+/* One row's parameters, trimmed, appended to t->strs as pairs; the row points at them. */
+static void part_trim_row_params(PartOp *op, PartTrimmedRows *t, StorePartitionRow *row)
+{
+	g_autoptr(JsonObject) params = json_object_new();
+	const StoreSlice *strs = t->rows.strs;
+	for (guint i = 0; i < row->n_params; i++) {
+		const StoreSlice *k = &strs[row->params + 2 * i], *v = &strs[row->params + 2 * i + 1];
+		g_autofree char *key = g_strndup(k->str, k->len), *value = g_strndup(v->str, v->len);
+		json_object_set_string_member(params, key, value);
+	}
+	catalog_trim_params(params, op->hidden);
+	row->params = t->strs->len;
+	row->n_params = json_object_get_size(params);
+	JsonObjectIter it;
+	const char *key;
+	JsonNode *n;
+	json_object_iter_init(&it, params);
+	while (json_object_iter_next(&it, &key, &n)) {
+		part_slice_add(t, key);
+		part_slice_add(t, json_node_get_string(n));
+	}
+}
+
+/* The batch as a column-limited caller may read it: each row's parameters trimmed. */
+static void part_trim_rows(PartOp *op, const StorePartitionRows *in, PartTrimmedRows *t)
+{
+	if (op->hidden == NULL)
+		op->hidden = catalog_authz_hidden_columns(op->facts, op->tname, op->table, NULL);
+	t->rows = *in;
+	t->items = g_memdup2(in->rows, sizeof(StorePartitionRow) * in->n);
+	guint nstrs = 0;
+	for (guint i = 0; i < in->n; i++) {
+		const StorePartitionRow *r = &in->rows[i];
+		nstrs = MAX(nstrs, MAX(r->values + r->n_values, r->params + 2 * r->n_params));
+	}
+	t->strs = g_array_sized_new(FALSE, FALSE, sizeof(StoreSlice), nstrs);
+	g_array_append_vals(t->strs, in->strs, nstrs);
+	t->owned = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < in->n; i++)
+		if (t->items[i].has_params)
+			part_trim_row_params(op, t, &t->items[i]);
+	t->rows.rows = t->items;
+	t->rows.strs = (const StoreSlice *)t->strs->data;
+}
+
 /*
  * Forwards a row batch to the door's sink: the names to stamp, and each new shared descriptor
  * parsed once and, for a caller who sees only some columns, trimmed once (not per partition).
@@ -764,9 +838,14 @@ static gboolean part_forward_rows(gpointer user, const StorePartitionRows *rows,
 		if (op->trim) {
 			g_autoptr(JsonObject) holder = json_object_new();
 			json_object_set_object_member(holder, "StorageDescriptor", json_object_ref(sd));
-			catalog_authz_trim_doc(op->facts, op->tname, holder);
+			catalog_authz_trim_doc(op->facts, op->tname, op->table, holder);
 		}
 		sds[n] = (CatalogPartitionSd){rows->new_sds[n].id, sd};
+	}
+	g_auto(PartTrimmedRows) trimmed = {0};
+	if (op->trim) {
+		part_trim_rows(op, rows, &trimmed);
+		rows = &trimmed.rows;
 	}
 	CatalogPartitionRows out = {op->catname, op->dbname, op->tname, rows, rows->sd_reset, sds, n};
 	ok = ok && f->sink->rows(f->sink->user, &out, error);

@@ -272,7 +272,7 @@ static gboolean search_row_visible(SearchScan *s, StoreSearchRow *row, GError **
 		return FALSE;
 	}
 	if (catalog_authz_columns_restricted(f, row->table)) {
-		catalog_authz_trim_doc(f, row->table, row->doc);
+		catalog_authz_trim_doc(f, row->table, NULL, row->doc);
 		if (s->text->terms->len > 0 && !search_text_matches(s->text, row)) {
 			s->hidden++;
 			return FALSE;

@@ -261,7 +261,7 @@ JsonObject *catalog_get_table_known(Catalog *cat, const CatalogCtx *ctx, const c
 	stamp->version = st.version;
 	stamp->unchanged = found && t == NULL;
 	stamp->whole = found && !catalog_authz_columns_restricted(facts, tname);
-	catalog_authz_trim_doc(facts, tname, t);
+	catalog_authz_trim_doc(facts, tname, NULL, t);
 	catalog_doc_set_catalog(t, catname);
 	return t;
 }
@@ -331,7 +331,8 @@ GPtrArray *catalog_list_tables(Catalog *cat, const CatalogCtx *ctx, const char *
 	return names;
 }
 
-/* Keeps the get_table_meta rows (sorted by database) whose table the caller sees: one facts query per database. */
+/* Keeps the get_table_meta rows (sorted by database) whose table the caller sees: one facts query per database.
+ * A caller who sees only some columns of a table gets its row without the comment. */
 static gboolean table_meta_filter(CatalogWork *work, const CatalogCtx *ctx, const char *catname, GPtrArray *rows,
                                   GError **error)
 {
@@ -350,6 +351,8 @@ static gboolean table_meta_filter(CatalogWork *work, const CatalogCtx *ctx, cons
 		}
 		if (name == NULL || !authz_table_visible(facts, name))
 			g_ptr_array_remove_index(rows, i);
+		else if (catalog_authz_columns_restricted(facts, name))
+			json_object_remove_member(row, "Description"); /* free text, no columns here to judge it by */
 	}
 	return TRUE;
 }
@@ -656,14 +659,26 @@ JsonArray *catalog_get_constraints(Catalog *cat, const CatalogCtx *ctx, const ch
                                    const char *table, const char *kind, GError **error)
 {
 	g_auto(CatalogTableRef) ref = {0};
+	g_autoptr(AuthzFacts) facts = NULL;
 	CatalogWork work;
-	if (!catalog_table_work_begin(cat, ctx, catalog, db, table, FALSE, AUTHZ_DESCRIBE, &ref, &work, NULL, error))
+	if (!catalog_table_work_begin(cat, ctx, catalog, db, table, FALSE, AUTHZ_DESCRIBE, &ref, &work, &facts, error))
 		return NULL;
 	const char *catname = ref.cat, *dbname = ref.db, *tname = ref.table;
 	GError *serr = NULL;
-	JsonArray *list = store_constraints_get(work.conn, catname, dbname, tname, kind, &serr);
+	g_autoptr(JsonArray) list = store_constraints_get(work.conn, catname, dbname, tname, kind, &serr);
 	if (list == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
+	/* a column-limited caller: the table's columns say which are hidden */
+	g_autoptr(JsonObject) t = NULL;
+	if (list && json_array_get_length(list) > 0 && catalog_authz_columns_restricted(facts, tname)) {
+		t = store_table_get(work.conn, catname, dbname, tname, FALSE, &serr);
+		if (t == NULL) {
+			catalog_error_from_store(serr, NULL, NULL, error);
+			g_clear_pointer(&list, json_array_unref);
+		}
+	}
+	if (list && !catalog_authz_trim_constraints(&work, ctx, catname, facts, tname, t, list, error))
+		g_clear_pointer(&list, json_array_unref);
 	catalog_work_end(&work, list != NULL, NULL);
-	return list;
+	return g_steal_pointer(&list);
 }

@@ -27,7 +27,7 @@ GPtrArray *catalog_get_table_versions(Catalog *cat, const CatalogCtx *ctx, const
 	}
 	catalog_work_end(&work, docs != NULL, NULL);
 	for (guint i = 0; docs && i < docs->len; i++)
-		catalog_authz_trim_doc(facts, tname, g_ptr_array_index(docs, i));
+		catalog_authz_trim_doc(facts, tname, NULL, g_ptr_array_index(docs, i));
 	return catalog_docs_set_catalog(docs, catname);
 }
 
@@ -48,7 +48,7 @@ JsonObject *catalog_get_table_version(Catalog *cat, const CatalogCtx *ctx, const
 		catalog_error_from_store(serr, msg, NULL, error);
 	}
 	catalog_work_end(&work, doc != NULL, NULL);
-	catalog_authz_trim_doc(facts, tname, doc);
+	catalog_authz_trim_doc(facts, tname, NULL, doc);
 	catalog_doc_set_catalog(doc, catname);
 	return doc;
 }
