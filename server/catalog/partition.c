@@ -315,6 +315,8 @@ static void part_touch_ddl_time(JsonObject *doc)
 static char *part_prepare_new(PartOp *op, JsonObject *doc, GError **error)
 {
 	const char *pdb = catalog_json_str(doc, "DatabaseName"), *ptbl = catalog_json_str(doc, "TableName");
+	if (!catalog_doc_check_text(doc, error))
+		return NULL;
 	g_autoptr(GPtrArray) vals = part_doc_values(doc);
 	if ((pdb && g_ascii_strcasecmp(pdb, op->dbname) != 0) || (ptbl && g_ascii_strcasecmp(ptbl, op->tname) != 0)) {
 		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
@@ -866,9 +868,17 @@ gboolean catalog_count_partitions(Catalog *cat, const CatalogCtx *ctx, const cha
 	return part_op_close(&op, ok, NULL);
 }
 
-/* Fills an altered partition from its old document (create time, location, ddl time). */
-static void part_prepare_alter(PartOp *op, JsonObject *old, JsonObject *doc)
+/*
+ * Checks and fills an altered partition from its old document (create time, location, ddl
+ * time). A new location outside the table's own needs DATA_LOCATION_ACCESS when it lies under a
+ * registered location, as adding a partition there does (issue 15: alter_partition(s),
+ * rename_partition and Glue's UpdatePartition took any location with ALTER alone); keeping the
+ * old location needs nothing more than ALTER.
+ */
+static gboolean part_prepare_alter(PartOp *op, JsonObject *old, JsonObject *doc, GError **error)
 {
+	if (!catalog_doc_check_text(doc, error))
+		return FALSE;
 	json_object_set_string_member(doc, "DatabaseName", op->dbname);
 	json_object_set_string_member(doc, "TableName", op->tname);
 	json_object_remove_member(doc, "CatalogName");
@@ -881,6 +891,9 @@ static void part_prepare_alter(PartOp *op, JsonObject *old, JsonObject *doc)
 	const char *oldloc = oldsd ? catalog_json_str(oldsd, "Location") : NULL;
 	if (sd && (loc == NULL || *loc == '\0') && oldloc)
 		json_object_set_string_member(sd, "Location", oldloc);
+	else if (loc && *loc && g_strcmp0(loc, oldloc) != 0 && !part_under_table(op, loc))
+		return catalog_authz_location(&op->work, op->ctx, op->facts, loc, error);
+	return TRUE;
 }
 
 /* Writes docs over the partitions named old_names; the first missing one fails the whole batch. */
@@ -908,7 +921,8 @@ static gboolean part_write_over(PartOp *op, GPtrArray *old_names, GPtrArray *doc
 			            (char *)g_ptr_array_index(old_names, i), op->dbname, op->tname);
 			return FALSE;
 		}
-		part_prepare_alter(op, old, g_ptr_array_index(docs, i));
+		if (!part_prepare_alter(op, old, g_ptr_array_index(docs, i), error))
+			return FALSE;
 	}
 	g_autoptr(GPtrArray) done = store_partition_update_batch(op->work.conn, op->table_id, old_names, docs, names, &serr);
 	if (done == NULL) {
