@@ -106,7 +106,8 @@ gsize wire_type_min(guint8 t)
 	}
 }
 
-/* Skips a value of type t. */
+/* Skips a value of type t. A string in it is checked as wire_bytes checks it, as the generated
+ * reader would (the byte readers decline unknown fields, where a binary value could be). */
 void wire_skip(WireReader *r, guint8 t, int depth)
 {
 	if (depth > WIRE_DEPTH) {
@@ -119,7 +120,7 @@ void wire_skip(WireReader *r, guint8 t, int depth)
 	case T_I16: (void)wire_i16(r); break;
 	case T_I32: (void)wire_i32(r); break;
 	case T_I64: case T_DOUBLE: if (wire_need(r, 8)) r->p += 8; break;
-	case T_STRING: (void)wire_raw_bytes(r, &len); break; /* may be a binary field */
+	case T_STRING: (void)wire_bytes(r, &len); break; /* checked: the readers skip only string fields */
 	case T_STRUCT:
 		for (guint8 ft = wire_u8(r); !r->bad && ft != T_STOP; ft = wire_u8(r)) {
 			(void)wire_i16(r);
