@@ -7,6 +7,7 @@
 # a registered location through any alter or rename method of either door; with
 # DATA_LOCATION_ACCESS on the location it may. Each refusal leaves the partition as it was.
 
+import copy
 import sys
 import time
 
@@ -211,3 +212,39 @@ def test_table_skewed_locations_need_data_location_access(sw):
     assert denied_glue(e.value)
     with pytest.raises(sw.client("glue", "admin").exceptions.EntityNotFoundException):
         sw.client("glue", "admin").get_table(DatabaseName="locs", Name="skew")
+
+
+def test_partition_skewed_locations_need_data_location_access(sw):
+    """A partition's skewed-value locations too, on the rows path (add_partitions), Glue's and alters."""
+    with sw.thrift("admin") as adm:
+        base = part(adm, "3")
+    skew = T.SkewedInfo(skewedColNames=["id"], skewedColValues=[["1"]],
+                        skewedColValueLocationMaps={("1",): REG_PATH + "/skew/ds=s/id=1"})
+    with sw.thrift("alice") as c:
+        for method in ("add_partitions", "add_partitions_req"):
+            p = T.Partition(dbName="locs", tableName="pt", values=["s_" + method], parameters={},
+                            sd=copy.deepcopy(base.sd))
+            p.sd.location = "s3://lf-elsewhere/pt/s"
+            p.sd.skewedInfo = skew
+            with pytest.raises(T.MetaException) as e:
+                if method == "add_partitions":
+                    c.add_partitions([p])
+                else:
+                    c.add_partitions_req(T.AddPartitionsRequest(dbName="locs", tblName="pt", parts=[p],
+                                                                ifNotExists=False, needResult=True))
+            assert thrift_denied(e.value), (method, e.value)
+        altered = base
+        altered.sd.skewedInfo = skew
+        with pytest.raises(T.MetaException) as e:
+            c.alter_partition("locs", "pt", altered)
+        assert thrift_denied(e.value)
+    sd = {"Columns": [{"Name": "id", "Type": "bigint"}], "Location": "s3://lf-elsewhere/pt/g",
+          "SkewedInfo": {"SkewedColumnNames": ["id"], "SkewedColumnValues": ["1"],
+                         "SkewedColumnValueLocationMaps": {"1": REG_PATH + "/skew/g"}}}
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sw.client("glue", "alice").create_partition(DatabaseName="locs", TableName="pt",
+                                                    PartitionInput={"Values": ["g"], "StorageDescriptor": sd})
+    assert denied_glue(e.value)
+    with sw.thrift("admin") as adm:
+        assert sorted(adm.get_partition_names("locs", "pt", -1)) == ["ds=%d" % i for i in range(1, 10)]
+        assert not part(adm, "3").sd.skewedInfo or not part(adm, "3").sd.skewedInfo.skewedColValueLocationMaps
