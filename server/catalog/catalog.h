@@ -72,7 +72,7 @@ const char *catalog_authz_decision(void);
 /* TRUE when name is a valid Hive object name ([A-Za-z0-9_]+, at most CATALOG_NAME_MAX). */
 gboolean catalog_name_is_valid(const char *name);
 
-/* TRUE when a column or partition key name has 1..CATALOG_NAME_MAX bytes. */
+/* TRUE when a column or partition key name has 1..CATALOG_NAME_MAX characters (UTF-8). */
 gboolean catalog_column_name_length_ok(const char *name);
 
 /*

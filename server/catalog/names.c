@@ -29,10 +29,14 @@ gboolean catalog_name_is_valid(const char *name)
 	return TRUE;
 }
 
-/* TRUE when name is 1..CATALOG_NAME_MAX bytes (column and partition key names: Glue's limit). */
+/* TRUE when name is 1..CATALOG_NAME_MAX characters (column and partition key names: Glue's limit,
+ * which counts characters; the doors hand over UTF-8 only). Scans at most one past the limit. */
 gboolean catalog_column_name_length_ok(const char *name)
 {
-	return name != NULL && *name != '\0' && strnlen(name, CATALOG_NAME_MAX + 1) <= CATALOG_NAME_MAX;
+	guint n = 0;
+	for (const char *p = name; p && *p && n <= CATALOG_NAME_MAX; p = g_utf8_next_char(p))
+		n++;
+	return n >= 1 && n <= CATALOG_NAME_MAX;
 }
 
 /* Members that are Glue string maps (ParametersMap, ConnectionProperties) wherever they appear. */

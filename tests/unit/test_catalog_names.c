@@ -39,6 +39,13 @@ START_TEST(test_name_lengths_and_string_maps)
 	ck_assert(!catalog_name_is_valid(name));
 	ck_assert(!catalog_column_name_length_ok(name));
 	ck_assert(!catalog_column_name_length_ok(""));
+	ck_assert(!catalog_column_name_length_ok(NULL));
+	g_autoptr(GString) wide = g_string_new(NULL); /* 255 two-byte characters: 510 bytes, allowed */
+	for (guint i = 0; i < 255; i++)
+		g_string_append(wide, "\xc3\xa9");
+	ck_assert(catalog_column_name_length_ok(wide->str));
+	g_string_append(wide, "\xc3\xa9");
+	ck_assert(!catalog_column_name_length_ok(wide->str));
 	const char *refused[] = {
 		"{\"Parameters\": {\"k\": 1}}",
 		"{\"Parameters\": {\"k\": null}}",
