@@ -269,3 +269,13 @@ def test_glue_errors_are_typed_for_boto3(hw):
     assert e.value.response["Error"]["Code"] == "InvalidInputException"
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.get_database(Name="x")
+
+
+def test_json_text_not_utf8_is_refused(hw):
+    """Bytes that are not UTF-8 in a JSON string: a malformed body (SerializationException), nothing stored."""
+    glue = hw.client("glue", "admin")
+    before = snapshot(glue)
+    for raw in (b'{"DatabaseInput": {"Name": "bad\xff"}}', b'{"DatabaseInput": {"Name": "x", "Description": "\xc3"}}'):
+        code, body = glue_raw(hw.srv, "CreateDatabase", raw)
+        assert (code, body.get("__type")) == (400, "SerializationException"), (raw, code, body)
+    assert snapshot(glue) == before
