@@ -531,6 +531,30 @@ gboolean catalog_authz_location(CatalogWork *work, const CatalogCtx *ctx, const 
 	return authz_decide(work, ctx, f, resource, AUTHZ_DATA_LOCATION_ACCESS, ok, ok ? "grant" : "no grant", error);
 }
 
+gboolean catalog_authz_sd_locations(CatalogWork *work, const CatalogCtx *ctx, const AuthzFacts *f, JsonObject *sd,
+                                    GError **error)
+{
+	if (sd == NULL)
+		return TRUE;
+	if (!catalog_authz_location(work, ctx, f, catalog_json_str(sd, "Location"), error))
+		return FALSE;
+	JsonNode *si = json_object_get_member(sd, "SkewedInfo");
+	JsonNode *maps = si && JSON_NODE_HOLDS_OBJECT(si)
+	                     ? json_object_get_member(json_node_get_object(si), "SkewedColumnValueLocationMaps")
+	                     : NULL;
+	if (maps == NULL || !JSON_NODE_HOLDS_OBJECT(maps))
+		return TRUE;
+	JsonObjectIter it;
+	const char *key;
+	JsonNode *v;
+	json_object_iter_init(&it, json_node_get_object(maps));
+	while (json_object_iter_next(&it, &key, &v))
+		if (JSON_NODE_HOLDS_VALUE(v) && json_node_get_value_type(v) == G_TYPE_STRING &&
+		    !catalog_authz_location(work, ctx, f, json_node_get_string(v), error))
+			return FALSE;
+	return TRUE;
+}
+
 gboolean catalog_authz_set_actor(CatalogWork *work, const AuthzFacts *f, GError **error)
 {
 	GError *serr = NULL;

@@ -66,8 +66,22 @@ const char *catalog_authz_decision(void);
 
 /* ---- names and patterns (catalog/names.c) ---- */
 
-/* TRUE when name is a valid Hive object name ([A-Za-z0-9_]+). */
+/* The longest database, table, function, column or partition key name (Glue: 255). */
+#define CATALOG_NAME_MAX 255
+
+/* TRUE when name is a valid Hive object name ([A-Za-z0-9_]+, at most CATALOG_NAME_MAX). */
 gboolean catalog_name_is_valid(const char *name);
+
+/* TRUE when a column or partition key name has 1..CATALOG_NAME_MAX characters (UTF-8). */
+gboolean catalog_column_name_length_ok(const char *name);
+
+/*
+ * The text check every write of a document (database, table, partition, connection) makes
+ * once, whichever door it came through: each string map (any member "Parameters" or
+ * "ConnectionProperties", at any depth: SerdeInfo, StorageDescriptor, columns) is an object of
+ * strings. FALSE with INVALID_INPUT ("StorageDescriptor.Parameters.k must be a string").
+ */
+gboolean catalog_doc_check_text(JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * Splits a Hive 3+ catalog-qualified database name "@cat#db" ("!" = empty db) into its
@@ -446,8 +460,14 @@ GPtrArray *catalog_list_connections(Catalog *cat, const CatalogCtx *ctx, GError 
 /* Replaces connection name by doc (its Name may differ: a rename); keeps CreationTime. */
 gboolean catalog_update_connection(Catalog *cat, const CatalogCtx *ctx, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean catalog_delete_connection(Catalog *cat, const CatalogCtx *ctx, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* A named settings document (e.g. "DataCatalogEncryptionSettings"); NULL without error when never set. */
-JsonObject *catalog_get_setting(Catalog *cat, const CatalogCtx *ctx, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * A named settings document (e.g. "DataCatalogEncryptionSettings"); NULL without error when
+ * never set. for_caller: the document goes to the caller (GetDataCatalogEncryptionSettings), who
+ * must be an administrator or read-only administrator (else ACCESS_DENIED, audited); FALSE: the
+ * server reads a flag that shapes another answer (whether connection passwords stay encrypted).
+ */
+JsonObject *catalog_get_setting(Catalog *cat, const CatalogCtx *ctx, const char *name, gboolean for_caller,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean catalog_put_setting(Catalog *cat, const CatalogCtx *ctx, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- Lake Formation permissions (catalog/grant.c) ----

@@ -17,6 +17,8 @@ gboolean catalog_create_connection(Catalog *cat, const CatalogCtx *ctx, JsonObje
 {
 	const char *name = catalog_json_str(doc, "Name");
 	g_return_val_if_fail(name != NULL, FALSE);
+	if (!catalog_doc_check_text(doc, error))
+		return FALSE;
 	gint64 now = catalog_now();
 	json_object_set_int_member(doc, "CreationTime", now);
 	json_object_set_int_member(doc, "LastUpdatedTime", now);
@@ -78,6 +80,8 @@ gboolean catalog_update_connection(Catalog *cat, const CatalogCtx *ctx, const ch
 {
 	const char *new_name = catalog_json_str(doc, "Name");
 	g_return_val_if_fail(new_name != NULL, FALSE);
+	if (!catalog_doc_check_text(doc, error))
+		return FALSE;
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
@@ -117,12 +121,17 @@ gboolean catalog_delete_connection(Catalog *cat, const CatalogCtx *ctx, const ch
 	return catalog_work_end(&work, ok, error);
 }
 
-/* A settings document, or NULL without error when never set. */
-JsonObject *catalog_get_setting(Catalog *cat, const CatalogCtx *ctx, const char *name, GError **error)
+/* A settings document, or NULL without error when never set (or with ACCESS_DENIED: see catalog.h). */
+JsonObject *catalog_get_setting(Catalog *cat, const CatalogCtx *ctx, const char *name, gboolean for_caller,
+                                GError **error)
 {
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	if (for_caller && !catalog_admin_read_require(&work, ctx, "catalog settings", error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	JsonObject *doc = store_setting_get(work.conn, name, &serr);
 	if (serr != NULL)

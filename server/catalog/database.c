@@ -18,9 +18,11 @@ static gboolean database_normalise_new(Catalog *cat, const CatalogCtx *ctx, Json
 		return FALSE;
 	}
 	if (!catalog_name_is_valid(name)) {
-		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_OBJECT, "%s is not a valid database name", name);
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_OBJECT, "%.300s is not a valid database name", name);
 		return FALSE;
 	}
+	if (!catalog_doc_check_text(db, error))
+		return FALSE;
 	g_autofree char *lower = catalog_lower(name);
 	json_object_set_string_member(db, "Name", lower);
 	json_object_remove_member(db, "CatalogName");
@@ -39,6 +41,20 @@ static gboolean database_normalise_new(Catalog *cat, const CatalogCtx *ctx, Json
 	return TRUE;
 }
 
+/*
+ * DATA_LOCATION_ACCESS for both places a database sets: LocationUri and Hive's
+ * ManagedLocationUri (where its managed tables go), when under a registered location.
+ */
+static gboolean database_authz_locations(CatalogWork *work, const CatalogCtx *ctx, const AuthzFacts *facts,
+                                         JsonObject *db, GError **error)
+{
+	JsonNode *h = json_object_get_member(db, "Hive");
+	const char *managed = h && JSON_NODE_HOLDS_OBJECT(h) ? catalog_json_str(json_node_get_object(h), "ManagedLocationUri")
+	                                                     : NULL;
+	return catalog_authz_location(work, ctx, facts, catalog_json_str(db, "LocationUri"), error) &&
+	       catalog_authz_location(work, ctx, facts, managed, error);
+}
+
 /* Creates a database; returns the stored document. ALREADY_EXISTS, INVALID_OBJECT, INVALID_INPUT. */
 JsonObject *catalog_create_database(Catalog *cat, const CatalogCtx *ctx, const char *catalog, JsonObject *db,
                                     GError **error)
@@ -52,8 +68,7 @@ JsonObject *catalog_create_database(Catalog *cat, const CatalogCtx *ctx, const c
 		return NULL;
 	g_autoptr(AuthzFacts) facts = NULL;
 	if (!catalog_authz_catalog(&work, ctx, catname, AUTHZ_CREATE_DATABASE, &facts, error) ||
-	    !catalog_authz_location(&work, ctx, facts, catalog_json_str(db, "LocationUri"), error) ||
-	    !catalog_authz_set_actor(&work, facts, error)) {
+	    !database_authz_locations(&work, ctx, facts, db, error) || !catalog_authz_set_actor(&work, facts, error)) {
 		catalog_work_end(&work, FALSE, NULL);
 		return NULL;
 	}
@@ -134,6 +149,8 @@ gboolean catalog_alter_database(Catalog *cat, const CatalogCtx *ctx, const char 
 		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database name cannot be null.");
 		return FALSE;
 	}
+	if (!catalog_doc_check_text(db, error))
+		return FALSE;
 	g_autofree char *catname = catalog_resolve(cat, catalog);
 	g_autofree char *lower = catalog_lower(name);
 	CatalogWork work;
@@ -141,7 +158,7 @@ gboolean catalog_alter_database(Catalog *cat, const CatalogCtx *ctx, const char 
 		return FALSE;
 	g_autoptr(AuthzFacts) facts = NULL;
 	if (!catalog_authz_database(&work, ctx, catname, lower, AUTHZ_ALTER, &facts, error) ||
-	    !catalog_authz_location(&work, ctx, facts, catalog_json_str(db, "LocationUri"), error))
+	    !database_authz_locations(&work, ctx, facts, db, error))
 		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	g_autoptr(JsonObject) old = store_database_get(work.conn, catname, lower, TRUE, &serr);

@@ -64,12 +64,16 @@ gboolean catalog_lf_location_parse(const char *arn, char **norm, char **location
 
 /* ---- settings ---- */
 
-/* GetDataLakeSettings: the document with DataLakeAdmins; see catalog.h. */
+/* GetDataLakeSettings (administrators and read-only administrators): the document with DataLakeAdmins. */
 JsonObject *catalog_lf_get_settings(Catalog *cat, const CatalogCtx *ctx, GError **error)
 {
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, FALSE, &work, error))
 		return NULL;
+	if (!catalog_admin_read_require(&work, ctx, "data lake settings", error)) {
+		catalog_work_end(&work, FALSE, NULL);
+		return NULL;
+	}
 	GError *serr = NULL;
 	g_autoptr(GPtrArray) admins = NULL;
 	JsonObject *doc = store_lf_settings_get(work.conn, &admins, &serr);

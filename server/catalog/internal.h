@@ -230,6 +230,10 @@ void catalog_authz_cache_free(CatalogAuthzCache *cache);
 /* DATA_LOCATION_ACCESS when location lies under a registered location (nothing needed otherwise). */
 gboolean catalog_authz_location(CatalogWork *work, const CatalogCtx *ctx, const AuthzFacts *f, const char *location,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* catalog_authz_location for every location a storage descriptor sets: Location and each
+ * SkewedInfo.SkewedColumnValueLocationMaps value (NULL sd: nothing). */
+gboolean catalog_authz_sd_locations(CatalogWork *work, const CatalogCtx *ctx, const AuthzFacts *f, JsonObject *sd,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Names f's caller as the creator of what this transaction creates (0008's triggers). */
 gboolean catalog_authz_set_actor(CatalogWork *work, const AuthzFacts *f, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /*
@@ -290,5 +294,8 @@ gboolean catalog_partition_indexes_add(CatalogWork *work, const char *catname, c
 /* ACCESS_DENIED unless ctx's caller is a data lake administrator; audits the decision on resource. */
 gboolean catalog_admin_require(CatalogWork *work, const CatalogCtx *ctx, const char *resource,
                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* ACCESS_DENIED unless the caller is a data lake administrator or a read-only administrator; audited. */
+gboolean catalog_admin_read_require(CatalogWork *work, const CatalogCtx *ctx, const char *resource,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 #endif

@@ -300,6 +300,56 @@ static gboolean part_under_table(PartOp *op, const char *loc)
 	return n > 0 && strncmp(loc, tloc, n) == 0 && (loc[n] == '/' || loc[n] == '\0' || tloc[n - 1] == '/');
 }
 
+/* The SkewedColumnValueLocationMaps object of a descriptor, or NULL. */
+static JsonObject *part_skew_maps(JsonObject *sd)
+{
+	JsonNode *si = sd ? json_object_get_member(sd, "SkewedInfo") : NULL;
+	JsonNode *m = si && JSON_NODE_HOLDS_OBJECT(si)
+	                  ? json_object_get_member(json_node_get_object(si), "SkewedColumnValueLocationMaps")
+	                  : NULL;
+	return m && JSON_NODE_HOLDS_OBJECT(m) ? json_node_get_object(m) : NULL;
+}
+
+/*
+ * DATA_LOCATION_ACCESS for each skewed-value location of sd outside the table's location (those
+ * are locations a partition sets too); one kept as it was in old_sd (an alter) needs nothing more.
+ */
+static gboolean part_authz_skewed(PartOp *op, JsonObject *sd, JsonObject *old_sd, GError **error)
+{
+	JsonObject *maps = part_skew_maps(sd), *old = part_skew_maps(old_sd);
+	if (maps == NULL)
+		return TRUE;
+	JsonObjectIter it;
+	const char *key;
+	JsonNode *v;
+	json_object_iter_init(&it, maps);
+	while (json_object_iter_next(&it, &key, &v)) {
+		const char *loc = JSON_NODE_HOLDS_VALUE(v) && json_node_get_value_type(v) == G_TYPE_STRING
+		                      ? json_node_get_string(v)
+		                      : NULL;
+		if (loc == NULL || *loc == '\0' || part_under_table(op, loc) ||
+		    (old && g_strcmp0(catalog_json_str(old, key), loc) == 0))
+			continue;
+		if (!catalog_authz_location(&op->work, op->ctx, op->facts, loc, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* part_authz_skewed for the rows path: each distinct descriptor (JSON text) once, parsed only when it has any. */
+static gboolean part_authz_skewed_sds(PartOp *op, const CatalogPartitionBatch *b, GError **error)
+{
+	for (guint i = 0; i < b->n_sds; i++) {
+		const char *at = strstr(b->sds[i], "\"SkewedColumnValueLocationMaps\"");
+		if (at == NULL || g_str_has_prefix(at + strlen("\"SkewedColumnValueLocationMaps\""), ":{}"))
+			continue; /* the common case: no skewed locations, nothing to parse */
+		g_autoptr(JsonNode) n = json_from_string(b->sds[i], NULL);
+		if (n && JSON_NODE_HOLDS_OBJECT(n) && !part_authz_skewed(op, json_node_get_object(n), NULL, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* Sets the ddl time parameter to now when absent or 0 (Hive's initializeAddedPartition). */
 static void part_touch_ddl_time(JsonObject *doc)
 {
@@ -318,6 +368,8 @@ static void part_touch_ddl_time(JsonObject *doc)
 static char *part_prepare_new(PartOp *op, JsonObject *doc, GError **error)
 {
 	const char *pdb = catalog_json_str(doc, "DatabaseName"), *ptbl = catalog_json_str(doc, "TableName");
+	if (!catalog_doc_check_text(doc, error))
+		return NULL;
 	g_autoptr(GPtrArray) vals = part_doc_values(doc);
 	if ((pdb && g_ascii_strcasecmp(pdb, op->dbname) != 0) || (ptbl && g_ascii_strcasecmp(ptbl, op->tname) != 0)) {
 		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
@@ -340,6 +392,10 @@ static char *part_prepare_new(PartOp *op, JsonObject *doc, GError **error)
 		if (def)
 			json_object_set_string_member(sd, "Location", def);
 	} else if (loc && !part_under_table(op, loc) && !catalog_authz_location(&op->work, op->ctx, op->facts, loc, error)) {
+		g_free(name);
+		return NULL;
+	}
+	if (!part_authz_skewed(op, sd, NULL, error)) {
 		g_free(name);
 		return NULL;
 	}
@@ -495,6 +551,8 @@ static const char *part_row_location(const CatalogPartitionNew *row)
 /* Validates, fills and writes the rows (all or nothing); FALSE with Hive's error. */
 static gboolean part_write_rows(PartOp *op, CatalogPartitionBatch *b, gboolean if_not_exists, GError **error)
 {
+	if (!part_authz_skewed_sds(op, b, error))
+		return FALSE;
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; i < b->n; i++) {
 		CatalogPartitionNew *row = &b->rows[i];
@@ -945,9 +1003,17 @@ gboolean catalog_count_partitions(Catalog *cat, const CatalogCtx *ctx, const cha
 	return part_op_close(&op, ok, NULL);
 }
 
-/* Fills an altered partition from its old document (create time, location, ddl time). */
-static void part_prepare_alter(PartOp *op, JsonObject *old, JsonObject *doc)
+/*
+ * Checks and fills an altered partition from its old document (create time, location, ddl
+ * time). A new location outside the table's own needs DATA_LOCATION_ACCESS when it lies under a
+ * registered location, as adding a partition there does (issue 15: alter_partition(s),
+ * rename_partition and Glue's UpdatePartition took any location with ALTER alone); keeping the
+ * old location needs nothing more than ALTER.
+ */
+static gboolean part_prepare_alter(PartOp *op, JsonObject *old, JsonObject *doc, GError **error)
 {
+	if (!catalog_doc_check_text(doc, error))
+		return FALSE;
 	json_object_set_string_member(doc, "DatabaseName", op->dbname);
 	json_object_set_string_member(doc, "TableName", op->tname);
 	json_object_remove_member(doc, "CatalogName");
@@ -960,6 +1026,10 @@ static void part_prepare_alter(PartOp *op, JsonObject *old, JsonObject *doc)
 	const char *oldloc = oldsd ? catalog_json_str(oldsd, "Location") : NULL;
 	if (sd && (loc == NULL || *loc == '\0') && oldloc)
 		json_object_set_string_member(sd, "Location", oldloc);
+	else if (loc && *loc && g_strcmp0(loc, oldloc) != 0 && !part_under_table(op, loc) &&
+	         !catalog_authz_location(&op->work, op->ctx, op->facts, loc, error))
+		return FALSE;
+	return part_authz_skewed(op, sd, oldsd, error);
 }
 
 /* Writes docs over the partitions named old_names; the first missing one fails the whole batch. */
@@ -987,7 +1057,8 @@ static gboolean part_write_over(PartOp *op, GPtrArray *old_names, GPtrArray *doc
 			            (char *)g_ptr_array_index(old_names, i), op->dbname, op->tname);
 			return FALSE;
 		}
-		part_prepare_alter(op, old, g_ptr_array_index(docs, i));
+		if (!part_prepare_alter(op, old, g_ptr_array_index(docs, i), error))
+			return FALSE;
 	}
 	g_autoptr(GPtrArray) done = store_partition_update_batch(op->work.conn, op->table_id, old_names, docs, names, &serr);
 	if (done == NULL) {

@@ -93,6 +93,29 @@ gboolean catalog_admin_require(CatalogWork *work, const CatalogCtx *ctx, const c
 	return f->is_admin;
 }
 
+/*
+ * Requires ctx's caller to be a data lake administrator or a read-only administrator (reading
+ * settings: GetDataLakeSettings, the catalog's encryption settings); audits the decision.
+ */
+gboolean catalog_admin_read_require(CatalogWork *work, const CatalogCtx *ctx, const char *resource, GError **error)
+{
+	g_autoptr(AuthzFacts) f = catalog_authz_facts(work, ctx, NULL, NULL, error);
+	if (f == NULL)
+		return FALSE;
+	gboolean ok = f->is_admin || f->is_readonly_admin;
+	catalog_authz_audit(work->cat, ctx, resource, 0, ok,
+	                    f->is_admin            ? "data lake administrator"
+	                    : f->is_readonly_admin ? "read-only administrator"
+	                                           : "not an administrator");
+	if (!ok)
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_ACCESS_DENIED,
+		            "%s is not authorized to perform %s on %s: only data lake administrators and read-only "
+		            "administrators may",
+		            ctx->principal ? ctx->principal : "anonymous", ctx->operation ? ctx->operation : "this operation",
+		            resource);
+	return ok;
+}
+
 /* TRUE when s is 1..max characters of IAM's name alphabet [A-Za-z0-9_+=,.@-]. */
 static gboolean principal_iam_name_ok(const char *s, gsize max)
 {

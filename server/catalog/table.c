@@ -29,8 +29,8 @@ static gboolean table_normalise_columns(JsonObject *obj, const char *member, con
 		JsonObject *col = json_array_get_object_element(cols, i);
 		const char *name = catalog_json_str(col, "Name");
 		const char *type = catalog_json_str(col, "Type");
-		if (name == NULL || *name == '\0' || strchr(name, ',') != NULL) {
-			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_OBJECT, "Invalid %s name: %s", what,
+		if (!catalog_column_name_length_ok(name) || strchr(name, ',') != NULL) {
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_OBJECT, "Invalid %s name: %.300s", what,
 			            name ? name : "(null)");
 			return FALSE;
 		}
@@ -81,10 +81,12 @@ static gboolean table_validate(JsonObject *table, GError **error)
 {
 	const char *name = catalog_json_str(table, "Name");
 	if (name == NULL || !catalog_name_is_valid(name)) {
-		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_OBJECT, "%s is not a valid object name",
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_OBJECT, "%.300s is not a valid object name",
 		            name ? name : "null");
 		return FALSE;
 	}
+	if (!catalog_doc_check_text(table, error))
+		return FALSE;
 	g_autofree char *lower = catalog_lower(name);
 	json_object_set_string_member(table, "Name", lower);
 	json_object_remove_member(table, "CatalogName");
@@ -182,7 +184,7 @@ JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char
 	if (ok) {
 		table_fill_new(dbdoc, table, dbname, ctx);
 		JsonObject *sd = table_sd(table);
-		ok = catalog_authz_location(&work, ctx, facts, sd ? catalog_json_str(sd, "Location") : NULL, error) &&
+		ok = catalog_authz_sd_locations(&work, ctx, facts, sd, error) &&
 		     catalog_authz_set_actor(&work, facts, error);
 	}
 	if (ok) {
@@ -545,7 +547,7 @@ gboolean catalog_alter_table(Catalog *cat, const CatalogCtx *ctx, const char *ca
 	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_ALTER, &facts, error) ||
 	    (strcmp(newdb, dbname) != 0 &&
 	     !catalog_authz_database(&work, ctx, catname, newdb, AUTHZ_CREATE_TABLE, NULL, error)) ||
-	    !catalog_authz_location(&work, ctx, facts, newsd ? catalog_json_str(newsd, "Location") : NULL, error))
+	    !catalog_authz_sd_locations(&work, ctx, facts, newsd, error))
 		return catalog_work_end(&work, FALSE, NULL);
 	GError *serr = NULL;
 	g_autoptr(JsonObject) old = store_table_get(work.conn, catname, dbname, tname, TRUE, &serr);

@@ -50,6 +50,12 @@ static gboolean json_escape_ok(const guint8 *p, gsize n, gsize *i)
 	return low >= 0xDC00 && low <= 0xDFFF;
 }
 
+/* TRUE when the escape at p[at] (a backslash) is \u0000: a C string would end there. */
+static gboolean json_escape_is_nul(const guint8 *p, gsize n, gsize at)
+{
+	return at + 1 < n && p[at + 1] == 'u' && json_hex4(p + at + 2, n - at - 2) == 0;
+}
+
 static gboolean json_space(guint8 c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -62,7 +68,10 @@ static gboolean json_space(guint8 c)
  * most max (brackets outside strings); no control character inside a string and only JSON's
  * escapes (json-glib leaks on the others); each \u escape of a UTF-16 surrogate a high one
  * followed by a low one (json-glib turns a lone one into bytes that are not UTF-8, and leaks
- * on a broken pair). FALSE with G_IO_ERROR_INVALID_DATA otherwise.
+ * on a broken pair). FALSE with G_IO_ERROR_INVALID_DATA otherwise, and with
+ * G_IO_ERROR_INVALID_ARGUMENT (the doors' InvalidInputException) for U+0000 inside a string,
+ * raw or escaped: every string becomes a C string, which would end at it (issue 15: Glue
+ * CreateDatabase "nul\u0000x" created database "nul").
  */
 static gboolean json_client_check(const guint8 *p, gsize n, guint max, GError **error)
 {
@@ -80,6 +89,10 @@ static gboolean json_client_check(const guint8 *p, gsize n, guint max, GError **
 		if (in_str) {
 			if (c == '"') {
 				in_str = FALSE;
+			} else if (c == '\0' || (c == '\\' && json_escape_is_nul(p, n, i))) {
+				g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+				                    "1 validation error detected: a string must not contain the character U+0000");
+				return FALSE;
 			} else if (c < 0x20) {
 				g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
 				                    "Malformed JSON: a control character inside a string");

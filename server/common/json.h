@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 /*
  * text (len bytes, no NUL needed) as a new mutable node: one object or array, nesting at most
  * max_depth, surrogate escapes paired, nothing but white space after it, every string valid
- * UTF-8. NULL with G_IO_ERROR_INVALID_DATA ("Malformed JSON: ..." or the json_max_depth message).
+ * UTF-8. NULL with G_IO_ERROR_INVALID_DATA ("Malformed JSON: ..." or the json_max_depth message),
+ * or G_IO_ERROR_INVALID_ARGUMENT when a string holds U+0000 (raw or as \u0000).
  */
 JsonNode *json_client_parse(const char *text, gsize len, guint max_depth, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

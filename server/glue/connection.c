@@ -102,10 +102,8 @@ static gboolean glue_conn_input_check(JsonObject *in, GError **error)
 	while (json_object_iter_next(&it, &key, &v)) {
 		if (!glue_conn_in_list(glue_conn_keys, key))
 			return glue_conn_invalid(error, "Invalid connection property key %s", key);
-		if (!JSON_NODE_HOLDS_VALUE(v) || json_node_get_value_type(v) != G_TYPE_STRING) {
-			g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "ConnectionProperties.%s must be a string", key);
-			return FALSE;
-		}
+		if (!JSON_NODE_HOLDS_VALUE(v) || json_node_get_value_type(v) != G_TYPE_STRING) /* as every string map */
+			return glue_conn_invalid(error, "ConnectionProperties.%s must be a string", key);
 		if (g_utf8_strlen(json_node_get_string(v), -1) > 1024)
 			return glue_conn_invalid(error, "ConnectionProperties.%s is longer than 1024 characters", key);
 	}
@@ -145,7 +143,7 @@ static JsonObject *glue_conn_doc(GlueCall *call, JsonObject *input)
 /* Whether the stored settings ask for passwords to stay encrypted in answers. */
 static gboolean glue_conn_return_encrypted(GlueCall *call, GError **error)
 {
-	g_autoptr(JsonObject) s = catalog_get_setting(call->door->cat, &call->ctx, GLUE_SETTINGS, error);
+	g_autoptr(JsonObject) s = catalog_get_setting(call->door->cat, &call->ctx, GLUE_SETTINGS, FALSE, error);
 	JsonNode *n = s ? json_object_get_member(s, "ConnectionPasswordEncryption") : NULL;
 	JsonObject *cpe = n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
 	return cpe && json_object_get_boolean_member_with_default(cpe, "ReturnConnectionPasswordEncrypted", FALSE);
@@ -374,7 +372,7 @@ static JsonObject *glue_batch_delete_connection(GlueCall *call, GError **error)
 static JsonObject *glue_settings_current(GlueCall *call, GError **error)
 {
 	GError *e = NULL;
-	JsonObject *s = catalog_get_setting(call->door->cat, &call->ctx, GLUE_SETTINGS, &e);
+	JsonObject *s = catalog_get_setting(call->door->cat, &call->ctx, GLUE_SETTINGS, TRUE, &e);
 	if (e != NULL) {
 		g_propagate_error(error, e);
 		return NULL;

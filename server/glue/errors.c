@@ -56,6 +56,8 @@ const char *glue_error_type(const GError *error, guint *status)
 		type = glue_row_lookup(glue_auth_rows, G_N_ELEMENTS(glue_auth_rows), error->code, status);
 	else if (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_INVALID_DATA)
 		type = "SerializationException", *status = 400;
+	else if (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_INVALID_ARGUMENT)
+		type = "InvalidInputException", *status = 400; /* well-formed text with a value no door takes (NUL) */
 	else if (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_NOT_SUPPORTED)
 		type = "UnknownOperationException", *status = 400;
 	if (type == NULL && error->domain == CATALOG_ERROR) {

@@ -127,10 +127,25 @@ static gint32 safe_read_binary(ThriftProtocol *protocol, gpointer *buf, guint32 
 	return THRIFT_PROTOCOL_CLASS(thrift_safe_protocol_parent_class)->read_binary(protocol, buf, len, error);
 }
 
+G_DEFINE_QUARK(propolis-thrift-text-error, thrift_text_error)
+
+/* See buffer.h. g_utf8_validate with a length refuses a NUL inside it too. */
+gboolean thrift_text_ok(const char *s, gsize len)
+{
+	return len == 0 || g_utf8_validate(s, (gssize)len, NULL);
+}
+
+/* libthrift's read_string (4 length bytes, then the bytes), then the text checked. */
 static gint32 safe_read_string(ThriftProtocol *protocol, gchar **str, GError **error)
 {
 	*str = NULL;
-	return THRIFT_PROTOCOL_CLASS(thrift_safe_protocol_parent_class)->read_string(protocol, str, error);
+	gint32 ret = THRIFT_PROTOCOL_CLASS(thrift_safe_protocol_parent_class)->read_string(protocol, str, error);
+	if (ret <= 4 || *str == NULL || thrift_text_ok(*str, (gsize)ret - 4))
+		return ret;
+	g_clear_pointer(str, g_free);
+	g_set_error_literal(error, THRIFT_TEXT_ERROR, 0,
+	                    "a string holds a NUL byte or is not valid UTF-8: refused before it reaches the catalog");
+	return -1;
 }
 
 static void thrift_safe_protocol_init(ThriftSafeProtocol *p)

@@ -129,22 +129,52 @@ static gboolean peek_head(const guint8 *msg, gsize len, MsgHead *h)
 }
 
 /*
- * Writes TApplicationException UNKNOWN_METHOD for h into out: struct {1: string message,
+ * Writes TApplicationException (type, text) for h into out: struct {1: string message,
  * 2: i32 type}. Encoded by hand: libthrift_c_glib's ThriftApplicationException finalizes
- * without chaining up to GObject and would lose a few bytes per unknown call.
+ * without chaining up to GObject and would lose a few bytes per call.
  */
-static gboolean reply_unknown_method(ThriftProtocol *out, const MsgHead *h, GError **error)
+static gboolean reply_app_exception(ThriftProtocol *out, const MsgHead *h, gint32 type, const char *text,
+                                    GError **error)
 {
-	g_autofree char *text = g_strdup_printf("Invalid method name: '%s'", h->name);
 	return thrift_protocol_write_message_begin(out, h->name, T_EXCEPTION, h->seqid, error) >= 0 &&
 	       thrift_protocol_write_struct_begin(out, "TApplicationException", error) >= 0 &&
 	       thrift_protocol_write_field_begin(out, "message", T_STRING, 1, error) >= 0 &&
 	       thrift_protocol_write_string(out, text, error) >= 0 &&
 	       thrift_protocol_write_field_end(out, error) >= 0 &&
 	       thrift_protocol_write_field_begin(out, "type", T_I32, 2, error) >= 0 &&
-	       thrift_protocol_write_i32(out, THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN_METHOD, error) >= 0 &&
+	       thrift_protocol_write_i32(out, type, error) >= 0 &&
 	       thrift_protocol_write_field_end(out, error) >= 0 && thrift_protocol_write_field_stop(out, error) >= 0 &&
 	       thrift_protocol_write_struct_end(out, error) >= 0 && thrift_protocol_write_message_end(out, error) >= 0;
+}
+
+/* UNKNOWN_METHOD for a method the handler does not implement. */
+static gboolean reply_unknown_method(ThriftProtocol *out, const MsgHead *h, GError **error)
+{
+	g_autofree char *text = g_strdup_printf("Invalid method name: '%s'", h->name);
+	return reply_app_exception(out, h, THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN_METHOD, text, error);
+}
+
+/*
+ * A call whose arguments hold a string with a NUL or not UTF-8 (buffer.c's read_string refused
+ * it): the reply so far is dropped and TApplicationException PROTOCOL_ERROR answered, as Java's
+ * processor answers a TProtocolException; the message was read whole (framing), so the
+ * connection stays usable. FALSE (close, as before) for any other failure.
+ */
+static gboolean reply_bad_text(GByteArray *reply, guint start, const MsgHead *h, const GError *failure,
+                               const NetRequestInfo *info)
+{
+	if (failure == NULL || failure->domain != THRIFT_TEXT_ERROR)
+		return FALSE;
+	g_message("request %" G_GUINT64_FORMAT " %s: refused: %s", info->request_id, h->name, failure->message);
+	g_byte_array_set_size(reply, start);
+	ThriftTransport *t = thrift_buffer_new(NULL, 0, reply);
+	ThriftProtocol *out = thrift_safe_protocol_new(t);
+	g_autoptr(GError) werr = NULL;
+	gboolean ok = reply_app_exception(out, h, THRIFT_APPLICATION_EXCEPTION_ERROR_PROTOCOL_ERROR, failure->message,
+	                                  &werr);
+	g_object_unref(out);
+	g_object_unref(t);
+	return ok;
 }
 
 /* The call context of one request (what thrift_call_current() returns while it runs). */
@@ -236,9 +266,12 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 		ThriftCall call = door_call(door, session, info, head.name, trust_set_ugi);
 		g_autoptr(GError) terr = NULL;
 		thrift_call_set_current(&call);
+		guint start = reply->len;
 		gboolean ok = thrift_table_reply_run(&call, head.name, msg, len, reply, &terr);
 		thrift_audit_log(&call, head.name, NULL, ok ? NULL : "TProtocolException", thrift_audit_elapsed_ms(&call));
 		thrift_call_set_current(NULL);
+		if (!ok && reply_bad_text(reply, start, &head, terr, info))
+			return TRUE;
 		if (!ok)
 			g_message("request %" G_GUINT64_FORMAT " %s: protocol error, closing: %s", info->request_id, head.name,
 			          terr ? terr->message : "?");
@@ -246,6 +279,7 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 		        info->conn_id, head.name, (g_get_monotonic_time() - t0) / 1000.0);
 		return ok;
 	}
+	guint start = reply->len;
 	ThriftTransport *in_t = thrift_buffer_new(msg, len, reply);
 	ThriftProtocol *in = thrift_safe_protocol_new(in_t);
 	ThriftProtocol *out = thrift_safe_protocol_new(in_t);
@@ -263,6 +297,8 @@ static gboolean door_handle_message(gpointer door_data, gpointer session, const 
 	g_object_unref(in);
 	g_object_unref(out);
 	g_object_unref(in_t);
+	if (!ok && reply_bad_text(reply, start, &head, err, info))
+		return TRUE;
 	if (!ok)
 		g_message("request %" G_GUINT64_FORMAT " %s: protocol error, closing: %s", info->request_id, head.name,
 		          err ? err->message : "?");

@@ -48,8 +48,8 @@ gint32 wire_i32(WireReader *r)
 	return (gint32)v;
 }
 
-/* A string's bytes (not NUL-terminated) and length. */
-const char *wire_bytes(WireReader *r, gsize *len)
+/* A binary value's bytes (not NUL-terminated) and length, unchecked. */
+static const char *wire_raw_bytes(WireReader *r, gsize *len)
 {
 	gint32 n = wire_i32(r);
 	if (n < 0 || !wire_need(r, (gsize)n)) {
@@ -60,6 +60,19 @@ const char *wire_bytes(WireReader *r, gsize *len)
 	const char *s = (const char *)r->p;
 	r->p += n;
 	*len = (gsize)n;
+	return s;
+}
+
+/* A string's bytes (not NUL-terminated) and length; a NUL or bytes that are not UTF-8 make it bad
+ * (the door then runs the generated processor, whose read_string answers the typed error). */
+const char *wire_bytes(WireReader *r, gsize *len)
+{
+	const char *s = wire_raw_bytes(r, len);
+	if (s != NULL && !thrift_text_ok(s, *len)) {
+		r->bad = TRUE;
+		*len = 0;
+		return NULL;
+	}
 	return s;
 }
 
@@ -93,7 +106,8 @@ gsize wire_type_min(guint8 t)
 	}
 }
 
-/* Skips a value of type t. */
+/* Skips a value of type t. A string in it is checked as wire_bytes checks it, as the generated
+ * reader would (the byte readers decline unknown fields, where a binary value could be). */
 void wire_skip(WireReader *r, guint8 t, int depth)
 {
 	if (depth > WIRE_DEPTH) {
@@ -106,7 +120,7 @@ void wire_skip(WireReader *r, guint8 t, int depth)
 	case T_I16: (void)wire_i16(r); break;
 	case T_I32: (void)wire_i32(r); break;
 	case T_I64: case T_DOUBLE: if (wire_need(r, 8)) r->p += 8; break;
-	case T_STRING: (void)wire_bytes(r, &len); break;
+	case T_STRING: (void)wire_bytes(r, &len); break; /* checked: the readers skip only string fields */
 	case T_STRUCT:
 		for (guint8 ft = wire_u8(r); !r->bad && ft != T_STOP; ft = wire_u8(r)) {
 			(void)wire_i16(r);

@@ -266,9 +266,13 @@ class Run:
             self.m.grant(self.who, {"DataLocation": {"ResourceArn": REG_ARN}}, ["DATA_LOCATION_ACCESS"])
         return "%s/%s" % (REG_LOC, harness.uniq(what))
 
-    def fresh_table(self, partition=True, stats=False):
+    def fresh_table(self, partition=True, stats=False, external=False):
         name = harness.uniq("ft")
-        self.a.create_table(table_obj(name))
+        t = table_obj(name)
+        if external:  # a rename keeps an external table's partition where the caller says
+            t.tableType = "EXTERNAL_TABLE"
+            t.parameters = dict(t.parameters or {}, EXTERNAL="TRUE")
+        self.a.create_table(t)
         if partition:
             self.a.add_partition(part_obj(name, "1"))
         if stats:
@@ -392,7 +396,9 @@ def _alter_partition(fn):
 
 def _rename_partition(fn):
     def build(r):
-        name = r.fresh_table()
+        # a managed table's renamed partition moves under the table, wherever the request points:
+        # only an external table's rename sets the new location the request names
+        name = r.fresh_table(external=True)
         p = part_obj(name, "2", r.loc("rp"))
         return lambda c: fn(c, DB, name, p)
     return build

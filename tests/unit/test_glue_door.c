@@ -16,6 +16,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "glue/internal.h"
 
 static PropolisConfig *config;
@@ -77,6 +78,29 @@ START_TEST(test_surrogate_escapes)
 	g_autoptr(GError) error = run_body("GetDatabase", "{\"Name\": \"\\ud83d\\ude00\"}");
 	ck_assert_msg(g_error_matches(error, CATALOG_ERROR, CATALOG_ERROR_UNAVAILABLE), "%s", error->message);
 	ck_assert_str_eq(error->message, CATALOG_DETACHED_MESSAGE);
+}
+END_TEST
+
+/* Issue 15: U+0000 in a string (escaped or raw) is InvalidInputException; "\\u0000" is text. */
+START_TEST(test_nul_in_strings)
+{
+	static const char raw[] = "{\"Name\": \"a\0b\"}";
+	const char *bodies[] = {"{\"Name\": \"nul\\u0000x\"}", "{\"Name\": \"\\u0000\"}", "{\"a\\u0000\": 1, \"Name\": \"x\"}"};
+	for (guint i = 0; i <= G_N_ELEMENTS(bodies); i++) {
+		g_autoptr(GError) error = NULL;
+		if (i < G_N_ELEMENTS(bodies)) {
+			error = run_body("GetDatabase", bodies[i]);
+		} else {
+			g_autoptr(JsonNode) n = json_client_parse(raw, sizeof raw - 1, 8, &error);
+			ck_assert(n == NULL);
+		}
+		guint status = 0;
+		ck_assert_msg(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT), "%u: %s", i, error->message);
+		ck_assert_str_eq(glue_error_type(error, &status), "InvalidInputException");
+		ck_assert_uint_eq(status, 400);
+	}
+	g_autoptr(GError) error = run_body("GetDatabase", "{\"Name\": \"a\\\\u0000\"}"); /* a backslash, then u0000 */
+	ck_assert_msg(g_error_matches(error, CATALOG_ERROR, CATALOG_ERROR_UNAVAILABLE), "%s", error->message);
 }
 END_TEST
 
@@ -162,6 +186,7 @@ static Suite *glue_door_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_surrogate_escapes);
 	tcase_add_test(tc, test_one_object);
+	tcase_add_test(tc, test_nul_in_strings);
 	tcase_add_test(tc, test_nesting_limit);
 	tcase_add_test(tc, test_target_not_utf8);
 	tcase_add_test(tc, test_skewed_values);

@@ -204,6 +204,45 @@ START_TEST(test_need_result_false_sends_no_partitions)
 }
 END_TEST
 
+/* Replaces the first occurrence of marker in bytes by with (the same length). */
+static void patch_bytes(GByteArray *bytes, const char *marker, const char *with)
+{
+	gsize n = strlen(marker);
+	for (gsize i = 0; i + n <= bytes->len; i++)
+		if (memcmp(bytes->data + i, marker, n) == 0) {
+			memcpy(bytes->data + i, with, n);
+			return;
+		}
+	ck_abort_msg("marker %s not found", marker);
+}
+
+/*
+ * Issue 15: a string with a NUL byte or not UTF-8 anywhere in the request (a value, a
+ * parameter, a column of the descriptor) is not taken from bytes: the generated processor then
+ * reads it and refuses it (buffer.c), as for any other method.
+ */
+START_TEST(test_text_no_c_string_carries_falls_back)
+{
+	static const struct {
+		const char *marker, *with;
+	} cases[] = {{"QVALQ", "QV\0LQ"}, {"QVALQ", "QV\xffLQ"}, {"QPARQ", "QP\0RQ"}, {"QCOLQ", "QC\xc3LQ"}};
+	g_autoptr(GByteArray) out = g_byte_array_new();
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GPtrArray) parts = sample_parts();
+		Partition *p = g_ptr_array_index(parts, 0);
+		g_free(g_ptr_array_index(p->values, 0));
+		g_ptr_array_index(p->values, 0) = g_strdup("QVALQ");
+		g_hash_table_insert(p->parameters, g_strdup("k"), g_strdup("QPARQ"));
+		g_ptr_array_add(p->sd->cols, col("QCOLQ", "int"));
+		g_autoptr(GByteArray) bytes = req_bytes(parts, TRUE, FALSE);
+		ck_assert_uint_eq(thrift_partition_add_exercise(bytes->data, bytes->len, "add_partitions_req", out),
+		                  parts->len);
+		patch_bytes(bytes, cases[i].marker, cases[i].with);
+		ck_assert_uint_eq(thrift_partition_add_exercise(bytes->data, bytes->len, "add_partitions_req", out), 0);
+	}
+}
+END_TEST
+
 START_TEST(test_other_shapes_fall_back)
 {
 	g_autoptr(GByteArray) out = g_byte_array_new();
@@ -252,6 +291,7 @@ int main(void)
 	tcase_add_test(tc, test_add_partitions_answers_the_count);
 	tcase_add_test(tc, test_need_result_false_sends_no_partitions);
 	tcase_add_test(tc, test_other_shapes_fall_back);
+	tcase_add_test(tc, test_text_no_c_string_carries_falls_back);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

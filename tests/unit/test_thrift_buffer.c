@@ -67,6 +67,42 @@ START_TEST(test_mistyped_list_does_not_spin)
 }
 END_TEST
 
+/* A string field (4 length bytes, then the bytes) read by the door's protocol. */
+static gint32 read_text(const guint8 *bytes, gsize n, gchar **str, GError **error)
+{
+	g_autoptr(GByteArray) reply = g_byte_array_new();
+	ThriftTransport *t = thrift_buffer_new(bytes, n, reply);
+	ThriftProtocol *p = thrift_safe_protocol_new(t);
+	gint32 ret = thrift_protocol_read_string(p, str, error);
+	g_object_unref(p);
+	g_object_unref(t);
+	return ret;
+}
+
+/* Issue 15: a NUL inside a string cut the name a C string shows ("nul\0x" became "nul"). */
+START_TEST(test_read_string_refuses_nul_and_bad_utf8)
+{
+	static const guint8 nul[] = {0, 0, 0, 5, 'n', 'u', 'l', 0, 'x'};
+	static const guint8 bad[] = {0, 0, 0, 2, 'a', 0xff};
+	static const guint8 cut[] = {0, 0, 0, 3, 'a', 0xc3, 'b'};
+	static const guint8 good[] = {0, 0, 0, 3, 'c', 0xc3, 0xa9};
+	const guint8 *refused[] = {nul, bad, cut};
+	const gsize sizes[] = {sizeof nul, sizeof bad, sizeof cut};
+	for (guint i = 0; i < G_N_ELEMENTS(refused); i++) {
+		gchar *s = (gchar *)"untouched";
+		g_autoptr(GError) error = NULL;
+		ck_assert_int_lt(read_text(refused[i], sizes[i], &s, &error), 0);
+		ck_assert_ptr_null(s);
+		ck_assert(g_error_matches(error, THRIFT_TEXT_ERROR, 0));
+	}
+	g_autofree gchar *s = NULL;
+	g_autoptr(GError) error = NULL;
+	ck_assert_int_eq(read_text(good, sizeof good, &s, &error), 7);
+	ck_assert_str_eq(s, "c\xc3\xa9");
+	ck_assert(thrift_text_ok("", 0));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("thrift_buffer");
@@ -75,6 +111,7 @@ int main(void)
 	tcase_add_test(tc, test_read_past_end_fails);
 	tcase_add_test(tc, test_exact_reads_succeed);
 	tcase_add_test(tc, test_mistyped_list_does_not_spin);
+	tcase_add_test(tc, test_read_string_refuses_nul_and_bad_utf8);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
