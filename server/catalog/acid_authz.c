@@ -14,7 +14,7 @@
  *    component's operationType implies (INSERT → INSERT, DELETE → DELETE, UPDATE → INSERT or
  *    DELETE, anything else → INSERT, ALTER or DELETE); on a whole database, ALTER on it;
  *  - listings (show_locks, show_compact) keep the rows of objects the caller sees, by the
- *    notification rule (catalog_authz_filter_events), plus the caller's own locks.
+ *    visibility rule (catalog_authz_filter_named: any grant on the table), plus the caller's own locks.
  * Every check runs inside the operation's unit of work, before it changes anything.
  */
 #include "catalog/internal.h"
@@ -175,7 +175,7 @@ gboolean catalog_acid_filter_rows(CatalogWork *work, const CatalogCtx *ctx, cons
 		json_object_set_int_member(p, "row", i);
 		json_array_add_object_element(probes, p);
 	}
-	if (!catalog_authz_filter_events(work, ctx, probes, error))
+	if (!catalog_authz_filter_named(work, ctx, probes, error))
 		return FALSE;
 	for (guint k = 0; k < json_array_get_length(probes); k++)
 		keep[json_object_get_int_member(json_array_get_object_element(probes, k), "row")] = TRUE;

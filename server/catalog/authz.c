@@ -731,6 +731,9 @@ static gboolean authz_has_column_grants(const AuthzFacts *f)
 	return FALSE;
 }
 
+static gboolean authz_filter_named(CatalogWork *work, const CatalogCtx *ctx, JsonArray *events, gboolean whole_table,
+                                   GError **error);
+
 /*
  * Keeps the notification events ({catName?, dbName?, tableName?}) whose object the caller sees.
  * A table's event embeds the whole table (and partitions) as Thrift JSON, so it shows only to
@@ -742,6 +745,24 @@ static gboolean authz_has_column_grants(const AuthzFacts *f)
  * who may create databases.
  */
 gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, JsonArray *events, GError **error)
+{
+	return authz_filter_named(work, ctx, events, TRUE, error);
+}
+
+/*
+ * Keeps the rows ({catName?, dbName?, tableName?}) whose object the caller sees: a table's rows
+ * to callers who see the table (column grants included), since such a row names the table and
+ * carries no column; a dropped table's to callers who see its database. Lock and compaction
+ * listings use it.
+ */
+gboolean catalog_authz_filter_named(CatalogWork *work, const CatalogCtx *ctx, JsonArray *rows, GError **error)
+{
+	return authz_filter_named(work, ctx, rows, FALSE, error);
+}
+
+/* The two filters above: whole_table asks for every column of a table (events embed it). */
+static gboolean authz_filter_named(CatalogWork *work, const CatalogCtx *ctx, JsonArray *events, gboolean whole_table,
+                                   GError **error)
 {
 	g_autoptr(GHashTable) cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	                                                     (GDestroyNotify)authz_facts_free);
@@ -762,7 +783,10 @@ gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, J
 		if (db == NULL || !f->db_exists) {
 			visible = authz_catalog_allows(f, AUTHZ_CREATE_DATABASE);
 		} else if (tbl && f->table_exists) {
-			visible = authz_table_all_columns(f, tbl); /* the message embeds the whole table */
+			/* an event's message embeds the whole table */
+			visible = whole_table ? authz_table_all_columns(f, tbl) : authz_table_visible(f, tbl);
+		} else if (tbl && !whole_table) {
+			visible = authz_database_visible(f);
 		} else if (tbl) {
 			AuthzFacts *all = authz_event_facts(work, ctx, cache, cat_name, db, NULL, STORE_AUTHZ_LIST, error);
 			if (all == NULL)

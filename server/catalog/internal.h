@@ -277,6 +277,9 @@ void catalog_authz_filter_tables(const AuthzFacts *f, GPtrArray *items, gboolean
 /* Keeps the notification events whose database or whole table the caller sees (admins see all); see authz.c. */
 gboolean catalog_authz_filter_events(CatalogWork *work, const CatalogCtx *ctx, JsonArray *events,
                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Keeps rows naming {catName?, dbName?, tableName?} whose table (any grant) or database the caller sees. */
+gboolean catalog_authz_filter_named(CatalogWork *work, const CatalogCtx *ctx, JsonArray *rows,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The audit writer (started by catalog_new, stopped by catalog_free). */
 typedef struct CatalogAudit CatalogAudit;

@@ -240,6 +240,48 @@ class Server:
         return "\n".join(self.log_text().splitlines()[-n:])
 
 
+def lf_server(pg, tmp_path_factory, name, extra_args=()):
+    """For a module fixture (`yield from harness.lf_server(...)`): a started server on database
+    propolis_<name> with the HTTP door (Glue, Lake Formation, Propolis.*) and a trust-ugi Thrift
+    listener; .endpoint, .db_url, .dir and the bootstrap admin's .key_id/.secret set. Stopped (and
+    its exit code checked) when the fixture ends."""
+    import configparser
+    d = tmp_path_factory.mktemp(name)
+    url = pg.create_database("propolis_" + name)
+    http_port = free_port()
+    creds = d / "admin.credentials"
+    srv = Server(["--database", url, "--warehouse", "file://" + str(d / "wh"),
+                  "--http-listen", "127.0.0.1:%d" % http_port, "--thrift-auth", "trust-ugi",
+                  "--master-key-file", str(d / "master.key"), "--admin-credentials", str(creds)] + list(extra_args),
+                 logdir=str(d))
+    srv.start()
+    wait_port(http_port)
+    srv.db_url, srv.dir = url, d
+    srv.endpoint = "http://127.0.0.1:%d" % http_port
+    cp = configparser.ConfigParser()
+    cp.read(str(creds))
+    srv.key_id = cp["default"]["aws_access_key_id"]
+    srv.secret = cp["default"]["aws_secret_access_key"]
+    try:
+        yield srv
+    finally:
+        rc = srv.stop()
+        assert rc == 0, srv.log_tail()
+
+
+def lf_close_defaults(lf):
+    """Lake Formation-only mode, as an operator sets it (lf: an administrator's boto3 client): new
+    databases and tables get no IAM_ALLOWED_PRINCIPALS grant, IAM_ALLOWED_PRINCIPALS may no longer
+    create databases, and the default database is no longer open to it."""
+    everyone = {"DataLakePrincipalIdentifier": "IAM_ALLOWED_PRINCIPALS"}
+    settings = lf.get_data_lake_settings()["DataLakeSettings"]
+    settings["CreateDatabaseDefaultPermissions"] = []
+    settings["CreateTableDefaultPermissions"] = []
+    lf.put_data_lake_settings(DataLakeSettings=settings)
+    lf.revoke_permissions(Principal=everyone, Resource={"Catalog": {}}, Permissions=["CREATE_DATABASE"])
+    lf.revoke_permissions(Principal=everyone, Resource={"Database": {"Name": "default"}}, Permissions=["ALL"])
+
+
 class Client(ThriftHiveMetastore.Client):
     """A generated client that also owns its transport."""
 

@@ -40,7 +40,7 @@ from botocore.credentials import Credentials  # noqa: E402
 
 import harness  # noqa: E402
 from harness import T  # noqa: E402
-from test_permissions import ACCOUNT, CFG, IAM_ALLOWED, propolis_call  # noqa: E402
+from test_permissions import ACCOUNT, CFG, propolis_call  # noqa: E402
 
 HTTP_DOORS = ("glue", "lakeformation", "propolis")
 HIDDEN_COLUMNS = ("ssn_secret", "salary_secret")
@@ -236,12 +236,7 @@ def setup_world(w):
     lf, g = w.lf(), w.glue()
     # Lake Formation-only mode: new objects get no IAM_ALLOWED_PRINCIPALS grant, and
     # IAM_ALLOWED_PRINCIPALS may no longer create databases.
-    s = lf.get_data_lake_settings()["DataLakeSettings"]
-    s["CreateDatabaseDefaultPermissions"] = []
-    s["CreateTableDefaultPermissions"] = []
-    lf.put_data_lake_settings(DataLakeSettings=s)
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Catalog": {}}, Permissions=["CREATE_DATABASE"])
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Database": {"Name": "default"}}, Permissions=["ALL"])
+    harness.lf_close_defaults(lf)
     for who in ("c", "d", "admin2", "ro", "grantee"):
         w.create_principal(who)
     w.make_admin("admin2")
@@ -1071,27 +1066,7 @@ def run_row(w, t, idx, row, bld):
 @pytest.fixture(scope="module")
 def matrix_server(pg, tmp_path_factory):
     """A server with the HTTP door and a trust-ugi Thrift listener (t3 and locks are made through Thrift)."""
-    import configparser
-    d = tmp_path_factory.mktemp("matrix")
-    url = pg.create_database("propolis_matrix_http")
-    http_port = harness.free_port()
-    creds = d / "admin.credentials"
-    srv = harness.Server(["--database", url, "--warehouse", "file://" + str(d / "wh"),
-                          "--http-listen", "127.0.0.1:%d" % http_port, "--thrift-auth", "trust-ugi",
-                          "--master-key-file", str(d / "master.key"), "--admin-credentials", str(creds)],
-                         logdir=str(d))
-    srv.start()
-    harness.wait_port(http_port)
-    srv.endpoint = "http://127.0.0.1:%d" % http_port
-    cp = configparser.ConfigParser()
-    cp.read(str(creds))
-    srv.key_id = cp["default"]["aws_access_key_id"]
-    srv.secret = cp["default"]["aws_secret_access_key"]
-    try:
-        yield srv
-    finally:
-        rc = srv.stop()
-        assert rc == 0, srv.log_tail()
+    yield from harness.lf_server(pg, tmp_path_factory, "matrix_http")
 
 
 def test_every_http_row_has_a_builder_and_every_builder_a_row():

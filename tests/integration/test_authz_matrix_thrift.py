@@ -33,7 +33,7 @@ import harness  # noqa: E402
 from harness import T  # noqa: E402
 from thrift.Thrift import TApplicationException  # noqa: E402
 from thrift.transport.TTransport import TTransportException  # noqa: E402
-from test_permissions import IAM_ALLOWED, World  # noqa: E402
+from test_permissions import World  # noqa: E402
 
 DB = "authzmx"
 T1, T3, F1 = "t1", "t3", "f1"
@@ -107,27 +107,7 @@ def shared_write(db, table):
 @pytest.fixture(scope="module")
 def mx_server(pg, tmp_path_factory):
     """A server with a trust-ugi Thrift listener and the HTTP door (Lake Formation, Propolis.*)."""
-    import configparser
-    d = tmp_path_factory.mktemp("authzmx")
-    url = pg.create_database("propolis_authzmx")
-    http_port = harness.free_port()
-    creds = d / "admin.credentials"
-    srv = harness.Server(["--database", url, "--warehouse", "file://" + str(d / "wh"),
-                          "--http-listen", "127.0.0.1:%d" % http_port, "--thrift-auth", "trust-ugi",
-                          "--master-key-file", str(d / "master.key"), "--admin-credentials", str(creds)],
-                         logdir=str(d))
-    srv.start()
-    harness.wait_port(http_port)
-    srv.endpoint = "http://127.0.0.1:%d" % http_port
-    cp = configparser.ConfigParser()
-    cp.read(str(creds))
-    srv.key_id = cp["default"]["aws_access_key_id"]
-    srv.secret = cp["default"]["aws_secret_access_key"]
-    try:
-        yield srv
-    finally:
-        rc = srv.stop()
-        assert rc == 0, srv.log_tail()
+    yield from harness.lf_server(pg, tmp_path_factory, "authzmx")
 
 
 class Matrix:
@@ -171,12 +151,7 @@ class Matrix:
 def mx(mx_server):
     m = Matrix(mx_server)
     lf = m.lf
-    settings = lf.get_data_lake_settings()["DataLakeSettings"]
-    settings["CreateDatabaseDefaultPermissions"] = []
-    settings["CreateTableDefaultPermissions"] = []
-    lf.put_data_lake_settings(DataLakeSettings=settings)
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Catalog": {}}, Permissions=["CREATE_DATABASE"])
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Database": {"Name": "default"}}, Permissions=["ALL"])
+    harness.lf_close_defaults(lf)
     lf.register_resource(ResourceArn=REG_ARN, UseServiceLinkedRole=True)
     for name in ("colsel", "nobody", OWNER):
         m.principal(name)

@@ -17,7 +17,7 @@ import pytest
 
 import harness  # noqa: F401
 from harness import T
-from test_permissions import IAM_ALLOWED, World, grant, glue_denied, thrift_denied  # noqa: F401
+from test_permissions import World, grant, glue_denied, thrift_denied  # noqa: F401
 
 boto3 = pytest.importorskip("boto3")
 
@@ -35,28 +35,7 @@ ICEBERG = json.dumps({"type": "struct", "schema-id": 0, "fields": [
 @pytest.fixture(scope="module")
 def trim_server(pg, tmp_path_factory):
     """A server with a trust-ugi Thrift listener and the HTTP door (as test_permissions')."""
-    import configparser
-    d = tmp_path_factory.mktemp("trim")
-    url = pg.create_database("propolis_trim")
-    http_port = harness.free_port()
-    creds = d / "admin.credentials"
-    srv = harness.Server(["--database", url, "--warehouse", "file://" + str(d / "wh"),
-                          "--http-listen", "127.0.0.1:%d" % http_port, "--thrift-auth", "trust-ugi",
-                          "--master-key-file", str(d / "master.key"), "--admin-credentials", str(creds)],
-                         logdir=str(d))
-    srv.start()
-    harness.wait_port(http_port)
-    srv.db_url, srv.dir = url, d
-    srv.endpoint = "http://127.0.0.1:%d" % http_port
-    cp = configparser.ConfigParser()
-    cp.read(str(creds))
-    srv.key_id = cp["default"]["aws_access_key_id"]
-    srv.secret = cp["default"]["aws_secret_access_key"]
-    try:
-        yield srv
-    finally:
-        rc = srv.stop()
-        assert rc == 0, srv.log_tail()
+    yield from harness.lf_server(pg, tmp_path_factory, "trim")
 
 
 def fields():
@@ -110,12 +89,7 @@ def trim_world(trim_server):
     w = World(trim_server)
     lf = w.client("lakeformation", "admin")
     glue = w.client("glue", "admin")
-    settings = lf.get_data_lake_settings()["DataLakeSettings"]
-    settings["CreateDatabaseDefaultPermissions"] = []
-    settings["CreateTableDefaultPermissions"] = []
-    lf.put_data_lake_settings(DataLakeSettings=settings)
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Catalog": {}}, Permissions=["CREATE_DATABASE"])
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Database": {"Name": "default"}}, Permissions=["ALL"])
+    harness.lf_close_defaults(lf)
     w.create_principal("pcol")
 
     glue.create_database(DatabaseInput={"Name": DB})

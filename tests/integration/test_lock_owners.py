@@ -19,7 +19,7 @@ from thrift.Thrift import TApplicationException  # noqa: E402
 
 import harness  # noqa: E402
 from harness import T  # noqa: E402
-from test_permissions import IAM_ALLOWED, World, grant, propolis_call  # noqa: E402
+from test_permissions import World, grant, propolis_call  # noqa: E402
 
 DB = "lockdb"
 T1_COLS = [{"Name": c, "Type": "string"} for c in ("id", "name", "ssn_secret", "salary_secret")]
@@ -30,28 +30,7 @@ OP = T.DataOperationType
 @pytest.fixture(scope="module")
 def owner_server(pg, tmp_path_factory):
     """A server with a trust-ugi Thrift listener and the HTTP door."""
-    import configparser
-    d = tmp_path_factory.mktemp("owners")
-    url = pg.create_database("propolis_owners")
-    http_port = harness.free_port()
-    creds = d / "admin.credentials"
-    srv = harness.Server(["--database", url, "--warehouse", "file://" + str(d / "wh"),
-                          "--http-listen", "127.0.0.1:%d" % http_port, "--thrift-auth", "trust-ugi",
-                          "--master-key-file", str(d / "master.key"), "--admin-credentials", str(creds)],
-                         logdir=str(d))
-    srv.start()
-    harness.wait_port(http_port)
-    srv.db_url, srv.dir = url, d
-    srv.endpoint = "http://127.0.0.1:%d" % http_port
-    cp = configparser.ConfigParser()
-    cp.read(str(creds))
-    srv.key_id = cp["default"]["aws_access_key_id"]
-    srv.secret = cp["default"]["aws_secret_access_key"]
-    try:
-        yield srv
-    finally:
-        rc = srv.stop()
-        assert rc == 0, srv.log_tail()
+    yield from harness.lf_server(pg, tmp_path_factory, "owners")
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +38,7 @@ def world(owner_server):
     w = World(owner_server)
     lf = w.client("lakeformation", "admin")
     glue = w.client("glue", "admin")
-    settings = lf.get_data_lake_settings()["DataLakeSettings"]
-    settings["CreateDatabaseDefaultPermissions"] = []
-    settings["CreateTableDefaultPermissions"] = []
-    lf.put_data_lake_settings(DataLakeSettings=settings)
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Catalog": {}}, Permissions=["CREATE_DATABASE"])
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Database": {"Name": "default"}}, Permissions=["ALL"])
+    harness.lf_close_defaults(lf)
     for name in ("pam", "xavier", "walt"):
         w.create_principal(name)
     glue.create_database(DatabaseInput={"Name": DB})

@@ -80,28 +80,7 @@ def grant(lf, principal, resource, perms, grantable=()):
 @pytest.fixture(scope="module")
 def perm_server(pg, tmp_path_factory):
     """A server with a trust-ugi Thrift listener and the HTTP door."""
-    import configparser
-    d = tmp_path_factory.mktemp("perm")
-    url = pg.create_database("propolis_perm")
-    http_port = harness.free_port()
-    creds = d / "admin.credentials"
-    srv = harness.Server(["--database", url, "--warehouse", "file://" + str(d / "wh"),
-                          "--http-listen", "127.0.0.1:%d" % http_port, "--thrift-auth", "trust-ugi",
-                          "--master-key-file", str(d / "master.key"), "--admin-credentials", str(creds)],
-                         logdir=str(d))
-    srv.start()
-    harness.wait_port(http_port)
-    srv.db_url, srv.dir = url, d
-    srv.endpoint = "http://127.0.0.1:%d" % http_port
-    cp = configparser.ConfigParser()
-    cp.read(str(creds))
-    srv.key_id = cp["default"]["aws_access_key_id"]
-    srv.secret = cp["default"]["aws_secret_access_key"]
-    try:
-        yield srv
-    finally:
-        rc = srv.stop()
-        assert rc == 0, srv.log_tail()
+    yield from harness.lf_server(pg, tmp_path_factory, "perm")
 
 
 SALES_COLS = [{"Name": "id", "Type": "bigint"}, {"Name": "amount", "Type": "double"},
@@ -125,12 +104,7 @@ def world(perm_server):
     glue = w.client("glue", "admin")
     # Close Lake Formation's open defaults first, as an operator does: new objects get no
     # IAM_ALLOWED_PRINCIPALS grant and only admins create databases.
-    settings = lf.get_data_lake_settings()["DataLakeSettings"]
-    settings["CreateDatabaseDefaultPermissions"] = []
-    settings["CreateTableDefaultPermissions"] = []
-    lf.put_data_lake_settings(DataLakeSettings=settings)
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Catalog": {}}, Permissions=["CREATE_DATABASE"])
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Database": {"Name": "default"}}, Permissions=["ALL"])
+    harness.lf_close_defaults(lf)
     for name in ("alice", "bob", "carol", "erin"):
         w.create_principal(name)
     w.create_principal("dave", groups=["analysts"])

@@ -17,9 +17,10 @@ sys.path.insert(0, "/usr/lib/python3/dist-packages")
 boto3 = pytest.importorskip("boto3")
 import botocore.exceptions  # noqa: E402
 
+import harness  # noqa: E402
 from harness import T  # noqa: E402
 from test_lakeformation import signed  # noqa: E402
-from test_permissions import perm_server as _perm_server_fixture, World, grant, propolis_call, IAM_ALLOWED  # noqa: E402,F401
+from test_permissions import perm_server as _perm_server_fixture, World, grant, propolis_call  # noqa: E402,F401
 
 REG = "arn:aws:s3:::lf-registered/data"
 REG_PATH = "s3://lf-registered/data"
@@ -31,12 +32,7 @@ def sw(_perm_server_fixture):
     w = World(_perm_server_fixture)
     lf = w.client("lakeformation", "admin")
     glue = w.client("glue", "admin")
-    settings = lf.get_data_lake_settings()["DataLakeSettings"]
-    settings["CreateDatabaseDefaultPermissions"] = []
-    settings["CreateTableDefaultPermissions"] = []
-    lf.put_data_lake_settings(DataLakeSettings=settings)
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Catalog": {}}, Permissions=["CREATE_DATABASE"])
-    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Database": {"Name": "default"}}, Permissions=["ALL"])
+    harness.lf_close_defaults(lf)
     for name in ("alice", "rob", "nobody"):
         w.create_principal(name)
     # ReadOnlyAdmins is newer than this botocore's model: sent by hand
