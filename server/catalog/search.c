@@ -153,6 +153,17 @@ static gboolean search_filters(const CatalogSearchQuery *q, GPtrArray *keys, GPt
 	return TRUE;
 }
 
+/* TRUE when a filter key reads a field trimming may change (Description, parameters). */
+static gboolean search_keys_trimmable(GPtrArray *keys)
+{
+	for (guint i = 0; i < keys->len; i++) {
+		const char *k = g_ptr_array_index(keys, i);
+		if (strcmp(k, "Description") == 0 || g_str_has_prefix(k, "Parameters."))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* The position a page ends at, as text: a JSON array [key, database, table]. */
 static char *search_position(const StoreSearchRow *row)
 {
@@ -189,7 +200,7 @@ typedef struct {
 	const CatalogCtx *ctx;
 	const char *catname;
 	const StoreTableSearch *sq;
-	gboolean matching; /* the query has text or filters */
+	gboolean matching; /* the query has text, or filters on fields trimming may change */
 	GHashTable *facts; /* database → AuthzFacts */
 	guint hidden;
 } SearchScan;
@@ -373,7 +384,7 @@ GPtrArray *catalog_search_tables(Catalog *cat, const CatalogCtx *ctx, const char
 		g_ptr_array_add(dbs, name);
 	StoreTableSearch sq = {catname, dbs,  text.patterns, keys, vals, ops, q->sort_field, q->descending, ak, ad, at, 0,
 	                       NULL,    NULL};
-	SearchScan scan = {&work, ctx, catname, &sq, text.patterns->len > 0 || keys->len > 0,
+	SearchScan scan = {&work, ctx, catname, &sq, text.patterns->len > 0 || search_keys_trimmable(keys),
 	                   g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)authz_facts_free), 0};
 	g_autoptr(GPtrArray) restricted = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	g_autoptr(GPtrArray) edbs = g_ptr_array_new(), etables = g_ptr_array_new();
