@@ -17,7 +17,7 @@ from test_permissions import grant
 
 boto3 = pytest.importorskip("boto3")
 
-LIMITED = {"t1", "t3"}  # what pcol sees only partly
+LIMITED = {"t1", "t3", "t9"}  # what pcol sees only partly
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,12 @@ def fworld(trim_world):  # noqa: F811
                                                            "spark.sql.sources.schema.numParts": "2"}))
     grant(w.client("lakeformation", "admin"), w.arns["pcol"], {"Table": {"DatabaseName": DB, "Name": "t8"}},
           ["SELECT"])
+    w.client("glue", "admin").create_table(DatabaseName=DB, TableInput={
+        "Name": "t9", "Description": "joins on ssn_secret", "TableType": "EXTERNAL_TABLE",
+        "StorageDescriptor": {"Columns": [{"Name": n, "Type": "string"} for n in ("id", "name", "ssn_secret")],
+                              "Location": "file:///tmp/trim/t9"}})
+    grant(w.client("lakeformation", "admin"), w.arns["pcol"],
+          {"TableWithColumns": {"DatabaseName": DB, "Name": "t9", "ColumnNames": ["id", "name"]}}, ["SELECT"])
     return w
 
 
@@ -58,7 +64,7 @@ def names(c, flt):
 
 
 def visible(ns):
-    return sorted(n for n in ns if n in {"t1", "t3", "t5", "t8"})
+    return sorted(n for n in ns if n in LIMITED | {"t5", "t8"})
 
 
 def pcol_stats_value(w):
@@ -104,7 +110,7 @@ def test_search_text_and_filters_together_on_trimmed_documents(fworld):
     f = [{"Key": "Parameters.spark.sql.sources.schema.numParts", "Value": "1"}]
     assert search(pc, f, text="t3") == ["t3"]  # t3 copies t1's parameters: "t1" would find both
     assert search(pc, f, text="ssn_secret") == []
-    assert search(adm, [], text="ssn_secret") == ["t1", "t3", "t8"]
+    assert search(adm, [], text="ssn_secret") == ["t1", "t3", "t8", "t9"]
     assert search(pc, [], text="ssn_secret") == ["t8"]
     assert search(pc, [], text="salary_secret") == []
 
@@ -124,6 +130,16 @@ def test_search_untouched_values_answer_as_for_the_admin(fworld, filters):
     assert want, "the filter must select something for the comparison to mean anything"
     assert search(pc, filters) == visible(want)
     assert search(pc, filters, page=1) == visible(want)
+
+
+def test_search_filter_on_a_description_naming_a_hidden_column(fworld):
+    adm, pc = fworld.client("glue", "admin"), fworld.client("glue", "pcol")
+    f = [{"Key": "Description", "Value": "ssn"}]
+    assert search(adm, f) == ["t9"]
+    assert search(pc, f) == []
+    assert search(pc, [{"Key": "Description", "Value": "joins"}]) == []  # the description is gone for pcol
+    assert "Description" not in pc.get_table(DatabaseName=DB, Name="t9")["Table"]
+    assert search(pc, [{"Key": "Name", "Value": "t9"}]) == ["t9"]
 
 
 # ---- Thrift get_table_names_by_filter ----
