@@ -662,6 +662,23 @@ gboolean catalog_authz_columns_restricted(const AuthzFacts *f, const char *table
 	return f != NULL && !authz_table_all_columns(f, table);
 }
 
+/* The tables of f's database the caller sees only partly (column grants without a whole-table grant). */
+GPtrArray *catalog_authz_restricted_tables(const AuthzFacts *f)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	if (f->is_admin || f->is_readonly_admin)
+		return out;
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < f->grants->len; i++) {
+		const AuthzGrant *g = &g_array_index(f->grants, AuthzGrant, i);
+		if (g->kind != AUTHZ_KIND_COLUMNS || g->table == NULL || !g_hash_table_add(seen, g->table))
+			continue;
+		if (!authz_table_all_columns(f, g->table))
+			g_ptr_array_add(out, g_strdup(g->table));
+	}
+	return out;
+}
+
 /* Keeps in items (char* names, or documents whose `member` names the database) the databases the caller sees. */
 gboolean catalog_authz_filter_databases(CatalogWork *work, const CatalogCtx *ctx, const char *catalog,
                                         GPtrArray *items, const char *member, GError **error)

@@ -10,6 +10,12 @@
  * LIKE takes a Java regex matched against the whole value (a leading "(?i)" is accepted), as
  * Hive's ObjectStore does. Each condition becomes one parameterized store query; and/or
  * combine the name sets here, so no SQL is ever built from the filter text.
+ *
+ * A caller who sees some tables only partly (column-level SELECT) gets those tables matched on
+ * their trimmed documents when the filter reads parameters (the only field trimming changes):
+ * the same conditions run over the trimmed documents (store_table_names_where_docs, the same
+ * SQL), so a hidden parameter value neither selects a table nor keeps one out. Other callers
+ * and other tables take the plain path.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +27,7 @@ typedef struct {
 	gsize pos;
 	CatalogWork *work;
 	const char *catalog, *db;
+	GPtrArray *doc_names, *docs; /* non-NULL: conditions run over these (name, JsonObject*), not the store */
 	guint depth;
 } FilterParser;
 
@@ -198,7 +205,9 @@ static GHashTable *filter_condition(FilterParser *p, GError **error)
 	if (p->work == NULL)
 		return filter_set_new(); /* syntax check only (catalog_filter_check) */
 	GError *serr = NULL;
-	g_autoptr(GPtrArray) names = store_table_names_where(p->work->conn, p->catalog, p->db, key, op, value, &serr);
+	g_autoptr(GPtrArray) names =
+		p->doc_names ? store_table_names_where_docs(p->work->conn, p->doc_names, p->docs, key, op, value, &serr)
+		             : store_table_names_where(p->work->conn, p->catalog, p->db, key, op, value, &serr);
 	if (names == NULL) {
 		catalog_error_from_store(serr, NULL, NULL, error);
 		if (error && *error && (*error)->code == CATALOG_ERROR_INTERNAL)
@@ -282,6 +291,34 @@ static gint filter_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Runs the parser p over its filter; the matching names as a set, or NULL with the error. */
+static GHashTable *filter_run(FilterParser *p, GError **error)
+{
+	GHashTable *set = filter_expr(p, error);
+	if (set == NULL)
+		return NULL;
+	filter_skip_ws(p);
+	if (p->s[p->pos] != '\0') {
+		g_hash_table_unref(set);
+		filter_fail(p, error, "unexpected text after the filter");
+		return NULL;
+	}
+	return set;
+}
+
+/* The names of set, sorted. */
+static GPtrArray *filter_sorted(GHashTable *set)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	GHashTableIter it;
+	gpointer k;
+	g_hash_table_iter_init(&it, set);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(names, g_strdup(k));
+	g_ptr_array_sort(names, filter_cmp);
+	return names;
+}
+
 /* Parses and evaluates filter; sorted names (char*), or NULL with INVALID_INPUT for a bad filter. */
 GPtrArray *catalog_filter_table_names(CatalogWork *work, const char *catalog, const char *db, const char *filter,
                                       GError **error)
@@ -294,24 +331,68 @@ GPtrArray *catalog_filter_table_names(CatalogWork *work, const char *catalog, co
 		return all;
 	}
 	FilterParser p = {.s = filter, .pos = 0, .work = work, .catalog = catalog, .db = db};
-	GHashTable *set = filter_expr(&p, error);
-	if (set == NULL)
-		return NULL;
-	filter_skip_ws(&p);
-	if (p.s[p.pos] != '\0') {
-		g_hash_table_unref(set);
-		filter_fail(&p, error, "unexpected text after the filter");
-		return NULL;
+	g_autoptr(GHashTable) set = filter_run(&p, error);
+	return set ? filter_sorted(set) : NULL;
+}
+
+/*
+ * The trimmed documents of the tables named in `restricted` that exist, into names and docs;
+ * FALSE with the error.
+ */
+static gboolean filter_trimmed_docs(CatalogWork *work, const AuthzFacts *f, const char *catalog, const char *db,
+                                    GPtrArray *restricted, GPtrArray *names, GPtrArray *docs, GError **error)
+{
+	for (guint i = 0; i < restricted->len; i++) {
+		const char *table = g_ptr_array_index(restricted, i);
+		GError *serr = NULL;
+		g_autoptr(JsonObject) doc = store_table_get(work->conn, catalog, db, table, FALSE, &serr);
+		if (doc == NULL && g_error_matches(serr, STORE_ERROR, STORE_ERROR_NOT_FOUND)) {
+			g_clear_error(&serr);
+			continue; /* a grant on a table that is gone */
+		}
+		if (doc == NULL) {
+			catalog_error_from_store(serr, NULL, NULL, error);
+			return FALSE;
+		}
+		catalog_authz_trim_doc(f, table, NULL, doc);
+		g_ptr_array_add(names, g_strdup(table));
+		g_ptr_array_add(docs, g_steal_pointer(&doc));
 	}
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	GHashTableIter it;
-	gpointer k;
-	g_hash_table_iter_init(&it, set);
-	while (g_hash_table_iter_next(&it, &k, NULL))
-		g_ptr_array_add(names, g_strdup(k));
-	g_hash_table_unref(set);
-	g_ptr_array_sort(names, filter_cmp);
-	return names;
+	return TRUE;
+}
+
+/* catalog_filter_table_names as the caller of f sees the tables; see internal.h. */
+GPtrArray *catalog_filter_table_names_seen(CatalogWork *work, const AuthzFacts *f, const char *catalog,
+                                           const char *db, const char *filter, GError **error)
+{
+	g_autoptr(GPtrArray) names = catalog_filter_table_names(work, catalog, db, filter, error);
+	g_autofree char *lower = filter ? g_ascii_strdown(filter, -1) : NULL;
+	if (names == NULL || lower == NULL || strstr(lower, "params__") == NULL) /* trimming changes only parameters */
+		return g_steal_pointer(&names);
+	g_autoptr(GPtrArray) restricted = catalog_authz_restricted_tables(f);
+	if (restricted->len == 0)
+		return g_steal_pointer(&names);
+	g_autoptr(GPtrArray) doc_names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
+	if (!filter_trimmed_docs(work, f, catalog, db, restricted, doc_names, docs, error))
+		return NULL;
+	g_autoptr(GHashTable) set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint i = 0; i < names->len; i++)
+		g_hash_table_add(set, g_strdup(g_ptr_array_index(names, i)));
+	for (guint i = 0; i < restricted->len; i++) /* their stored answer may rest on hidden values */
+		g_hash_table_remove(set, g_ptr_array_index(restricted, i));
+	if (doc_names->len > 0) {
+		FilterParser p = {.s = filter, .work = work, .doc_names = doc_names, .docs = docs};
+		g_autoptr(GHashTable) seen = filter_run(&p, error);
+		if (seen == NULL)
+			return NULL;
+		GHashTableIter it;
+		gpointer k;
+		g_hash_table_iter_init(&it, seen);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			g_hash_table_add(set, g_strdup(k));
+	}
+	return filter_sorted(set);
 }
 
 /* Parses filter without running it (no store): TRUE, or FALSE with the INVALID_INPUT parse error. */

@@ -94,6 +94,13 @@ JsonObject *catalog_json_obj_ensure(JsonObject *obj, const char *member);
 /* Parses a table filter (get_table_names_by_filter) and runs it; see filter.c. */
 GPtrArray *catalog_filter_table_names(CatalogWork *work, const char *catalog, const char *db, const char *filter,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * catalog_filter_table_names as the caller of f (the database's facts) sees the tables: those it
+ * sees only partly are matched on their trimmed documents when the filter reads parameters, so a
+ * hidden value changes nothing. Visibility is not applied here (catalog_authz_filter_tables).
+ */
+GPtrArray *catalog_filter_table_names_seen(CatalogWork *work, const AuthzFacts *f, const char *catalog,
+                                           const char *db, const char *filter, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Parses a table filter without running it (no store, for tests and fuzzing); FALSE with INVALID_INPUT. */
 gboolean catalog_filter_check(const char *filter, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /*
@@ -267,6 +274,8 @@ void catalog_trim_doc(JsonObject *doc, GHashTable *hidden);
 gboolean catalog_trim_constraint_hides(JsonObject *constraint, GHashTable *hidden);
 /* TRUE when f (non-NULL) sees only some columns of table. */
 gboolean catalog_authz_columns_restricted(const AuthzFacts *f, const char *table);
+/* Names (new char*) of the tables of f's database the caller sees only partly; empty for admins. */
+GPtrArray *catalog_authz_restricted_tables(const AuthzFacts *f);
 
 /* Keeps in items (char* names, or documents whose `member` names the database) the databases the caller sees. */
 gboolean catalog_authz_filter_databases(CatalogWork *work, const CatalogCtx *ctx, const char *catalog,

@@ -7,8 +7,11 @@
  * keys and comparators (times as integer seconds or ISO-8601), and the databases the caller
  * may see bound the scan. Matching runs in PostgreSQL a page at a time; the rows then pass
  * Lake Formation's table visibility, one facts query per database met. A caller who sees only
- * some columns of a table gets them trimmed, and the table only if the text still matches
- * without the hidden columns (AWS: hidden columns are not searched). A page ends after `limit`
+ * some columns of a table gets them trimmed, and the table only if the text and the filters
+ * match its trimmed document (AWS: hidden columns are not searched): the store leaves such
+ * tables unmatched and the same predicate then runs over the trimmed documents, so a hidden
+ * value neither selects a table nor keeps one out. Callers without column-level grants, and
+ * tables seen whole, take the plain path. A page ends after `limit`
  * visible tables or after CATALOG_SEARCH_SCAN_MAX examined rows, whichever comes first; its
  * position is the last row examined, so no table is skipped or repeated across pages.
  */
@@ -52,7 +55,7 @@ static char *search_like(const char *s, gboolean substring)
 	return g_string_free(p, FALSE);
 }
 
-/* The parsed text: casefolded terms (for the column re-check) and their patterns. */
+/* The parsed text: casefolded terms (counted) and their patterns. */
 typedef struct {
 	GPtrArray *terms;    /* char*, casefolded */
 	GPtrArray *patterns; /* char*, for store */
@@ -150,6 +153,17 @@ static gboolean search_filters(const CatalogSearchQuery *q, GPtrArray *keys, GPt
 	return TRUE;
 }
 
+/* TRUE when a filter key reads a field trimming may change (Description, parameters). */
+static gboolean search_keys_trimmable(GPtrArray *keys)
+{
+	for (guint i = 0; i < keys->len; i++) {
+		const char *k = g_ptr_array_index(keys, i);
+		if (strcmp(k, "Description") == 0 || g_str_has_prefix(k, "Parameters."))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* The position a page ends at, as text: a JSON array [key, database, table]. */
 static char *search_position(const StoreSearchRow *row)
 {
@@ -180,105 +194,83 @@ static gboolean search_position_read(const char *text, char **key, char **db, ch
 	return TRUE;
 }
 
-/* TRUE when s (may be NULL) contains term (exact: equals it), case-insensitively. */
-static gboolean search_field_matches(const char *s, const char *term, gboolean exact)
-{
-	if (s == NULL)
-		return FALSE;
-	g_autofree char *folded = g_utf8_casefold(s, -1);
-	return exact ? strcmp(folded, term) == 0 : strstr(folded, term) != NULL;
-}
-
-/* TRUE when one {Name, Comment} of the array member `member` of obj (may be NULL) matches term. */
-static gboolean search_columns_match(JsonObject *obj, const char *member, const char *term, gboolean exact)
-{
-	JsonNode *n = obj ? json_object_get_member(obj, member) : NULL;
-	JsonArray *cols = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
-	for (guint i = 0; cols && i < json_array_get_length(cols); i++) {
-		JsonObject *c = json_array_get_object_element(cols, i);
-		if (c && (search_field_matches(catalog_json_str(c, "Name"), term, exact) ||
-		          search_field_matches(catalog_json_str(c, "Comment"), term, exact)))
-			return TRUE;
-	}
-	return FALSE;
-}
-
-/* TRUE when a parameter key or value of doc matches term. */
-static gboolean search_params_match(JsonObject *doc, const char *term, gboolean exact)
-{
-	JsonNode *n = json_object_get_member(doc, "Parameters");
-	if (n == NULL || !JSON_NODE_HOLDS_OBJECT(n))
-		return FALSE;
-	JsonObjectIter it;
-	const char *k;
-	JsonNode *v;
-	json_object_iter_init(&it, json_node_get_object(n));
-	while (json_object_iter_next(&it, &k, &v))
-		if (search_field_matches(k, term, exact) ||
-		    (JSON_NODE_HOLDS_VALUE(v) && json_node_get_value_type(v) == G_TYPE_STRING &&
-		     search_field_matches(json_node_get_string(v), term, exact)))
-			return TRUE;
-	return FALSE;
-}
-
-/*
- * The text re-check for a column-restricted caller, on the trimmed document: the same fields as
- * store/search.c's SQL, so only a match that needed a hidden column is lost.
- */
-static gboolean search_text_matches(const SearchText *t, const StoreSearchRow *row)
-{
-	JsonObject *doc = row->doc;
-	JsonNode *sd = json_object_get_member(doc, "StorageDescriptor");
-	for (guint i = 0; i < t->terms->len; i++) {
-		const char *term = g_ptr_array_index(t->terms, i);
-		gboolean hit = search_field_matches(row->db, term, t->exact) ||
-		               search_field_matches(row->db_description, term, t->exact) ||
-		               search_field_matches(row->table, term, t->exact) ||
-		               search_field_matches(catalog_json_str(doc, "Description"), term, t->exact) ||
-		               search_field_matches(catalog_json_str(doc, "Owner"), term, t->exact) ||
-		               search_field_matches(catalog_json_str(doc, "TableType"), term, t->exact) ||
-		               search_columns_match(sd && JSON_NODE_HOLDS_OBJECT(sd) ? json_node_get_object(sd) : NULL,
-		                                    "Columns", term, t->exact) ||
-		               search_columns_match(doc, "PartitionKeys", term, t->exact) ||
-		               search_params_match(doc, term, t->exact);
-		if (!hit)
-			return FALSE;
-	}
-	return TRUE;
-}
-
 /* The scan state of one request. */
 typedef struct {
 	CatalogWork *work;
 	const CatalogCtx *ctx;
 	const char *catname;
-	const SearchText *text;
+	const StoreTableSearch *sq;
+	gboolean matching; /* the query has text, or filters on fields trimming may change */
 	GHashTable *facts; /* database → AuthzFacts */
 	guint hidden;
 } SearchScan;
 
-/* TRUE when the caller sees the row's table; trims its columns when it sees only some. */
-static gboolean search_row_visible(SearchScan *s, StoreSearchRow *row, GError **error)
+/* The caller's facts for db, fetched once per request; NULL with the error. */
+static AuthzFacts *search_facts(SearchScan *s, const char *db, GError **error)
 {
-	AuthzFacts *f = g_hash_table_lookup(s->facts, row->db);
+	AuthzFacts *f = g_hash_table_lookup(s->facts, db);
 	if (f == NULL) {
-		f = catalog_authz_facts(s->work, s->ctx, s->catname, row->db, error);
-		if (f == NULL)
-			return FALSE;
-		g_hash_table_insert(s->facts, g_strdup(row->db), f);
+		f = catalog_authz_facts(s->work, s->ctx, s->catname, db, error);
+		if (f != NULL)
+			g_hash_table_insert(s->facts, g_strdup(db), f);
 	}
-	if (!authz_table_visible(f, row->table)) {
-		s->hidden++;
+	return f;
+}
+
+typedef enum { SEARCH_HIDDEN, SEARCH_SHOWN, SEARCH_RECHECK } SearchState;
+
+/*
+ * What the caller gets of the row: hidden, shown, or (a table it sees only partly, which the
+ * store exempted from the text and filters) trimmed and to be matched again as trimmed.
+ */
+static gboolean search_row_state(SearchScan *s, StoreSearchRow *row, SearchState *state, GError **error)
+{
+	AuthzFacts *f = search_facts(s, row->db, error);
+	if (f == NULL)
 		return FALSE;
-	}
-	if (catalog_authz_columns_restricted(f, row->table)) {
+	*state = SEARCH_SHOWN;
+	if (!authz_table_visible(f, row->table))
+		*state = SEARCH_HIDDEN;
+	else if (catalog_authz_columns_restricted(f, row->table)) {
 		catalog_authz_trim_doc(f, row->table, NULL, row->doc);
-		if (s->text->terms->len > 0 && !search_text_matches(s->text, row)) {
-			s->hidden++;
-			return FALSE;
-		}
+		if (s->matching)
+			*state = SEARCH_RECHECK;
 	}
 	return TRUE;
+}
+
+/*
+ * The state of every row of a batch. Tables seen only partly are matched on their trimmed
+ * documents (store_search_recheck: the search's own predicate), so the answer is the one the
+ * caller would get if the hidden columns did not exist, whatever the text or filters say.
+ */
+static GArray *search_batch_states(SearchScan *s, GPtrArray *rows, GError **error)
+{
+	g_autoptr(GArray) states = g_array_sized_new(FALSE, TRUE, sizeof(SearchState), rows->len);
+	g_autoptr(GPtrArray) again = g_ptr_array_new();
+	g_autoptr(GArray) where = g_array_new(FALSE, FALSE, sizeof(guint));
+	for (guint i = 0; i < rows->len; i++) {
+		SearchState st;
+		if (!search_row_state(s, g_ptr_array_index(rows, i), &st, error))
+			return NULL;
+		g_array_append_val(states, st);
+		if (st == SEARCH_RECHECK) {
+			g_ptr_array_add(again, g_ptr_array_index(rows, i));
+			g_array_append_val(where, i);
+		}
+	}
+	if (again->len == 0)
+		return g_steal_pointer(&states);
+	GError *serr = NULL;
+	g_autoptr(GArray) match = store_search_recheck(s->work->conn, s->sq, again, &serr);
+	if (match == NULL) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return NULL;
+	}
+	for (guint j = 0; j < again->len; j++)
+		g_array_index(states, SearchState, g_array_index(where, guint, j)) =
+			g_array_index(match, gboolean, j) ? SEARCH_SHOWN : SEARCH_HIDDEN;
+	return g_steal_pointer(&states);
 }
 
 /*
@@ -298,19 +290,19 @@ static gboolean search_scan(SearchScan *s, StoreTableSearch *sq, guint limit, GP
 			catalog_error_from_store(serr, NULL, NULL, error);
 			return FALSE;
 		}
+		g_autoptr(GArray) states = search_batch_states(s, rows, error);
+		if (states == NULL)
+			return FALSE;
 		for (guint i = 0; i < rows->len; i++) {
 			StoreSearchRow *row = g_ptr_array_index(rows, i);
 			if (out->len == limit) { /* one more exists: the page is full */
 				*next_out = search_position(g_ptr_array_index(rows, i - 1)); /* i >= 1: see below */
 				return TRUE;
 			}
-			GError *verr = NULL;
-			if (search_row_visible(s, row, &verr)) {
+			if (g_array_index(states, SearchState, i) == SEARCH_SHOWN)
 				g_ptr_array_add(out, json_object_ref(row->doc));
-			} else if (verr != NULL) {
-				g_propagate_error(error, verr);
-				return FALSE;
-			}
+			else
+				s->hidden++;
 		}
 		if (rows->len < sq->limit)
 			return TRUE; /* the end */
@@ -325,6 +317,27 @@ static gboolean search_scan(SearchScan *s, StoreTableSearch *sq, guint limit, GP
 		pk = g_strdup(last->key), pd = g_strdup(last->db), pt = g_strdup(last->table);
 		sq->after_key = pk, sq->after_db = pd, sq->after_table = pt;
 	}
+}
+
+/*
+ * The tables of the scanned databases the caller sees only partly, into the parallel arrays
+ * (borrowed strings of s->facts and restricted): the store does not match them, search_batch_states does.
+ */
+static gboolean search_exempt(SearchScan *s, GPtrArray *dbs, GPtrArray *restricted, GPtrArray *edbs,
+                              GPtrArray *etables, GError **error)
+{
+	for (guint i = 0; i < dbs->len; i++) {
+		AuthzFacts *f = search_facts(s, g_ptr_array_index(dbs, i), error);
+		if (f == NULL)
+			return FALSE;
+		GPtrArray *names = catalog_authz_restricted_tables(f);
+		g_ptr_array_add(restricted, names);
+		for (guint j = 0; j < names->len; j++) {
+			g_ptr_array_add(edbs, g_ptr_array_index(dbs, i));
+			g_ptr_array_add(etables, g_ptr_array_index(names, j));
+		}
+	}
+	return TRUE;
 }
 
 /* SearchTables; see catalog.h. */
@@ -369,11 +382,18 @@ GPtrArray *catalog_search_tables(Catalog *cat, const CatalogCtx *ctx, const char
 	g_hash_table_iter_init(&hi, visible);
 	while (dbs && g_hash_table_iter_next(&hi, &name, NULL))
 		g_ptr_array_add(dbs, name);
-	StoreTableSearch sq = {catname, dbs, text.patterns, keys, vals, ops, q->sort_field, q->descending, ak, ad, at, 0};
-	SearchScan scan = {&work, ctx, catname, &text,
+	StoreTableSearch sq = {catname, dbs,  text.patterns, keys, vals, ops, q->sort_field, q->descending, ak, ad, at, 0,
+	                       NULL,    NULL};
+	SearchScan scan = {&work, ctx, catname, &sq, text.patterns->len > 0 || search_keys_trimmable(keys),
 	                   g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)authz_facts_free), 0};
+	g_autoptr(GPtrArray) restricted = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+	g_autoptr(GPtrArray) edbs = g_ptr_array_new(), etables = g_ptr_array_new();
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
-	if (!search_scan(&scan, &sq, q->limit, out, next_out, error))
+	if (dbs && scan.matching && !search_exempt(&scan, dbs, restricted, edbs, etables, error))
+		g_clear_pointer(&out, g_ptr_array_unref);
+	if (edbs->len > 0)
+		sq.exempt_dbs = edbs, sq.exempt_tables = etables;
+	if (out && !search_scan(&scan, &sq, q->limit, out, next_out, error))
 		g_clear_pointer(&out, g_ptr_array_unref);
 	g_hash_table_unref(scan.facts);
 	catalog_work_end(&work, out != NULL, NULL);

@@ -397,7 +397,7 @@ GPtrArray *catalog_list_table_names_by_filter(Catalog *cat, const CatalogCtx *ct
 		catalog_work_end(&work, FALSE, NULL);
 		return NULL;
 	}
-	GPtrArray *names = catalog_filter_table_names(&work, catname, dbname, filter, error);
+	GPtrArray *names = catalog_filter_table_names_seen(&work, facts, catname, dbname, filter, error);
 	if (names != NULL)
 		catalog_authz_filter_tables(facts, names, FALSE);
 	catalog_work_end(&work, names != NULL, NULL);

@@ -62,13 +62,33 @@
 	"  WHEN f.op = 'GREATER_THAN_EQUALS' THEN x.s::numeric >= f.v::numeric"                                            \
 	"  WHEN f.op = 'LESS_THAN_EQUALS' THEN x.s::numeric <= f.v::numeric END) IS NOT TRUE))"
 
+/*
+ * The tables of ($12 databases, $13 tables) skip the text and the filters here: the caller sees
+ * them only partly, so catalog/search.c matches them on their trimmed documents instead
+ * (store_search_recheck, the same SQL over the documents it passes).
+ */
+#define SEARCH_EXEMPT "($12::text[] IS NOT NULL AND (d.name, t.name) IN (SELECT * FROM unnest($12::text[], $13::text[])))"
+
 #define SEARCH_SELECT                                                                                                  \
-	"SELECT s.k, s.dname, s.ddesc, s.doc::text, s.version, s.tname FROM ("                                                      \
-	" SELECT (" SEARCH_KEY ") COLLATE \"C\" AS k, d.name COLLATE \"C\" AS dname, t.name COLLATE \"C\" AS tname,"         \
-	" d.doc->>'Description' AS ddesc, t.doc, t.version"                                                                \
+	"SELECT s.k, s.dname, s.ddesc, s.doc::text, s.version, s.tname, s.table_type FROM ("                               \
+	" SELECT (" SEARCH_KEY ") COLLATE \"C\" AS k, d.name COLLATE \"C\" AS dname, t.name COLLATE \"C\" AS tname,"       \
+	" d.doc->>'Description' AS ddesc, t.doc, t.version, t.table_type"                                                 \
 	" FROM tables t JOIN databases d ON d.id = t.database_id JOIN catalogs c ON c.id = d.catalog_id"                   \
-	" WHERE c.name = $1 AND ($2::text[] IS NULL OR d.name = ANY ($2::text[]))" SEARCH_TEXT SEARCH_FILTERS ") s"       \
+	" WHERE c.name = $1 AND ($2::text[] IS NULL OR d.name = ANY ($2::text[]))"                                         \
+	" AND (" SEARCH_EXEMPT " OR (TRUE" SEARCH_TEXT SEARCH_FILTERS "))) s"                                              \
 	" WHERE $8::text IS NULL OR (s.k, s.dname, s.tname) "
+
+/*
+ * The text and filters of store_table_search over given rows ($1 databases, $2 tables, $7 database
+ * descriptions, $8 table documents, $9 table types), as `d` and `t` of the search: the same
+ * predicate text, so the same answer as the search for the same values.
+ */
+#define SEARCH_RECHECK                                                                                                 \
+	"SELECT x.i FROM unnest($1::text[], $2::text[], $7::text[], $8::text[], $9::text[])"                               \
+	" WITH ORDINALITY AS x(dname, tname, ddesc, tdoc, ttype, i)"                                                       \
+	" CROSS JOIN LATERAL (SELECT x.dname AS name, jsonb_build_object('Description', x.ddesc) AS doc) d"                \
+	" CROSS JOIN LATERAL (SELECT x.tname AS name, x.tdoc::jsonb AS doc, x.ttype AS table_type) t"                     \
+	" WHERE TRUE" SEARCH_TEXT SEARCH_FILTERS " ORDER BY x.i"
 
 /* Frees a row of store_table_search() and what it holds; NULL is a no-op. */
 void store_search_row_free(StoreSearchRow *row)
@@ -79,6 +99,7 @@ void store_search_row_free(StoreSearchRow *row)
 	g_free(row->db);
 	g_free(row->table);
 	g_free(row->db_description);
+	g_free(row->table_type);
 	if (row->doc)
 		json_object_unref(row->doc);
 	g_free(row);
@@ -97,6 +118,8 @@ GPtrArray *store_table_search(StoreConn *conn, const StoreTableSearch *q, GError
 	                                            " ORDER BY s.k, s.dname, s.tname LIMIT $11::bigint";
 	static const char sql_desc[] = SEARCH_SELECT "< ($8::text, $9::text, $10::text)"
 	                                             " ORDER BY s.k DESC, s.dname DESC, s.tname DESC LIMIT $11::bigint";
+	g_return_val_if_fail(q->exempt_dbs == NULL || (q->exempt_tables && q->exempt_tables->len == q->exempt_dbs->len),
+	                     NULL);
 	g_return_val_if_fail(q->filter_keys == NULL || (q->filter_values && q->filter_ops &&
 	                                                q->filter_values->len == q->filter_keys->len &&
 	                                                q->filter_ops->len == q->filter_keys->len), NULL);
@@ -106,11 +129,13 @@ GPtrArray *store_table_search(StoreConn *conn, const StoreTableSearch *q, GError
 	g_autofree char *vals = keys ? store_text_array_literal(q->filter_values) : NULL;
 	g_autofree char *ops = keys ? store_text_array_literal(q->filter_ops) : NULL;
 	g_autofree char *limit = g_strdup_printf("%u", q->limit);
+	g_autofree char *exempt_dbs = search_array(q->exempt_dbs);
+	g_autofree char *exempt_tables = exempt_dbs ? store_text_array_literal(q->exempt_tables) : NULL;
 	const char *params[] = {q->catalog, dbs, pats, keys, vals, ops, q->sort_field ? q->sort_field : "DatabaseName",
-	                        q->after_key, q->after_db, q->after_table, limit};
+	                        q->after_key, q->after_db, q->after_table, limit, exempt_dbs, exempt_tables};
 	g_autoptr(PGresult) res = q->descending
-	                              ? store_exec(conn, "table_search_desc", sql_desc, 11, params, error)
-	                              : store_exec(conn, "table_search_asc", sql_asc, 11, params, error);
+	                              ? store_exec(conn, "table_search_desc", sql_desc, 13, params, error)
+	                              : store_exec(conn, "table_search_asc", sql_asc, 13, params, error);
 	if (res == NULL)
 		return NULL;
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_full(PQntuples(res), (GDestroyNotify)store_search_row_free);
@@ -124,8 +149,44 @@ GPtrArray *store_table_search(StoreConn *conn, const StoreTableSearch *q, GError
 		row->db = g_strdup(PQgetvalue(res, r, 1));
 		row->table = g_strdup(PQgetvalue(res, r, 5));
 		row->db_description = PQgetisnull(res, r, 2) ? NULL : g_strdup(PQgetvalue(res, r, 2));
+		row->table_type = g_strdup(PQgetvalue(res, r, 6));
 		row->doc = doc;
 		g_ptr_array_add(rows, row);
 	}
 	return g_steal_pointer(&rows);
+}
+
+/* Which rows (StoreSearchRow*, their documents as they are now) match q's text and filters; see store.h. */
+GArray *store_search_recheck(StoreConn *conn, const StoreTableSearch *q, GPtrArray *rows, GError **error)
+{
+	static const char sql[] = SEARCH_RECHECK;
+	g_autoptr(GPtrArray) dnames = g_ptr_array_new(), tnames = g_ptr_array_new(), types = g_ptr_array_new();
+	g_autoptr(GPtrArray) descs = g_ptr_array_new(), docs = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < rows->len; i++) {
+		StoreSearchRow *row = g_ptr_array_index(rows, i);
+		g_ptr_array_add(dnames, row->db);
+		g_ptr_array_add(tnames, row->table);
+		g_ptr_array_add(descs, row->db_description ? row->db_description : ""); /* the search coalesces it */
+		g_ptr_array_add(docs, store_json_text(row->doc, NULL));
+		g_ptr_array_add(types, row->table_type ? row->table_type : "");
+	}
+	g_autofree char *a1 = store_text_array_literal(dnames), *a2 = store_text_array_literal(tnames);
+	g_autofree char *a7 = store_text_array_literal(descs), *a8 = store_text_array_literal(docs);
+	g_autofree char *a9 = store_text_array_literal(types);
+	g_autofree char *pats = search_array(q->patterns);
+	g_autofree char *keys = search_array(q->filter_keys);
+	g_autofree char *vals = keys ? store_text_array_literal(q->filter_values) : NULL;
+	g_autofree char *ops = keys ? store_text_array_literal(q->filter_ops) : NULL;
+	const char *params[] = {a1, a2, pats, keys, vals, ops, a7, a8, a9};
+	g_autoptr(PGresult) res = store_exec(conn, "table_search_recheck", sql, 9, params, error);
+	if (res == NULL)
+		return NULL;
+	GArray *match = g_array_sized_new(FALSE, TRUE, sizeof(gboolean), rows->len);
+	g_array_set_size(match, rows->len);
+	for (int r = 0; r < PQntuples(res); r++) {
+		guint64 i = g_ascii_strtoull(PQgetvalue(res, r, 0), NULL, 10);
+		if (i >= 1 && i <= rows->len)
+			g_array_index(match, gboolean, i - 1) = TRUE;
+	}
+	return match;
 }

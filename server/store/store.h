@@ -145,6 +145,13 @@ gboolean store_table_delete(StoreConn *conn, const char *catalog, const char *db
  */
 GPtrArray *store_table_names_where(StoreConn *conn, const char *catalog, const char *db, const char *field,
                                    const char *op, const char *value, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * The same condition over given tables instead of the stored ones: names and docs are parallel
+ * (char* name, JsonObject* document, e.g. a trimmed one). The predicate is
+ * store_table_names_where's own SQL, so a document gives the same answer as the stored table would.
+ */
+GPtrArray *store_table_names_where_docs(StoreConn *conn, GPtrArray *names, GPtrArray *docs, const char *field,
+                                        const char *op, const char *value, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- constraints (store/table.c): a JsonArray per kind ("primaryKeys", "foreignKeys", ...) ---- */
 
@@ -498,6 +505,9 @@ typedef struct {
 	gboolean descending;
 	const char *after_key, *after_db, *after_table; /* rows strictly after this position; after_key NULL = start */
 	guint limit;
+	/* parallel char* arrays: these tables match whatever the text and filters (their caller
+	 * rechecks them with store_search_recheck); NULL = none */
+	GPtrArray *exempt_dbs, *exempt_tables;
 } StoreTableSearch;
 
 /* A matching table: its position (sort key, database, table) and its document. */
@@ -506,10 +516,18 @@ typedef struct {
 	char *db;
 	char *table;
 	char *db_description; /* may be NULL */
+	char *table_type;
 	JsonObject *doc;      /* with VersionId */
 } StoreSearchRow;
 void store_search_row_free(StoreSearchRow *row);
 
+/*
+ * Runs q's text and filters (not its databases, position or exemptions) over rows
+ * (StoreSearchRow*, with their documents as they are now, e.g. trimmed): a gboolean per row,
+ * TRUE when it matches. The predicate is store_table_search's own SQL.
+ */
+GArray *store_search_recheck(StoreConn *conn, const StoreTableSearch *q, GPtrArray *rows,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* At most q->limit StoreSearchRow* after q's position in (key, database, table) order. */
 GPtrArray *store_table_search(StoreConn *conn, const StoreTableSearch *q, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -280,45 +280,49 @@ typedef struct {
 } WhereStmt;
 
 #define WHERE_HEAD "SELECT t.name" TBL_JOIN " AND "
+/* The same conditions over given (name, document) pairs ($1 names, $2 documents as JSON text). */
+#define WHERE_HEAD_DOCS                                                                                                \
+	"SELECT t.name FROM (SELECT u.name, u.doc::jsonb AS doc FROM unnest($1::text[], $2::text[]) AS u(name, doc)) t"   \
+	" WHERE "
 #define WHERE_TAIL " ORDER BY t.name"
-#define WHERE_CMP(field, tag, lhs, rhs)                                                                                \
-	{field, "=", "table_where_" tag "_eq", WHERE_HEAD lhs " = " rhs WHERE_TAIL},                                       \
-	    {field, "<>", "table_where_" tag "_ne", WHERE_HEAD lhs " <> " rhs WHERE_TAIL},                                 \
-	    {field, "<", "table_where_" tag "_lt", WHERE_HEAD lhs " < " rhs WHERE_TAIL},                                   \
-	    {field, ">", "table_where_" tag "_gt", WHERE_HEAD lhs " > " rhs WHERE_TAIL},                                   \
-	    {field, "<=", "table_where_" tag "_le", WHERE_HEAD lhs " <= " rhs WHERE_TAIL},                                 \
-	    {field, ">=", "table_where_" tag "_ge", WHERE_HEAD lhs " >= " rhs WHERE_TAIL}
-#define WHERE_LIKE(field, tag, lhs) {field, "like", "table_where_" tag "_like", WHERE_HEAD lhs " ~ $3" WHERE_TAIL}
+#define WHERE_CMP(head, pfx, field, tag, lhs, rhs)                                                                     \
+	{field, "=", pfx tag "_eq", head lhs " = " rhs WHERE_TAIL}, {field, "<>", pfx tag "_ne", head lhs " <> " rhs WHERE_TAIL}, \
+	    {field, "<", pfx tag "_lt", head lhs " < " rhs WHERE_TAIL},                                                    \
+	    {field, ">", pfx tag "_gt", head lhs " > " rhs WHERE_TAIL},                                                    \
+	    {field, "<=", pfx tag "_le", head lhs " <= " rhs WHERE_TAIL},                                                  \
+	    {field, ">=", pfx tag "_ge", head lhs " >= " rhs WHERE_TAIL}
+#define WHERE_LIKE(head, pfx, field, tag, lhs) {field, "like", pfx tag "_like", head lhs " ~ $3" WHERE_TAIL}
+/* Every (field, op) statement, with its head: one list for the tables, one for given documents. */
+#define WHERE_STMTS(head, pfx)                                                                                         \
+	WHERE_CMP(head, pfx, "owner", "owner", "t.doc->>'Owner'", "$3"), WHERE_LIKE(head, pfx, "owner", "owner", "t.doc->>'Owner'"), \
+	    WHERE_CMP(head, pfx, "name", "name", "t.name", "$3"), WHERE_LIKE(head, pfx, "name", "name", "t.name"),         \
+	    WHERE_CMP(head, pfx, "param", "param", "t.doc->'Parameters'->>$4::text", "$3"),                                \
+	    WHERE_LIKE(head, pfx, "param", "param", "t.doc->'Parameters'->>$4::text"),                                     \
+	    WHERE_CMP(head, pfx, "last_access", "last_access", "coalesce((t.doc->>'LastAccessTime')::bigint, 0)", "$3::bigint")
 
-static const WhereStmt where_stmts[] = {
-    WHERE_CMP("owner", "owner", "t.doc->>'Owner'", "$3"),
-    WHERE_LIKE("owner", "owner", "t.doc->>'Owner'"),
-    WHERE_CMP("name", "name", "t.name", "$3"),
-    WHERE_LIKE("name", "name", "t.name"),
-    WHERE_CMP("param", "param", "t.doc->'Parameters'->>$4::text", "$3"),
-    WHERE_LIKE("param", "param", "t.doc->'Parameters'->>$4::text"),
-    WHERE_CMP("last_access", "last_access", "coalesce((t.doc->>'LastAccessTime')::bigint, 0)", "$3::bigint"),
-};
+static const WhereStmt where_stmts[] = {WHERE_STMTS(WHERE_HEAD, "table_where_")};
+static const WhereStmt where_doc_stmts[] = {WHERE_STMTS(WHERE_HEAD_DOCS, "table_where_docs_")};
 
 /* The statement for (field, op), field already stripped of "param:". NULL if unsupported. */
-static const WhereStmt *where_find(const char *field, const char *op)
+static const WhereStmt *where_find(const WhereStmt *stmts, guint n, const char *field, const char *op)
 {
-	for (guint i = 0; i < G_N_ELEMENTS(where_stmts); i++)
-		if (strcmp(where_stmts[i].field, field) == 0 && g_ascii_strcasecmp(where_stmts[i].op, op) == 0)
-			return &where_stmts[i];
+	for (guint i = 0; i < n; i++)
+		if (strcmp(stmts[i].field, field) == 0 && g_ascii_strcasecmp(stmts[i].op, op) == 0)
+			return &stmts[i];
 	return NULL;
 }
 
-/* Names of the tables satisfying `field op value`; see store.h. */
-GPtrArray *store_table_names_where(StoreConn *conn, const char *catalog, const char *db, const char *field,
-                                   const char *op, const char *value, GError **error)
+/* Runs `field op value` with p0, p1 as $1, $2 (catalog and database, or names and documents). */
+static GPtrArray *where_run(StoreConn *conn, gboolean docs, const char *p0, const char *p1, const char *field,
+                            const char *op, const char *value, GError **error)
 {
 	const char *key = NULL;
 	if (g_str_has_prefix(field, "param:")) {
 		key = field + strlen("param:");
 		field = "param";
 	}
-	const WhereStmt *stmt = where_find(field, op);
+	const WhereStmt *stmt = docs ? where_find(where_doc_stmts, G_N_ELEMENTS(where_doc_stmts), field, op)
+	                             : where_find(where_stmts, G_N_ELEMENTS(where_stmts), field, op);
 	if (stmt == NULL) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_INTERNAL, "unsupported table filter: %s %s", field, op);
 		return NULL;
@@ -330,7 +334,7 @@ GPtrArray *store_table_names_where(StoreConn *conn, const char *catalog, const c
 		            value);
 		return NULL;
 	}
-	const char *params[] = {catalog, db, value, key};
+	const char *params[] = {p0, p1, value, key};
 	g_autoptr(PGresult) res = store_exec(conn, stmt->name, stmt->sql, key ? 4 : 3, params, error);
 	if (res == NULL)
 		return NULL;
@@ -338,6 +342,26 @@ GPtrArray *store_table_names_where(StoreConn *conn, const char *catalog, const c
 	for (int r = 0; r < PQntuples(res); r++)
 		g_ptr_array_add(names, g_strdup(PQgetvalue(res, r, 0)));
 	return names;
+}
+
+/* Names of the tables satisfying `field op value`; see store.h. */
+GPtrArray *store_table_names_where(StoreConn *conn, const char *catalog, const char *db, const char *field,
+                                   const char *op, const char *value, GError **error)
+{
+	return where_run(conn, FALSE, catalog, db, field, op, value, error);
+}
+
+/* Names among (names, docs) satisfying `field op value`; see store.h. */
+GPtrArray *store_table_names_where_docs(StoreConn *conn, GPtrArray *names, GPtrArray *docs, const char *field,
+                                        const char *op, const char *value, GError **error)
+{
+	g_return_val_if_fail(names != NULL && docs != NULL && names->len == docs->len, NULL);
+	g_autoptr(GPtrArray) texts = g_ptr_array_new_full(docs->len, g_free);
+	for (guint i = 0; i < docs->len; i++)
+		g_ptr_array_add(texts, store_json_text(g_ptr_array_index(docs, i), NULL));
+	g_autofree char *n = store_text_array_literal(names);
+	g_autofree char *d = store_text_array_literal(texts);
+	return where_run(conn, TRUE, n, d, field, op, value, error);
 }
 
 /* ---- constraints ---- */

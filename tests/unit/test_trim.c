@@ -3,6 +3,7 @@
  * parameters are rewritten, which dropped, which kept, for a caller hiding ssn and salary.
  */
 #include <check.h>
+#include <string.h>
 
 #include "catalog/internal.h"
 
@@ -120,6 +121,41 @@ START_TEST(test_constraints)
 }
 END_TEST
 
+static gint names_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Names of catalog_authz_restricted_tables(f), sorted, joined with ",". */
+static char *restricted_names(const AuthzFacts *f)
+{
+	g_autoptr(GPtrArray) names = catalog_authz_restricted_tables(f);
+	g_ptr_array_sort(names, names_cmp);
+	g_ptr_array_add(names, NULL);
+	return g_strjoinv(",", (char **)names->pdata);
+}
+
+START_TEST(test_restricted_tables)
+{
+	static const char *const cols[] = {"id", "name", NULL};
+	g_autoptr(AuthzFacts) f = authz_facts_new("arn:aws:iam::1:user/p");
+	authz_facts_add(f, AUTHZ_KIND_COLUMNS, "t1", NULL, AUTHZ_SELECT, 0, cols, NULL);
+	authz_facts_add(f, AUTHZ_KIND_COLUMNS, "t3", NULL, AUTHZ_SELECT, 0, cols, NULL);
+	authz_facts_add(f, AUTHZ_KIND_COLUMNS, "t5", NULL, AUTHZ_SELECT, 0, cols, NULL);
+	authz_facts_add(f, AUTHZ_KIND_TABLE, "t5", NULL, AUTHZ_SELECT, 0, NULL, NULL); /* t5 seen whole */
+	authz_facts_add(f, AUTHZ_KIND_TABLE, "t8", NULL, AUTHZ_DESCRIBE, 0, NULL, NULL);
+	g_autofree char *got = restricted_names(f);
+	ck_assert_str_eq(got, "t1,t3");
+	f->is_admin = TRUE;
+	g_autofree char *admin = restricted_names(f);
+	ck_assert_str_eq(admin, "");
+	f->is_admin = FALSE;
+	authz_facts_add(f, AUTHZ_KIND_TABLE_WILDCARD, NULL, NULL, AUTHZ_SELECT, 0, NULL, NULL);
+	g_autofree char *wild = restricted_names(f);
+	ck_assert_str_eq(wild, "");
+}
+END_TEST
+
 static Suite *trim_suite(void)
 {
 	Suite *s = suite_create("trim");
@@ -129,6 +165,7 @@ static Suite *trim_suite(void)
 	tcase_add_test(tc, test_params_rules);
 	tcase_add_test(tc, test_doc_lists_and_texts);
 	tcase_add_test(tc, test_constraints);
+	tcase_add_test(tc, test_restricted_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }
