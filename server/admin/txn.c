@@ -98,7 +98,7 @@ static JsonObject *admin_compaction_row(JsonObject *c)
 	gint64 t = type && JSON_NODE_HOLDS_VALUE(type) && json_node_get_value_type(type) == G_TYPE_INT64
 	               ? json_node_get_int(type)
 	               : -1;
-	json_object_set_string_member(o, "Type", t == 1 ? "MAJOR" : t == 2 ? "MINOR" : t == 3 ? "REBALANCE" : "UNKNOWN");
+	json_object_set_string_member(o, "Type", t == 1 ? "MINOR" : t == 2 ? "MAJOR" : t == 3 ? "REBALANCE" : "UNKNOWN");
 	JsonNode *state = json_object_get_member(c, "state");
 	if (state && JSON_NODE_HOLDS_VALUE(state) && json_node_get_value_type(state) == G_TYPE_STRING)
 		json_object_set_string_member(o, "State", json_node_get_string(state));

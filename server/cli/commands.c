@@ -20,7 +20,11 @@ static const CliCommand commands[] = {
 	{"principal", "delete", cli_principal_delete, "delete a principal and its access keys"},
 	{"principal", "rotate-key", cli_principal_rotate_key, "give a principal a new access key; old keys stop working"},
 	{"principal", "set-groups", cli_principal_set_groups, "replace the groups a principal is in"},
-	{"principal", "keys", NULL, NULL}, /* placeholder: three-word commands below */
+	{"principal", "keys list", cli_keys_list, "list a principal's access keys (yours by default)"},
+	{"principal", "keys create", cli_keys_create, "add a second access key (at most two: rotate without downtime)"},
+	{"principal", "keys disable", cli_keys_disable, "make an access key inactive"},
+	{"principal", "keys enable", cli_keys_enable, "make an access key active again"},
+	{"principal", "keys delete", cli_keys_delete, "delete an access key"},
 	{"grant", NULL, cli_grant, "grant Lake Formation permissions on a resource (or a batch)"},
 	{"revoke", NULL, cli_revoke, "revoke Lake Formation permissions on a resource (or a batch)"},
 	{"permissions", "list", cli_permissions_list, "list Lake Formation permissions"},
@@ -44,38 +48,11 @@ static const CliCommand commands[] = {
 	{"completion", NULL, cli_completion, "print a bash or zsh completion script"},
 };
 
-/*
- * `principal keys <verb>`: three words. Kept apart so the table above stays two-level; they
- * are listed, dispatched, documented and completed as "principal keys <verb>" (group
- * "principal", name "keys <verb>").
- */
-static const CliCommand key_commands[] = {
-	{"principal", "keys list", cli_keys_list, "list a principal's access keys (yours by default)"},
-	{"principal", "keys create", cli_keys_create, "add a second access key (at most two: rotate without downtime)"},
-	{"principal", "keys disable", cli_keys_disable, "make an access key inactive"},
-	{"principal", "keys enable", cli_keys_enable, "make an access key active again"},
-	{"principal", "keys delete", cli_keys_delete, "delete an access key"},
-};
-
-/* Every command, the placeholder replaced by the key commands; built once. */
+/* Every command (a name of two words, "keys list", makes a three-word command). */
 const CliCommand *cli_commands(guint *n)
 {
-	static CliCommand all[G_N_ELEMENTS(commands) - 1 + G_N_ELEMENTS(key_commands)];
-	static gsize done = 0;
-	if (g_once_init_enter(&done)) {
-		guint k = 0;
-		for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
-			if (commands[i].run != NULL) {
-				all[k++] = commands[i];
-				continue;
-			}
-			for (guint j = 0; j < G_N_ELEMENTS(key_commands); j++)
-				all[k++] = key_commands[j];
-		}
-		g_once_init_leave(&done, 1);
-	}
-	*n = G_N_ELEMENTS(all);
-	return all;
+	*n = G_N_ELEMENTS(commands);
+	return commands;
 }
 
 /* How many words a command's name takes on the line (1, 2 or 3). */

@@ -7,7 +7,7 @@
  * AWS SDKs sign; the Host header is sent exactly as signed. The secret stays in CliGlobal and
  * is wiped at exit. Calls time out after 60 seconds. Every failure is one line naming what to
  * fix: the endpoint, the credentials file or profile, the clock (an expired signature: how far
- * off, from the answer's Date), or what an AWS error type asks for. $PROPOLIS_CLI_CLOCK_SKEW_S
+ * off, from the times in the server's message), or what an AWS error type asks for. $PROPOLIS_CLI_CLOCK_SKEW_S
  * moves the signing clock, for tests of that message.
  */
 #include <string.h>
@@ -151,6 +151,31 @@ static gint64 cli_http_date(const char *date)
 	return -1;
 }
 
+/* A yyyymmddThhmmssZ time as epoch seconds, or -1. */
+static gint64 cli_amz_time(const char *s)
+{
+	int y, mo, d, hh, mm, ss;
+	if (s == NULL || sscanf(s, "%4d%2d%2dT%2d%2d%2dZ", &y, &mo, &d, &hh, &mm, &ss) != 6)
+		return -1;
+	g_autoptr(GDateTime) t = g_date_time_new_utc(y, mo, d, hh, mm, ss);
+	return t ? g_date_time_to_unix(t) : -1;
+}
+
+/*
+ * From SigV4's skew refusal ("Signature expired: <sent> is now earlier than <edge> (<now> - 15
+ * min.)", or "not yet current ... (<now> + 15 min.)"): the server's time, *sent the request's; -1 if not one.
+ */
+static gint64 cli_skew_times(const char *msg, gint64 *sent)
+{
+	const char *colon = msg ? strstr(msg, ": ") : NULL, *paren = msg ? strrchr(msg, '(') : NULL;
+	if (colon == NULL || paren == NULL ||
+	    (!g_str_has_prefix(msg, "Signature expired") && !g_str_has_prefix(msg, "Signature not yet current")))
+		return -1;
+	*sent = cli_amz_time(colon + 2);
+	gint64 now = cli_amz_time(paren + 1);
+	return *sent < 0 ? -1 : now;
+}
+
 /* What a person does about an AWS error type: the end of the one stderr line. */
 static const char *cli_error_hint(const char *type)
 {
@@ -234,9 +259,11 @@ static void cli_service_error(long status, const GByteArray *body, const CliAnsw
 	const char *hash = strrchr(t, '#');
 	const char *name = hash ? hash + 1 : t;
 	g_autofree char *fallback = g_strdup_printf("HTTP status %ld", status);
-	gint64 server = cli_http_date(h->date);
-	if (strcmp(name, "InvalidSignatureException") == 0 && msg && strstr(msg, "expired") && server > 0) {
-		gint64 skew = g_get_real_time() / G_USEC_PER_SEC + cli_clock_skew() - server;
+	gint64 sent = 0, server = cli_skew_times(msg, &sent);
+	if (server < 0 && (server = cli_http_date(h->date)) > 0)
+		sent = g_get_real_time() / G_USEC_PER_SEC + cli_clock_skew();
+	if (strcmp(name, "InvalidSignatureException") == 0 && server > 0) {
+		gint64 skew = sent - server;
 		g_set_error(error, CLI_ERROR, CLI_ERROR_SERVICE,
 		            "%s: %s (this machine's clock is %" G_GINT64_FORMAT " seconds %s the server's, more than "
 		            "the 15 minutes SigV4 allows: set the clock right, e.g. with NTP)",

@@ -215,7 +215,7 @@ def test_help_lists_the_command_table(srv):
     listed = [re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in
               out.split("Commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()]
     assert listed == [[w, sm] for w, sm in command_table()]
-    assert len(listed) >= 33
+    assert len(listed) >= 32
     readme = open(os.path.join(ROOT, "README.md")).read()
     section = readme.split("## Admin CLI", 1)[1].split("\n## ", 1)[0]
     for words, _ in command_table():
@@ -722,11 +722,23 @@ def test_resources_and_effective_permissions(srv):
     fails(srv, "resources", "register", loc, typ="AlreadyExistsException")
     fails(srv, "resources", "list", creds=user["creds"], typ="AccessDeniedException")
     ok(srv, "grant", "--principal", user["Name"], "--permissions", "DATA_LOCATION_ACCESS", "--location", loc)
+    # effective permissions on a path: the grants on the databases and tables stored under it
+    db = harness.uniq("locdb")
+    glue = glue_client(srv, *admin_key(srv))
+    glue.create_database(DatabaseInput={"Name": db, "LocationUri": loc + "/" + db})
+    glue.create_table(DatabaseName=db, TableInput={"Name": "t", "StorageDescriptor": {
+        "Columns": [{"Name": "id", "Type": "int"}], "Location": loc + "/" + db + "/t"}})
+    ok(srv, "grant", "--principal", user["Name"], "--permissions", "SELECT", "--table", db + ".t")
     eff = ok(srv, "permissions", "effective", "--location", loc)["Permissions"]
-    assert any(p["Principal"]["DataLakePrincipalIdentifier"] == user["Arn"] and
-               p["Permissions"] == ["DATA_LOCATION_ACCESS"] for p in eff)
+    assert any(p["Principal"]["DataLakePrincipalIdentifier"] == user["Arn"] and p["Permissions"] == ["SELECT"]
+               for p in eff), eff
     mine = ok(srv, "permissions", "effective", "--location", arn, creds=user["creds"])["Permissions"]
-    assert mine and {p["Principal"]["DataLakePrincipalIdentifier"] for p in mine} == {user["Arn"]}
+    holders = {p["Principal"]["DataLakePrincipalIdentifier"] for p in mine}  # the grants that reach it
+    assert user["Arn"] in holders and holders <= {user["Arn"], "IAM_ALLOWED_PRINCIPALS"}, holders
+    assert ok(srv, "permissions", "effective", "--location", "s3://%s/elsewhere" % bucket)["Permissions"] == []
+    text = ok(srv, "--output", "table", "permissions", "effective", "--location", loc)
+    assert "table %s.t" % db in text
+    glue.delete_database(Name=db)
     assert "--location takes" in usage(srv, "permissions", "effective", "--location", "/tmp/x")
     assert ok(srv, "resources", "deregister", loc) == {}
     fails(srv, "resources", "describe", loc, typ="EntityNotFoundException")
@@ -736,6 +748,7 @@ def test_resources_and_effective_permissions(srv):
 def test_settings_show_and_set(srv):
     before = ok(srv, "settings", "show")
     s = before["DataLakeSettings"]
+    iam_creators = "IAM_ALLOWED_PRINCIPALS" in [c["Principal"] for c in before["DatabaseCreators"]]
     assert {"DataLakePrincipalIdentifier": "arn:aws:iam::%s:user/admin" % ACCOUNT} in s["DataLakeAdmins"]
     assert isinstance(before["DatabaseCreators"], list)
     ro = new_principal(srv, "ro")
@@ -763,6 +776,8 @@ def test_settings_show_and_set(srv):
              "--allow-external-filtering", "on" if s.get("AllowExternalDataFiltering") else "off")
     assert "IAM_ALLOWED_PRINCIPALS" not in [c["Principal"] for c in off["DatabaseCreators"]]
     assert off["DataLakeSettings"]["ReadOnlyAdmins"] == []
+    back = ok(srv, "settings", "set", "--iam-allowed-database-creators", "on" if iam_creators else "off")
+    assert ("IAM_ALLOWED_PRINCIPALS" in [c["Principal"] for c in back["DatabaseCreators"]]) == iam_creators
     ok(srv, "principal", "delete", ro["Arn"])
 
 
