@@ -165,7 +165,14 @@ static gboolean cli_dispatch(CliGlobal *g, int argc, char **argv, GError **error
 			cli_usage(stdout, word);
 			return TRUE;
 		}
-		if (sub)
+		gboolean middle = FALSE; /* "principal keys" without its verb */
+		for (guint i = 0; sub && i < n; i++)
+			middle = middle || (strcmp(all[i].group, word) == 0 && all[i].name && g_str_has_prefix(all[i].name, sub) &&
+			                    all[i].name[strlen(sub)] == ' ');
+		if (middle)
+			g_set_error(error, CLI_ERROR, CLI_ERROR_USAGE, "%s %s: missing or unknown subcommand (try propolis %s --help)",
+			            word, sub, word);
+		else if (sub)
 			g_set_error(error, CLI_ERROR, CLI_ERROR_USAGE, "%s: unknown subcommand '%s' (try propolis %s --help)", word,
 			            sub, word);
 		else

@@ -157,6 +157,8 @@ def test_usage_errors_are_one_line(srv):
     assert "unknown command" in usage(srv, "frobnicate")
     assert "missing subcommand" in usage(srv, "principal")
     assert "unknown subcommand" in usage(srv, "locks", "smash")
+    assert "principal keys: missing or unknown subcommand" in usage(srv, "principal", "keys")
+    assert "principal keys: missing or unknown subcommand" in usage(srv, "principal", "keys", "rotate")
     assert "Unknown option" in usage(srv, "principal", "list", "--bogus")
     assert "expected NAME" in usage(srv, "principal", "create")
     assert "positive integer" in usage(srv, "locks", "release", "x1")
