@@ -5,7 +5,8 @@
  * The Glue door (glue/door.c) checks the target and content type, verifies SigV4 (any signing
  * name; the CLI signs as `propolis`), parses the body and calls an operation from these tables
  * with a GlueCall, exactly as for AWSGlue.<Op>; errors go through glue/errors.c. Every
- * operation is for data lake administrators only: the catalog checks it in the operation's
+ * operation but WhoAmI (any caller) and the access-key ones (the principal itself, too) is for
+ * data lake administrators only: the catalog checks it in the operation's
  * own transaction and audits the decision (ACCESS_DENIED → AccessDeniedException).
  * Threading: any HTTP worker. Ownership: as glue/internal.h (returned objects are new).
  */
@@ -20,6 +21,8 @@
 extern const GlueOp admin_principal_ops[]; /* principal.c */
 extern const GlueOp admin_audit_ops[];     /* audit.c */
 extern const GlueOp admin_lock_ops[];      /* lock.c */
+extern const GlueOp admin_key_ops[];       /* key.c: WhoAmI (any caller), access keys (self or admin) */
+extern const GlueOp admin_txn_ops[];       /* txn.c */
 
 /* Marks call as one of Propolis' own (door "propolis" in audit records); call first in each operation. */
 void admin_call_begin(GlueCall *call);

@@ -358,8 +358,19 @@ static gboolean sigv4_check_date(const SigV4Request *req, const SigV4Auth *auth,
 		return FALSE;
 	}
 	if (t < now - SIGV4_MAX_SKEW_S || t > now + SIGV4_MAX_SKEW_S) {
-		g_set_error(error, AUTH_ERROR, AUTH_ERROR_SIGNATURE,
-		            "Signature expired: %s is not within 15 minutes of the server's time", amz_date);
+		/* AWS's wording (observed), with the server's time, so that a client can say how far off it is */
+		gboolean early = t < now - SIGV4_MAX_SKEW_S;
+		g_autoptr(GDateTime) n = g_date_time_new_from_unix_utc(now);
+		g_autoptr(GDateTime) edge = g_date_time_new_from_unix_utc(early ? now - SIGV4_MAX_SKEW_S : now + SIGV4_MAX_SKEW_S);
+		g_autofree char *now_s = n ? g_date_time_format(n, "%Y%m%dT%H%M%SZ") : g_strdup("?");
+		g_autofree char *edge_s = edge ? g_date_time_format(edge, "%Y%m%dT%H%M%SZ") : g_strdup("?");
+		if (early)
+			g_set_error(error, AUTH_ERROR, AUTH_ERROR_SIGNATURE,
+			            "Signature expired: %s is now earlier than %s (%s - 15 min.)", amz_date, edge_s, now_s);
+		else
+			g_set_error(error, AUTH_ERROR, AUTH_ERROR_SIGNATURE,
+			            "Signature not yet current: %s is still later than %s (%s + 15 min.)", amz_date, edge_s,
+			            now_s);
 		return FALSE;
 	}
 	return TRUE;

@@ -38,6 +38,7 @@
 #define OWN_LOCK "the caller's own lock (the principal that took it), or a data lake administrator"
 #define OWN_TXN "the caller's own transaction (the principal that opened it), or a data lake administrator"
 #define TXN_WRITE "and the caller owns the transaction (or is an administrator)"
+#define OWN_KEYS "the caller's own access keys (as IAM lets users manage theirs), or a data lake administrator"
 #define ADMIN_OP "Propolis' own operation: data lake administrators only (read-only administrators not)"
 
 static const AuthzMethodRule rules[] = {
@@ -295,6 +296,16 @@ static const AuthzMethodRule rules[] = {
 	P_ADMIN("ListAuditEvents", AUDIT, ADMIN_OP),
 	P_ADMIN("ListLocks", LOCK, ADMIN_OP),
 	P_ADMIN("ReleaseLock", LOCK, ADMIN_OP " (the tool for stuck locks)"),
+	/* issue 22: the admin CLI's identity, access keys, transactions and compactions */
+	ROW("propolis", "WhoAmI", PUBLIC, 0, NONE, 0,
+	    "the caller's own identity (ARN, account, groups, administrator flags); nothing about anyone else"),
+	ROW("propolis", "ListAccessKeys", SELF, 0, PRINCIPAL, 0, OWN_KEYS),
+	ROW("propolis", "CreateAccessKey", SELF, 0, PRINCIPAL, 0, OWN_KEYS " (at most two keys, as IAM)"),
+	ROW("propolis", "UpdateAccessKey", SELF, 0, PRINCIPAL, 0, OWN_KEYS),
+	ROW("propolis", "DeleteAccessKey", SELF, 0, PRINCIPAL, 0, OWN_KEYS),
+	P_ADMIN("ListTransactions", TXN, ADMIN_OP),
+	P_ADMIN("AbortTransaction", TXN, ADMIN_OP " (through abort_txns' path)"),
+	P_ADMIN("ListCompactions", TABLE, ADMIN_OP),
 };
 
 /* See methods.h. */

@@ -10,12 +10,12 @@
 #define AUDIT_PAGE_MAX 1000
 
 /*
- * Decisions at or after since_s (epoch seconds) with id > after_id, oldest first, of principal
- * (NULL = all; ARN or name), at most limit (1..1000), as {Id, Time, Principal, Door, Operation,
- * Resource, Permission, Allowed, Reason}. ACCESS_DENIED for non-administrators.
+ * Decisions matching f (store.h's StoreAuditFilter: since, principal, denied only, operation,
+ * resource) with id > after_id, oldest first, at most limit (1..1000), as {Id, Time, Principal,
+ * Door, Operation, Resource, Permission, Allowed, Reason}. ACCESS_DENIED for non-administrators.
  */
-GPtrArray *catalog_audit_list(Catalog *cat, const CatalogCtx *ctx, gint64 since_s, const char *principal,
-                              gint64 after_id, guint limit, GError **error)
+GPtrArray *catalog_audit_list(Catalog *cat, const CatalogCtx *ctx, const StoreAuditFilter *f, gint64 after_id,
+                              guint limit, GError **error)
 {
 	g_return_val_if_fail(limit > 0 && limit <= AUDIT_PAGE_MAX, NULL);
 	CatalogWork work;
@@ -24,7 +24,7 @@ GPtrArray *catalog_audit_list(Catalog *cat, const CatalogCtx *ctx, gint64 since_
 	GPtrArray *out = NULL;
 	GError *serr = NULL;
 	if (catalog_admin_require(&work, ctx, "audit", error) &&
-	    (out = store_audit_list(work.conn, since_s, principal, after_id, limit, &serr)) == NULL)
+	    (out = store_audit_list(work.conn, f, after_id, limit, &serr)) == NULL)
 		catalog_error_from_store(serr, NULL, NULL, error);
 	catalog_work_end(&work, out != NULL, NULL);
 	return out;

@@ -390,8 +390,22 @@ char *catalog_principal_delete(Catalog *cat, const CatalogCtx *ctx, const char *
 /* key becomes the principal's one active key; the others turn inactive at commit. */
 char *catalog_principal_rotate_key(Catalog *cat, const CatalogCtx *ctx, const char *ident, const StorePrincipalKey *key, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 char *catalog_principal_set_groups(Catalog *cat, const CatalogCtx *ctx, const char *ident, GPtrArray *groups, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* catalog/audit.c: audit decisions since since_s after after_id, of principal (NULL = all), limit 1..1000. */
-GPtrArray *catalog_audit_list(Catalog *cat, const CatalogCtx *ctx, gint64 since_s, const char *principal, gint64 after_id, guint limit, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* catalog/audit.c: audit decisions matching f after after_id, limit 1..1000. */
+GPtrArray *catalog_audit_list(Catalog *cat, const CatalogCtx *ctx, const StoreAuditFilter *f, gint64 after_id, guint limit, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* issue 22: TRUE when ctx's caller is a data lake administrator (audited as a decision on resource), else ACCESS_DENIED. */
+gboolean catalog_admin_check(Catalog *cat, const CatalogCtx *ctx, const char *resource, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* {Arn, Name, Kind, Account, Groups, IsAdmin, IsReadOnlyAdmin} of ctx's caller; any caller may ask (no other principal's data). */
+JsonObject *catalog_principal_whoami(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Access keys of the principal ident names: an administrator's for anyone, anyone's for itself, else
+ * ACCESS_DENIED (also for a principal that does not exist, unless the caller is an administrator). */
+#define CATALOG_ACCESS_KEYS_MAX 2 /* as IAM: two keys per user, so a key rotates without downtime */
+/* [{AccessKeyId, Status, CreateDate}]; *arn_out (new) the principal's ARN. */
+JsonArray *catalog_access_key_list(Catalog *cat, const CatalogCtx *ctx, const char *ident, char **arn_out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Adds key (from auth/) as an active key; LIMIT_EXCEEDED beyond CATALOG_ACCESS_KEYS_MAX. ARN (new). */
+char *catalog_access_key_create(Catalog *cat, const CatalogCtx *ctx, const char *ident, const StorePrincipalKey *key, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Activates or deactivates (active) / deletes one key; NOT_FOUND when the principal has no such key. ARN (new). */
+char *catalog_access_key_update(Catalog *cat, const CatalogCtx *ctx, const char *ident, const char *key_id, gboolean active, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+char *catalog_access_key_delete(Catalog *cat, const CatalogCtx *ctx, const char *ident, const char *key_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* catalog/lock.c: lock components (store_lock_list_aged rows) after expiry; releasing any lock by id. */
 JsonArray *catalog_lock_list_aged(Catalog *cat, const CatalogCtx *ctx, const char *db, const char *tbl, gint64 older_than_s, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean catalog_lock_release(Catalog *cat, const CatalogCtx *ctx, gint64 lockid, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -1,11 +1,13 @@
 /*
- * main.c — `propolis`, the admin CLI: global options, the command table and the one error path.
+ * main.c — `propolis`, the admin CLI: global options, dispatch, describe mode and the one error path.
  *
  * Global options (--endpoint, --credentials, --profile, --region, --output) may stand anywhere
  * on the line; they are taken out first, then the command words pick a command, which parses
- * its own options (GOption, so each has --help). Exit status: 0 on success, 1 with one line
- * "propolis: <message>" on stderr otherwise (a server error's message starts with its AWS
- * type, e.g. "AccessDeniedException: ..."). Nothing is printed on stdout on failure.
+ * its own options (GOption, so each has --help). The command table is commands.c's. Exit
+ * status: 0 on success; 2 for a usage error, 1 for any other failure, each with one line
+ * "propolis: <message>" on stderr (a server error's message starts with its AWS type, e.g.
+ * "AccessDeniedException: ...", and ends with what to do). Nothing is printed on stdout on
+ * failure, except a batch's per-entry failures (exit 1).
  */
 #include <locale.h>
 #include <stdio.h>
@@ -16,23 +18,6 @@
 #include "cli/cli.h"
 
 G_DEFINE_QUARK(propolis-cli-error-quark, cli_error)
-
-static const CliCommand cli_commands[] = {
-	{"principal", "create", cli_principal_create, "create a user or role with an access key"},
-	{"principal", "list", cli_principal_list, "list principals with their groups and access keys"},
-	{"principal", "delete", cli_principal_delete, "delete a principal and its access keys"},
-	{"principal", "rotate-key", cli_principal_rotate_key, "give a principal a new access key; old keys stop working"},
-	{"principal", "set-groups", cli_principal_set_groups, "replace the groups a principal is in"},
-	{"grant", NULL, cli_grant, "grant Lake Formation permissions on a resource"},
-	{"revoke", NULL, cli_revoke, "revoke Lake Formation permissions on a resource"},
-	{"permissions", "list", cli_permissions_list, "list Lake Formation permissions"},
-	{"admins", "list", cli_admins_list, "list the data lake administrators"},
-	{"admins", "add", cli_admins_add, "make a principal a data lake administrator"},
-	{"admins", "remove", cli_admins_remove, "remove a data lake administrator"},
-	{"audit", NULL, cli_audit, "list authorization decisions from the audit table"},
-	{"locks", "list", cli_locks_list, "list Hive locks with holder, age and last heartbeat"},
-	{"locks", "release", cli_locks_release, "release a Hive lock by id"},
-};
 
 /* The global options bound to g. */
 static void cli_global_entries(CliGlobal *g, GOptionEntry out[6])
@@ -51,10 +36,49 @@ static void cli_global_entries(CliGlobal *g, GOptionEntry out[6])
 	memcpy(out, entries, sizeof entries);
 }
 
+void cli_describe_free(CliDescribe *d)
+{
+	if (d == NULL)
+		return;
+	g_free(d->params);
+	g_free(d->summary);
+	g_ptr_array_unref(d->options);
+	g_free(d);
+}
+
+static void cli_option_doc_free(gpointer p)
+{
+	CliOptionDoc *o = p;
+	g_free(o->name);
+	g_free(o->arg);
+	g_free(o->help);
+	g_free(o);
+}
+
+/* Describe mode: keeps what the command would parse (copies; the entries are its locals). */
+static void cli_describe_record(CliDescribe *d, const GOptionEntry *entries, const char *params, const char *summary)
+{
+	d->params = g_strdup(params ? params : "");
+	d->summary = g_strdup(summary ? summary : "");
+	d->options = g_ptr_array_new_with_free_func(cli_option_doc_free);
+	for (guint i = 0; entries && entries[i].long_name; i++) {
+		CliOptionDoc *o = g_new0(CliOptionDoc, 1);
+		o->name = g_strdup(entries[i].long_name);
+		o->arg = entries[i].arg == G_OPTION_ARG_NONE ? NULL : g_strdup(entries[i].arg_description);
+		o->help = g_strdup(entries[i].description);
+		g_ptr_array_add(d->options, o);
+	}
+}
+
 /* Parses a command's options; see cli.h. */
 gboolean cli_parse(CliGlobal *g, int *argc, char ***argv, const GOptionEntry *entries, const char *params,
                    const char *summary, int n_args, GError **error)
 {
+	if (g->describe != NULL) {
+		cli_describe_record(g->describe, entries, params, summary);
+		g_set_error_literal(error, CLI_ERROR, CLI_ERROR_DESCRIBED, "described");
+		return FALSE;
+	}
 	GOptionEntry global[6];
 	cli_global_entries(g, global);
 	g_autoptr(GOptionContext) ctx = g_option_context_new(params);
@@ -81,28 +105,6 @@ gboolean cli_parse(CliGlobal *g, int *argc, char ***argv, const GOptionEntry *en
 		return FALSE;
 	}
 	return TRUE;
-}
-
-/* Prints the command list (for `propolis --help` and a missing or unknown command). */
-static void cli_usage(FILE *out, const char *group)
-{
-	fprintf(out, "Usage: propolis [GLOBAL OPTIONS] COMMAND [ARGS]\n\n"
-	             "The Propolis admin CLI: principals, Lake Formation permissions, audit, locks.\n\nCommands:\n");
-	for (guint i = 0; i < G_N_ELEMENTS(cli_commands); i++) {
-		const CliCommand *c = &cli_commands[i];
-		if (group && strcmp(group, c->group) != 0)
-			continue;
-		g_autofree char *words = g_strjoin(" ", c->group, c->name, NULL);
-		fprintf(out, "  %-24s %s\n", words, c->summary);
-	}
-	fprintf(out, "\nGlobal options:\n"
-	             "  --endpoint URL       server HTTP endpoint (default http://127.0.0.1:9084)\n"
-	             "  --credentials FILE   AWS credentials file (default $AWS_SHARED_CREDENTIALS_FILE or "
-	             "~/.aws/credentials)\n"
-	             "  --profile NAME       profile in the credentials file (default \"default\")\n"
-	             "  --region REGION      region for SigV4 signing (default us-east-1)\n"
-	             "  --output FORMAT      json (default) or table\n\n"
-	             "Each command takes --help.\n");
 }
 
 /* Takes the global options out of argv (anywhere on the line). */
@@ -135,20 +137,13 @@ static gboolean cli_dispatch(CliGlobal *g, int argc, char **argv, GError **error
 		g_set_error_literal(error, CLI_ERROR, CLI_ERROR_USAGE, "no command given (try propolis --help)");
 		return FALSE;
 	}
-	if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0 || strcmp(word, "help") == 0) {
+	if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
 		cli_usage(stdout, NULL);
 		return TRUE;
 	}
-	gboolean group_known = FALSE;
-	for (guint i = 0; i < G_N_ELEMENTS(cli_commands); i++) {
-		const CliCommand *c = &cli_commands[i];
-		if (strcmp(c->group, word) != 0)
-			continue;
-		group_known = TRUE;
-		const char *sub = argc > 2 ? argv[2] : NULL;
-		if (c->name != NULL && (sub == NULL || strcmp(sub, c->name) != 0))
-			continue;
-		int skip = c->name ? 2 : 1;
+	int skip = 0;
+	const CliCommand *c = cli_command_find(argc, argv, &skip);
+	if (c != NULL) {
 		g_autofree char *title = g_strjoin(" ", "propolis", c->group, c->name, NULL);
 		g_set_prgname(title); /* GOption's "Usage:" line */
 		char **args = g_new0(char *, (gsize)(argc - skip) + 2);
@@ -159,13 +154,25 @@ static gboolean cli_dispatch(CliGlobal *g, int argc, char **argv, GError **error
 		g_free(args);
 		return ok;
 	}
+	guint n = 0;
+	const CliCommand *all = cli_commands(&n);
+	gboolean group_known = FALSE;
+	for (guint i = 0; i < n; i++)
+		group_known = group_known || strcmp(all[i].group, word) == 0;
 	if (group_known) {
 		const char *sub = argc > 2 ? argv[2] : NULL;
 		if (sub && (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)) {
 			cli_usage(stdout, word);
 			return TRUE;
 		}
-		if (sub)
+		gboolean middle = FALSE; /* "principal keys" without its verb */
+		for (guint i = 0; sub && i < n; i++)
+			middle = middle || (strcmp(all[i].group, word) == 0 && all[i].name && g_str_has_prefix(all[i].name, sub) &&
+			                    all[i].name[strlen(sub)] == ' ');
+		if (middle)
+			g_set_error(error, CLI_ERROR, CLI_ERROR_USAGE, "%s %s: missing or unknown subcommand (try propolis %s --help)",
+			            word, sub, word);
+		else if (sub)
 			g_set_error(error, CLI_ERROR, CLI_ERROR_USAGE, "%s: unknown subcommand '%s' (try propolis %s --help)", word,
 			            sub, word);
 		else
@@ -184,6 +191,7 @@ int main(int argc, char **argv)
 	GError *error = NULL;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	gboolean ok = cli_parse_global(&g, &argc, &argv, &error) && cli_dispatch(&g, argc, argv, &error);
+	int status = ok ? 0 : error->code == CLI_ERROR_USAGE ? 2 : 1;
 	if (!ok) {
 		g_autofree char *line = g_strdup(error->message);
 		g_strdelimit(line, "\r\n", ' ');
@@ -197,9 +205,10 @@ int main(int argc, char **argv)
 	g_free(g.region);
 	g_free(g.output);
 	g_free(g.key_id);
+	g_free(g.account);
 	if (g.secret != NULL) {
 		memset(g.secret, 0, strlen(g.secret));
 		g_free(g.secret);
 	}
-	return ok ? 0 : 1;
+	return status;
 }

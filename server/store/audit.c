@@ -9,12 +9,11 @@
 #include "store/store_internal.h"
 
 /*
- * At most limit decisions at or after since_s (epoch seconds) with id > after_id, oldest first,
- * of principal (NULL = all; an ARN or the name an ARN ends with), as {Id, Time, Principal, Door,
- * Operation, Resource, Permission, Allowed, Reason}. New array of JsonObject.
+ * At most limit decisions matching f with id > after_id, oldest first, as {Id, Time, Principal,
+ * Door, Operation, Resource, Permission, Allowed, Reason}. New array of JsonObject. The resource
+ * filter is a substring match (strpos, no pattern characters).
  */
-GPtrArray *store_audit_list(StoreConn *conn, gint64 since_s, const char *principal, gint64 after_id, guint limit,
-                            GError **error)
+GPtrArray *store_audit_list(StoreConn *conn, const StoreAuditFilter *f, gint64 after_id, guint limit, GError **error)
 {
 	static const char sql[] =
 		"SELECT json_build_object('Id', id, 'Time', extract(epoch FROM at), 'Principal', principal, 'Door', door,"
@@ -23,12 +22,16 @@ GPtrArray *store_audit_list(StoreConn *conn, gint64 since_s, const char *princip
 		" FROM authz_audit WHERE at >= to_timestamp($1::bigint) AND id > $2::bigint"
 		" AND ($3::text IS NULL OR principal = $3"
 		"      OR (principal LIKE 'arn:aws:iam::%' AND split_part(principal, '/', 2) = $3))"
+		" AND (NOT $5::boolean OR NOT allowed)"
+		" AND ($6::text IS NULL OR lower(operation) = lower($6))"
+		" AND ($7::text IS NULL OR strpos(resource, $7) > 0)"
 		" ORDER BY id LIMIT $4::bigint";
-	g_autofree char *since = g_strdup_printf("%" G_GINT64_FORMAT, since_s);
+	g_autofree char *since = g_strdup_printf("%" G_GINT64_FORMAT, f->since_s);
 	g_autofree char *after = g_strdup_printf("%" G_GINT64_FORMAT, after_id);
 	g_autofree char *lim = g_strdup_printf("%u", limit);
-	const char *params[] = {since, after, principal, lim};
-	g_autoptr(PGresult) res = store_exec(conn, "audit_list", sql, 4, params, error);
+	const char *params[] = {since, after, f->principal, lim, f->denied_only ? "true" : "false", f->operation,
+	                        f->resource};
+	g_autoptr(PGresult) res = store_exec(conn, "audit_list", sql, 7, params, error);
 	if (res == NULL)
 		return NULL;
 	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);

@@ -304,3 +304,88 @@ GPtrArray *store_principal_keys_by_name(StoreConn *conn, const char *name, GErro
 	}
 	return keys;
 }
+
+/* ---- one principal's own view: WhoAmI, access keys (issue 22) ---- */
+
+/* {Arn, Name, Kind, Groups} of the principal with this ARN; NULL with NOT_FOUND when there is none. */
+JsonObject *store_principal_describe(StoreConn *conn, const char *arn, GError **error)
+{
+	static const char sql[] =
+		"SELECT json_build_object('Arn', p.arn, 'Name', p.name, 'Kind', upper(p.kind),"
+		" 'Groups', coalesce((SELECT json_agg(g.group_name ORDER BY g.group_name) FROM principal_groups g"
+		"   WHERE g.principal_id = p.id), '[]'))::text FROM principals p WHERE p.arn = $1";
+	const char *params[] = {arn};
+	g_autoptr(PGresult) res = store_exec(conn, "principal_describe", sql, 1, params, error);
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "no principal %s", arn);
+		return NULL;
+	}
+	return store_json_parse_object(PQgetvalue(res, 0, 0), error);
+}
+
+/* Principal id's access keys, oldest first, as {AccessKeyId, Status ACTIVE|INACTIVE, CreateDate}. */
+JsonArray *store_access_key_list(StoreConn *conn, gint64 id, GError **error)
+{
+	static const char sql[] =
+		"SELECT key_id, active, floor(extract(epoch FROM created))::bigint FROM access_keys"
+		" WHERE principal_id = $1::bigint ORDER BY created, key_id";
+	g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, id);
+	const char *params[] = {ids};
+	g_autoptr(PGresult) res = store_exec(conn, "access_key_list", sql, 1, params, error);
+	if (res == NULL)
+		return NULL;
+	JsonArray *out = json_array_new();
+	for (int i = 0; i < PQntuples(res); i++) {
+		JsonObject *k = json_object_new();
+		json_object_set_string_member(k, "AccessKeyId", PQgetvalue(res, i, 0));
+		json_object_set_string_member(k, "Status", PQgetvalue(res, i, 1)[0] == 't' ? "ACTIVE" : "INACTIVE");
+		json_object_set_int_member(k, "CreateDate", g_ascii_strtoll(PQgetvalue(res, i, 2), NULL, 10));
+		json_array_add_object_element(out, k);
+	}
+	return out;
+}
+
+/* Adds key (key_id, data_key_id, secret_hex) to principal id as an active key, beside its others. */
+gboolean store_access_key_add(StoreConn *conn, gint64 id, const StorePrincipalKey *key, GError **error)
+{
+	static const char sql[] = "INSERT INTO access_keys (key_id, principal_id, data_key_id, secret)"
+	                          " VALUES ($2, $1::bigint, $3::bigint, decode($4, 'hex'))";
+	g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, id);
+	g_autofree char *dk = g_strdup_printf("%" G_GINT64_FORMAT, key->data_key_id);
+	const char *params[] = {ids, key->key_id, dk, key->secret_hex};
+	g_autoptr(PGresult) res = store_exec(conn, "access_key_add", sql, 4, params, error);
+	return res != NULL;
+}
+
+/* Runs a one-key statement (params id, key_id[, active]); NOT_FOUND when principal id has no such key. */
+static gboolean access_key_change(StoreConn *conn, const char *name, const char *sql, gint64 id, const char *key_id,
+                                  const char *active, GError **error)
+{
+	g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, id);
+	const char *params[] = {ids, key_id, active};
+	g_autoptr(PGresult) res = store_exec(conn, name, sql, active ? 3 : 2, params, error);
+	if (res == NULL)
+		return FALSE;
+	if (g_ascii_strtoll(PQcmdTuples(res), NULL, 10) == 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "no access key %s", key_id);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Sets principal id's key key_id active or inactive. NOT_FOUND. */
+gboolean store_access_key_set_active(StoreConn *conn, gint64 id, const char *key_id, gboolean active, GError **error)
+{
+	static const char sql[] =
+		"UPDATE access_keys SET active = $3::boolean WHERE principal_id = $1::bigint AND key_id = $2";
+	return access_key_change(conn, "access_key_set_active", sql, id, key_id, active ? "true" : "false", error);
+}
+
+/* Deletes principal id's key key_id. NOT_FOUND. */
+gboolean store_access_key_delete(StoreConn *conn, gint64 id, const char *key_id, GError **error)
+{
+	static const char sql[] = "DELETE FROM access_keys WHERE principal_id = $1::bigint AND key_id = $2";
+	return access_key_change(conn, "access_key_delete", sql, id, key_id, NULL, error);
+}

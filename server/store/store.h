@@ -594,9 +594,27 @@ gboolean store_access_key_replace(StoreConn *conn, gint64 id, const StorePrincip
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Replaces principal id's groups (char*; NULL = none). */
 gboolean store_principal_set_groups(StoreConn *conn, gint64 id, GPtrArray *groups, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* Audit rows since since_s after after_id, of principal (NULL = all), oldest first, at most limit; see audit.c. */
-GPtrArray *store_audit_list(StoreConn *conn, gint64 since_s, const char *principal, gint64 after_id, guint limit,
+/* Which audit rows a reader wants (strings NULL = any). */
+typedef struct {
+	gint64 since_s;        /* at or after (epoch seconds) */
+	const char *principal; /* an ARN, or the name an ARN ends with */
+	gboolean denied_only;  /* only refusals */
+	const char *operation; /* exactly this operation (case-insensitive) */
+	const char *resource;  /* resources containing this text ("table db.t" matches its columns too) */
+} StoreAuditFilter;
+/* Audit rows matching f after after_id, oldest first, at most limit; see audit.c. */
+GPtrArray *store_audit_list(StoreConn *conn, const StoreAuditFilter *f, gint64 after_id, guint limit,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* issue 22: {Arn, Name, Kind, Groups} of the principal with this ARN; NOT_FOUND. */
+JsonObject *store_principal_describe(StoreConn *conn, const char *arn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Principal id's keys, oldest first: [{AccessKeyId, Status ACTIVE|INACTIVE, CreateDate}]. */
+JsonArray *store_access_key_list(StoreConn *conn, gint64 id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Adds an active key to principal id, beside its others. */
+gboolean store_access_key_add(StoreConn *conn, gint64 id, const StorePrincipalKey *key, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Activates or deactivates / deletes principal id's key key_id; NOT_FOUND when it has no such key. */
+gboolean store_access_key_set_active(StoreConn *conn, gint64 id, const char *key_id, gboolean active,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean store_access_key_delete(StoreConn *conn, gint64 id, const char *key_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- Glue connections and settings (store/connection.c, migration 0006) ----
  * A connection document carries its sealed secret properties (opaque text made by auth/) in

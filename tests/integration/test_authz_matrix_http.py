@@ -793,6 +793,63 @@ def _(c):
     return c.propolis("ReleaseLock", {"LockId": c.lockid})
 
 
+# issue 22: WhoAmI, access keys (the principal itself or an administrator), transactions, compactions
+def fresh_txn(w, tag):
+    thr = w.thrift()
+    try:
+        r = thr.open_txns(T.OpenTxnRequest(num_txns=1, user="admin", hostname="host", agentInfo="matrix-" + tag))
+    finally:
+        thr.close()
+    return {"txnid": r.txn_ids[0]}
+
+
+def key_owner(c):
+    """Whose keys a case acts on: b its own (principal_for sets objs["name"] to it), the others the fresh
+    principal of the case, or (reads, without one) the administrator's."""
+    return c.objs.get("name", "admin")
+
+
+@admin_op("WhoAmI")
+def _(c):
+    return c.propolis("WhoAmI", {})
+
+
+@admin_op("ListAccessKeys")
+def _(c):
+    return c.propolis("ListAccessKeys", {"Name": key_owner(c)})
+
+
+@admin_op("CreateAccessKey", prepare=fresh_principal)
+def _(c):
+    return c.propolis("CreateAccessKey", {"Name": key_owner(c)})
+
+
+@admin_op("UpdateAccessKey", prepare=fresh_principal)
+def _(c):
+    return c.propolis("UpdateAccessKey", {"Name": key_owner(c), "AccessKeyId": c.w.keys[key_owner(c)][0],
+                                          "Status": "INACTIVE"})
+
+
+@admin_op("DeleteAccessKey", prepare=fresh_principal)
+def _(c):
+    return c.propolis("DeleteAccessKey", {"Name": key_owner(c), "AccessKeyId": c.w.keys[key_owner(c)][0]})
+
+
+@admin_op("ListTransactions")
+def _(c):
+    return c.propolis("ListTransactions", {})
+
+
+@admin_op("AbortTransaction", prepare=fresh_txn)
+def _(c):
+    return c.propolis("AbortTransaction", {"TxnId": c.txnid})
+
+
+@admin_op("ListCompactions")
+def _(c):
+    return c.propolis("ListCompactions", {})
+
+
 # ---- running a row ----
 
 def resource_of(on, objs):
@@ -820,7 +877,7 @@ def b_grants(row, bld, w, objs, perm, with_location):
         g = [(resource_of(row["on"], objs), ["DESCRIBE"], [])]
     elif row["rule"] == "list":
         g = [({"Database": {"Name": DB}}, ["DESCRIBE"], [])]
-    elif row["rule"] == "public":
+    elif row["rule"] in ("public", "self"):  # self: b acts on its own keys (principal_for)
         g = []
     else:
         raise AssertionError("no grant derivation for rule %r (%s.%s)" % (row["rule"], row["door"], row["method"]))
@@ -981,6 +1038,9 @@ def snapshot(w, objs):
         grab("principal", lambda: [p for p in w.lf_raw_principals() if p["Name"] == name])
     if objs.get("arn"):
         grab("location", lambda: w.lf().describe_resource(ResourceArn=objs["arn"]))
+    if objs.get("txnid"):
+        grab("txn", lambda: [x for x in propolis_call(w.srv, *w.keys["admin"], "ListTransactions", {})[1]
+                             ["Transactions"] if x["TxnId"] == objs["txnid"]])
     if objs.get("lockid"):
         grab("lock", lambda: [x for x in propolis_call(w.srv, *w.keys["admin"], "ListLocks", {})[1]["Locks"]
                               if x["LockId"] == objs["lockid"]])
@@ -1012,6 +1072,8 @@ def principal_for(w, row, bld, kind, perm, objs, tag):
     who = w.create_principal("b%s_%s" % (tag, uuid.uuid4().hex[:4]))
     for res, perms, grantable in b_grants(row, bld, w, objs, perm, kind == "b"):
         w.grant(who, res, perms, grantable)
+    if row["rule"] == "self" and row["on"] == "principal":
+        objs["name"] = who  # its own keys
     return who
 
 

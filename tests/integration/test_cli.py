@@ -9,6 +9,8 @@
 import configparser
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -32,9 +34,17 @@ from harness import T  # noqa: E402
 CLI = os.environ.get("PROPOLIS_CLI") or os.path.join(os.path.dirname(harness.PROPOLIS_BIN), "propolis")
 ACCOUNT = "000000000000"
 
-COMMANDS = [["principal", "create"], ["principal", "list"], ["principal", "delete"], ["principal", "rotate-key"],
-            ["principal", "set-groups"], ["grant"], ["revoke"], ["permissions", "list"], ["admins", "list"],
-            ["admins", "add"], ["admins", "remove"], ["audit"], ["locks", "list"], ["locks", "release"]]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def command_table():
+    """The commands of server/cli/commands.c's table, read from its source: [(words, summary)]."""
+    src = open(os.path.join(ROOT, "server", "cli", "commands.c")).read()
+    rows = re.findall(r'\{"([a-z-]+)", (?:"([a-z -]+)"|NULL), cli_[a-z_]+, "([^"]*)"\}', src)
+    return [(g + (" " + n if n else ""), summary) for g, n, summary in rows]
+
+
+COMMANDS = [words.split() for words, _ in command_table()]
 
 
 
@@ -73,14 +83,20 @@ def ok(srv, *args, creds=None):
     return out if "table" in args else json.loads(out)
 
 
-def fails(srv, *args, creds=None, typ=None):
-    """Runs the CLI expecting exit 1 with one line on stderr (starting with the AWS type when given)."""
-    rc, out, err = cli(srv, *args, creds=creds)
-    assert rc == 1 and out == "", (args, rc, out, err)
+def fails(srv, *args, creds=None, typ=None, status=1, env=None):
+    """Runs the CLI expecting exit 1 (usage errors: 2) with one line on stderr (starting with the AWS type
+    when given) and nothing on stdout."""
+    rc, out, err = cli(srv, *args, creds=creds, env=env)
+    assert rc == status and out == "", (args, rc, out, err)
     assert err.endswith("\n") and err.count("\n") == 1, err
     if typ:
         assert err.startswith("propolis: %s: " % typ), err
     return err
+
+
+def usage(srv, *args, creds=None):
+    """A usage error: exit 2, one line on stderr."""
+    return fails(srv, *args, creds=creds, status=2)
 
 
 def principals(srv):
@@ -137,20 +153,104 @@ def test_help_for_every_command(srv):
 
 
 def test_usage_errors_are_one_line(srv):
-    fails(srv)
-    assert "unknown command" in fails(srv, "frobnicate")
-    assert "missing subcommand" in fails(srv, "principal")
-    assert "unknown subcommand" in fails(srv, "locks", "smash")
-    assert "Unknown option" in fails(srv, "principal", "list", "--bogus")
-    assert "expected NAME" in fails(srv, "principal", "create")
-    assert "positive integer" in fails(srv, "locks", "release", "x1")
-    assert "not a duration" in fails(srv, "locks", "list", "--older-than", "soon")
-    assert "not a time" in fails(srv, "audit", "--since", "yesterday-ish")
-    assert "--output must be json or table" in fails(srv, "--output", "xml", "principal", "list")
-    assert "cannot read credentials" in fails(srv, "principal", "list", creds=str(srv.dir / "nope"))
+    usage(srv)
+    assert "unknown command" in usage(srv, "frobnicate")
+    assert "missing subcommand" in usage(srv, "principal")
+    assert "unknown subcommand" in usage(srv, "locks", "smash")
+    assert "principal keys: missing or unknown subcommand" in usage(srv, "principal", "keys")
+    assert "principal keys: missing or unknown subcommand" in usage(srv, "principal", "keys", "rotate")
+    assert "Unknown option" in usage(srv, "principal", "list", "--bogus")
+    assert "expected NAME" in usage(srv, "principal", "create")
+    assert "positive integer" in usage(srv, "locks", "release", "x1")
+    assert "positive integer" in usage(srv, "txns", "abort", "-")
+    assert "not a duration" in usage(srv, "locks", "list", "--older-than", "soon")
+    assert "not a time" in usage(srv, "audit", "--since", "yesterday-ish")
+    assert "--format takes jsonl" in usage(srv, "audit", "--format", "csv")
+    assert "--output must be json or table" in usage(srv, "--output", "xml", "principal", "list")
+    assert "--location is required" in usage(srv, "permissions", "effective")
+    assert "--batch goes alone" in usage(srv, "grant", "--batch", "x.json", "--catalog")
+    assert "name at least one setting" in usage(srv, "settings", "set")
+    assert "iam or none" in usage(srv, "settings", "set", "--create-table-default", "maybe")
+    assert "not both" in usage(srv, "grant", "--principal", "x", "--role", "--group", "--permissions", "ALL",
+                               "--catalog")
+    assert "bash or zsh" in usage(srv, "completion", "fish")
+    assert "no command 'nope'" in usage(srv, "help", "nope")
+
+
+def test_errors_name_what_to_fix(srv):
+    """Each environment problem is one line on stderr, exit 1, saying what to do."""
+    err = fails(srv, "principal", "list", creds=str(srv.dir / "nope"))
+    assert "cannot read credentials file" in err and "does not exist" in err and "--credentials" in err
+    unreadable = srv.dir / "unreadable.credentials"
+    unreadable.write_text(open(srv.creds).read())
+    unreadable.chmod(0)
+    if os.geteuid() != 0:  # root reads anything
+        assert "permission denied" in fails(srv, "principal", "list", creds=str(unreadable))
+    err = fails(srv, "--profile", "staging", "principal", "list")
+    assert "profile [staging] not found" in err and "profiles there: default" in err and "--profile" in err
     out = subprocess.run([CLI, "--endpoint", "http://127.0.0.1:%d" % harness.free_port(), "--credentials",
                           srv.creds, "principal", "list"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 1 and out.stderr.startswith("propolis: cannot reach ") and out.stderr.count("\n") == 1
+    assert "check --endpoint" in out.stderr and out.stdout == ""
+    # a clock 20 minutes fast: SigV4 refuses it, and the message says by how much
+    env = dict(os.environ, PROPOLIS_CLI_CLOCK_SKEW_S="1200")
+    err = fails(srv, "whoami", env=env, typ="InvalidSignatureException")
+    m = re.search(r"clock is (\d+) seconds ahead of the server's", err)
+    assert m and 1190 <= int(m.group(1)) <= 1210, err
+    env = dict(os.environ, PROPOLIS_CLI_CLOCK_SKEW_S="-3600")
+    assert "seconds behind the server's" in fails(srv, "whoami", env=env, typ="InvalidSignatureException")
+    # an unknown key, a wrong secret: the AWS type and what to check
+    bad = srv.dir / "bad.credentials"
+    bad.write_text("[default]\naws_access_key_id = AKIAUNKNOWNUNKNOWN00\naws_secret_access_key = x\n")
+    assert "check --profile and the credentials file" in fails(srv, "whoami", creds=str(bad),
+                                                                typ="UnrecognizedClientException")
+    key_id, _ = admin_key(srv)
+    bad.write_text("[default]\naws_access_key_id = %s\naws_secret_access_key = wrong\n" % key_id)
+    assert "secret key does not match" in fails(srv, "whoami", creds=str(bad), typ="InvalidSignatureException")
+
+
+def test_help_lists_the_command_table(srv):
+    """`propolis --help` lists exactly the commands of the table, in its order, with their summaries;
+    `propolis help CMD` is the man page; the README's Admin CLI section names every command."""
+    rc, out, err = cli(srv, "--help")
+    assert rc == 0 and err == ""
+    listed = [re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in
+              out.split("Commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()]
+    assert listed == [[w, sm] for w, sm in command_table()]
+    assert len(listed) >= 32
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    section = readme.split("## Admin CLI", 1)[1].split("\n## ", 1)[0]
+    for words, _ in command_table():
+        assert "propolis %s" % words in section, "README's Admin CLI section lacks `propolis %s`" % words
+    for words, summary in command_table():
+        rc, page, err = cli(srv, "help", *words.split())
+        assert rc == 0 and err == "", (words, err)
+        assert page.startswith("NAME\n    propolis %s - %s\n" % (words, summary)), page
+        assert "SYNOPSIS" in page and "DESCRIPTION" in page and "EXIT STATUS" in page
+        rc, h, _ = cli(srv, *words.split(), "--help")
+        options = page.split("\nOPTIONS\n", 1)[1].split("\nGLOBAL OPTIONS", 1)[0] if "\nOPTIONS\n" in page else ""
+        for opt in re.findall(r"^    (--[a-z-]+)", options, re.M):
+            assert opt in h, (words, opt)  # the man page's options are exactly what --help shows
+    assert "--batch FILE" in cli(srv, "help", "grant")[1]
+
+
+def test_completion_scripts_come_from_the_table(srv):
+    rc, bash, err = cli(srv, "completion", "bash")
+    assert rc == 0 and err == "" and "complete -F _propolis propolis" in bash
+    for words, _ in command_table():
+        assert '"%s") opts="--help' % words in bash
+    assert '"principal keys") words="list create disable enable delete"' in bash
+    assert '"grant") opts="--help --principal --role --group --permissions' in bash
+    rc, zsh, _ = cli(srv, "completion", "zsh")
+    assert rc == 0 and zsh.startswith("#compdef propolis") and "bashcompinit" in zsh
+    if shutil.which("bash"):
+        # drive the bash function as bash would: complete `propolis principal keys d`
+        script = bash + ('\nCOMP_WORDS=(propolis --profile default principal keys d); COMP_CWORD=5; _propolis; '
+                         'echo "${COMPREPLY[*]}"\nCOMP_WORDS=(propolis grant --ba); COMP_CWORD=2; _propolis; '
+                         'echo "${COMPREPLY[*]}"\nCOMP_WORDS=(propolis res); COMP_CWORD=1; _propolis; '
+                         'echo "${COMPREPLY[*]}"\n')
+        out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30)
+        assert out.stdout.splitlines() == ["disable delete", "--batch", "resources"], out
 
 
 # ---- principals ----
@@ -431,11 +531,11 @@ def test_grant_revoke_permissions_and_admins(srv):
         fails(srv, "grant", "--principal", name, "--permissions", "FLY", "--database", db, typ="InvalidInputException")
         fails(srv, "grant", "--principal", name, "--permissions", "SELECT", "--table", db + ".missing",
               typ="EntityNotFoundException")
-        assert "exactly one resource" in fails(srv, "grant", "--principal", name, "--permissions", "SELECT")
-        assert "not both" in fails(srv, "grant", "--principal", name, "--permissions", "SELECT", "--table",
+        assert "exactly one resource" in usage(srv, "grant", "--principal", name, "--permissions", "SELECT")
+        assert "not both" in usage(srv, "grant", "--principal", name, "--permissions", "SELECT", "--table",
                                    db + ".t", "--columns", "a", "--excluded-columns", "b")
-        assert "no user or role" in fails(srv, "grant", "--principal", "ghost_x1", "--permissions", "SELECT",
-                                          "--catalog")
+        assert "not a principal name" in usage(srv, "grant", "--principal", "sp ace", "--permissions", "SELECT",
+                                               "--catalog")
         assert ok(srv, "permissions", "list", "--principal", name)["PrincipalResourcePermissions"] == left
 
         admins = ok(srv, "admins", "list")["DataLakeAdmins"]
@@ -450,7 +550,7 @@ def test_grant_revoke_permissions_and_admins(srv):
         ok(srv, "admins", "remove", arn)
         assert {"DataLakePrincipalIdentifier": arn} not in ok(srv, "admins", "list")["DataLakeAdmins"]
         fails(srv, "principal", "list", creds=creds, typ="AccessDeniedException")
-        assert "not a data lake administrator" in fails(srv, "admins", "remove", name)
+        assert "not a data lake administrator" in usage(srv, "admins", "remove", name)
 
         # a deleted principal's grants go with it: a new principal of the same name starts with none
         ok(srv, "principal", "delete", name)
@@ -460,3 +560,285 @@ def test_grant_revoke_permissions_and_admins(srv):
         with harness.connect(srv.port) as c:
             c.drop_database(db, True, True)
         cli(srv, "principal", "delete", name)
+
+
+# ---- issue 22: what a grantor and an administrator do, without the AWS CLI beside it ----
+
+def new_principal(srv, prefix):
+    key = ok(srv, "principal", "create", harness.uniq(prefix))
+    key["Name"] = key["Arn"].rsplit("/", 1)[1]
+    key["creds"] = write_creds(srv, key)
+    return key
+
+
+def audit_lines(srv, *args):
+    rc, out, err = cli(srv, "audit", "--since", "10m", *args)
+    assert rc == 0 and err == "", err
+    return out
+
+
+def test_whoami_for_everyone(srv):
+    me = ok(srv, "whoami")
+    assert me["Arn"] == "arn:aws:iam::%s:user/admin" % ACCOUNT and me["Account"] == ACCOUNT
+    assert me["IsAdmin"] is True and me["IsReadOnlyAdmin"] is False
+    bob = ok(srv, "principal", "create", harness.uniq("who"), "--group", "analysts")
+    creds = write_creds(srv, bob)
+    them = ok(srv, "whoami", creds=creds)
+    assert them["Arn"] == bob["Arn"] and them["Groups"] == ["analysts"] and them["IsAdmin"] is False
+    assert them["Account"] == ACCOUNT and them["Kind"] == "USER"
+    table = ok(srv, "--output", "table", "whoami", creds=creds)
+    assert table.splitlines()[0].split()[:2] == ["ARN", "ACCOUNT"] and bob["Arn"] in table
+    ok(srv, "principal", "delete", bob["Arn"])
+
+
+def test_grantor_grants_by_bare_name_without_admin_calls(srv):
+    """The issue's case: SELECT with grant option on sales.orders, granted on by name, with its own keys."""
+    db = harness.uniq("sales")
+    grantor, bob = new_principal(srv, "grantor"), new_principal(srv, "bob")
+    with harness.connect(srv.port) as c:
+        c.create_database(T.Database(name=db, parameters={}))
+        c.create_table(harness.make_table(db, "orders"))
+    try:
+        ok(srv, "grant", "--principal", grantor["Name"], "--permissions", "SELECT", "--grantable", "--table",
+           db + ".orders")
+        fails(srv, "principal", "list", creds=grantor["creds"], typ="AccessDeniedException")  # not an admin
+        time.sleep(1.5)  # the audit writer batches in the background
+        denied = audit_lines(srv, "--principal", grantor["Arn"], "--denied-only", "--format", "jsonl")
+        assert '"ListPrincipals"' in denied
+        assert ok(srv, "grant", "--principal", bob["Name"], "--permissions", "SELECT", "--table", db + ".orders",
+                  creds=grantor["creds"]) == {}
+        mine = ok(srv, "permissions", "list", "--principal", bob["Name"], creds=grantor["creds"])
+        assert any(p["Principal"]["DataLakePrincipalIdentifier"] == bob["Arn"] and "SELECT" in p["Permissions"]
+                   for p in mine["PrincipalResourcePermissions"])
+        # what the grantor ran called nothing it may not: no new denial in the audit table
+        time.sleep(1.5)
+        assert audit_lines(srv, "--principal", grantor["Arn"], "--denied-only", "--format", "jsonl") == denied
+        # more than it holds with grant option: denied, with the hint
+        err = fails(srv, "grant", "--principal", bob["Name"], "--permissions", "DROP", "--table", db + ".orders",
+                    creds=grantor["creds"], typ="AccessDeniedException")
+        assert "ask a data lake administrator" in err
+        # role and group names resolve locally too
+        role = ok(srv, "principal", "create", bob["Name"] + "r", "--role")
+        ok(srv, "grant", "--principal", bob["Name"] + "r", "--role", "--permissions", "SELECT", "--table",
+           db + ".orders", creds=grantor["creds"])
+        ok(srv, "grant", "--principal", "analysts", "--group", "--permissions", "SELECT", "--table", db + ".orders",
+           creds=grantor["creds"])
+        rows = ok(srv, "permissions", "list", "--table", db + ".orders")["PrincipalResourcePermissions"]
+        holders = {p["Principal"]["DataLakePrincipalIdentifier"] for p in rows}
+        assert {role["Arn"], "arn:aws:iam::%s:group/analysts" % ACCOUNT, bob["Arn"]} <= holders
+        ok(srv, "revoke", "--principal", bob["Name"], "--permissions", "SELECT", "--table", db + ".orders",
+           creds=grantor["creds"])
+        ok(srv, "principal", "delete", role["Arn"])
+    finally:
+        with harness.connect(srv.port) as c:
+            c.drop_database(db, True, True)
+        for p in (grantor, bob):
+            cli(srv, "principal", "delete", p["Arn"])
+
+
+def test_batch_grant_and_revoke_report_each_entry(srv, tmp_path):
+    db = harness.uniq("bdb")
+    grantor, bob = new_principal(srv, "bgrantor"), new_principal(srv, "bbob")
+    with harness.connect(srv.port) as c:
+        c.create_database(T.Database(name=db, parameters={}))
+        for i in range(23):
+            c.create_table(harness.make_table(db, "t%d" % i))
+    try:
+        for i in range(23):
+            ok(srv, "grant", "--principal", grantor["Arn"], "--permissions", "SELECT", "--grantable", "--table",
+               "%s.t%d" % (db, i))
+        entries = [{"Principal": bob["Name"], "Resource": {"Table": {"DatabaseName": db, "Name": "t%d" % i}},
+                    "Permissions": ["SELECT"]} for i in range(23)]
+        entries.append({"Id": "too-much", "Principal": bob["Name"],
+                        "Resource": {"Table": {"DatabaseName": db, "Name": "t0"}}, "Permissions": ["DROP"]})
+        batch = tmp_path / "grants.json"
+        batch.write_text(json.dumps(entries))
+        rc, out, err = cli(srv, "grant", "--batch", str(batch), creds=grantor["creds"])
+        assert rc == 1 and err == "propolis: 1 of 24 entries failed (listed on stdout)\n", err
+        failures = json.loads(out)["Failures"]
+        assert [f["RequestEntry"]["Id"] for f in failures] == ["too-much"]
+        assert failures[0]["Error"]["ErrorCode"] == "AccessDeniedException"
+        held = ok(srv, "permissions", "list", "--principal", bob["Arn"])["PrincipalResourcePermissions"]
+        assert len([p for p in held if "SELECT" in p["Permissions"]]) == 23  # 24 entries went in two calls
+        batch.write_text(json.dumps({"Entries": entries[:23]}))
+        rc, out, err = cli(srv, "--output", "table", "revoke", "--batch", str(batch), creds=grantor["creds"])
+        assert rc == 0 and err == "" and out.split() == ["ID", "ERROR", "MESSAGE"], (out, err)
+        assert ok(srv, "permissions", "list", "--principal", bob["Arn"])["PrincipalResourcePermissions"] == []
+        rc, out, err = cli(srv, "revoke", "--batch", str(batch), creds=grantor["creds"])  # nothing left to revoke
+        assert rc == 1 and len(json.loads(out)["Failures"]) == 23
+        batch.write_text("[not json")
+        assert "--batch" in usage(srv, "grant", "--batch", str(batch))
+    finally:
+        with harness.connect(srv.port) as c:
+            c.drop_database(db, True, True)
+        for p in (grantor, bob):
+            cli(srv, "principal", "delete", p["Arn"])
+
+
+def test_access_keys_rotate_without_downtime(srv):
+    """Two keys per principal: add one, move over, disable and delete the old; by itself, no admin needed."""
+    p = new_principal(srv, "rot")
+    old_id = p["AccessKeyId"]
+    keys = ok(srv, "principal", "keys", "list", creds=p["creds"])
+    assert keys["Arn"] == p["Arn"] and [(k["AccessKeyId"], k["Status"]) for k in keys["AccessKeys"]] == \
+        [(old_id, "ACTIVE")]
+    new = ok(srv, "principal", "keys", "create", creds=p["creds"])
+    assert new["Arn"] == p["Arn"] and new["AccessKeyId"] != old_id and len(new["SecretAccessKey"]) == 40
+    new_creds = write_creds(srv, new)
+    assert ok(srv, "whoami", creds=p["creds"])["Arn"] == ok(srv, "whoami", creds=new_creds)["Arn"]  # both work
+    err = fails(srv, "principal", "keys", "create", creds=new_creds, typ="ResourceNumberLimitExceededException")
+    assert "already has 2 access keys" in err
+    ok(srv, "principal", "keys", "disable", old_id, creds=new_creds)
+    fails(srv, "whoami", creds=p["creds"], typ="UnrecognizedClientException")
+    assert {k["AccessKeyId"]: k["Status"] for k in ok(srv, "principal", "keys", "list", "--principal", p["Name"])
+            ["AccessKeys"]} == {old_id: "INACTIVE", new["AccessKeyId"]: "ACTIVE"}
+    ok(srv, "principal", "keys", "enable", old_id, "--principal", p["Arn"])  # an administrator, for it
+    assert ok(srv, "whoami", creds=p["creds"])["Arn"] == p["Arn"]
+    ok(srv, "principal", "keys", "delete", old_id, creds=new_creds)
+    fails(srv, "whoami", creds=p["creds"], typ="UnrecognizedClientException")
+    table = ok(srv, "--output", "table", "principal", "keys", "list", creds=new_creds)
+    assert table.splitlines()[0].split()[:4] == ["ACCESS", "KEY", "ID", "STATUS"] and new["AccessKeyId"] in table
+    # someone else's keys: denied, also for a name that does not exist; an administrator gets NotFound
+    other = new_principal(srv, "nosy")
+    for args in (["list", "--principal", p["Name"]], ["create", "--principal", p["Arn"]],
+                 ["disable", new["AccessKeyId"], "--principal", p["Name"]],
+                 ["delete", new["AccessKeyId"], "--principal", p["Name"]], ["list", "--principal", "ghost_k1"]):
+        fails(srv, "principal", "keys", *args, creds=other["creds"], typ="AccessDeniedException")
+    fails(srv, "principal", "keys", "list", "--principal", "ghost_k1", typ="EntityNotFoundException")
+    fails(srv, "principal", "keys", "delete", "AKIANOSUCHKEY0000000", typ="EntityNotFoundException")
+    assert ok(srv, "whoami", creds=new_creds)["Arn"] == p["Arn"]
+    for x in (p, other):
+        ok(srv, "principal", "delete", x["Arn"])
+
+
+def test_resources_and_effective_permissions(srv):
+    bucket = "cli-" + uuid.uuid4().hex[:8]
+    loc = "s3://%s/data" % bucket
+    arn = "arn:aws:s3:::%s/data" % bucket
+    user = new_principal(srv, "loc")
+    reg = ok(srv, "resources", "register", loc)
+    assert reg["ResourceInfo"]["ResourceArn"] == arn
+    assert arn in [r["ResourceArn"] for r in ok(srv, "resources", "list")["ResourceInfoList"]]
+    assert ok(srv, "resources", "describe", arn)["ResourceInfo"]["ResourceArn"] == arn
+    table = ok(srv, "--output", "table", "resources", "list")
+    assert table.splitlines()[0].split()[:2] == ["LOCATION", "ROLE"] and arn in table
+    fails(srv, "resources", "register", loc, typ="AlreadyExistsException")
+    fails(srv, "resources", "list", creds=user["creds"], typ="AccessDeniedException")
+    ok(srv, "grant", "--principal", user["Name"], "--permissions", "DATA_LOCATION_ACCESS", "--location", loc)
+    # effective permissions on a path: the grants on the databases and tables stored under it
+    db = harness.uniq("locdb")
+    glue = glue_client(srv, *admin_key(srv))
+    glue.create_database(DatabaseInput={"Name": db, "LocationUri": loc + "/" + db})
+    glue.create_table(DatabaseName=db, TableInput={"Name": "t", "StorageDescriptor": {
+        "Columns": [{"Name": "id", "Type": "int"}], "Location": loc + "/" + db + "/t"}})
+    ok(srv, "grant", "--principal", user["Name"], "--permissions", "SELECT", "--table", db + ".t")
+    eff = ok(srv, "permissions", "effective", "--location", loc)["Permissions"]
+    assert any(p["Principal"]["DataLakePrincipalIdentifier"] == user["Arn"] and p["Permissions"] == ["SELECT"]
+               for p in eff), eff
+    mine = ok(srv, "permissions", "effective", "--location", arn, creds=user["creds"])["Permissions"]
+    holders = {p["Principal"]["DataLakePrincipalIdentifier"] for p in mine}  # the grants that reach it
+    assert user["Arn"] in holders and holders <= {user["Arn"], "IAM_ALLOWED_PRINCIPALS"}, holders
+    assert ok(srv, "permissions", "effective", "--location", "s3://%s/elsewhere" % bucket)["Permissions"] == []
+    text = ok(srv, "--output", "table", "permissions", "effective", "--location", loc)
+    assert "table %s.t" % db in text
+    glue.delete_database(Name=db)
+    assert "--location takes" in usage(srv, "permissions", "effective", "--location", "/tmp/x")
+    assert ok(srv, "resources", "deregister", loc) == {}
+    fails(srv, "resources", "describe", loc, typ="EntityNotFoundException")
+    ok(srv, "principal", "delete", user["Arn"])
+
+
+def test_settings_show_and_set(srv):
+    before = ok(srv, "settings", "show")
+    s = before["DataLakeSettings"]
+    iam_creators = "IAM_ALLOWED_PRINCIPALS" in [c["Principal"] for c in before["DatabaseCreators"]]
+    assert {"DataLakePrincipalIdentifier": "arn:aws:iam::%s:user/admin" % ACCOUNT} in s["DataLakeAdmins"]
+    assert isinstance(before["DatabaseCreators"], list)
+    ro = new_principal(srv, "ro")
+    after = ok(srv, "settings", "set", "--read-only-admins", ro["Name"], "--create-table-default", "none",
+               "--create-database-default", "iam", "--allow-external-filtering", "on",
+               "--external-filtering-allow-list", "111122223333", "--session-tag-values", "engine-a,engine-b",
+               "--iam-allowed-database-creators", "on")
+    a = after["DataLakeSettings"]
+    assert a["ReadOnlyAdmins"] == [{"DataLakePrincipalIdentifier": ro["Arn"]}]
+    assert a["CreateTableDefaultPermissions"] == []
+    assert a["CreateDatabaseDefaultPermissions"] == [
+        {"Principal": {"DataLakePrincipalIdentifier": "IAM_ALLOWED_PRINCIPALS"}, "Permissions": ["ALL"]}]
+    assert a["AllowExternalDataFiltering"] is True and a["AuthorizedSessionTagValueList"] == ["engine-a", "engine-b"]
+    assert a["ExternalDataFilteringAllowList"] == [{"DataLakePrincipalIdentifier": "111122223333"}]
+    assert a["DataLakeAdmins"] == s["DataLakeAdmins"]  # what no option names is kept
+    assert {"Principal": "IAM_ALLOWED_PRINCIPALS", "Grantable": False} in after["DatabaseCreators"]
+    shown = ok(srv, "settings", "show", creds=ro["creds"])  # read-only administrators may look
+    assert shown["DataLakeSettings"] == a
+    fails(srv, "settings", "set", "--create-table-default", "iam", creds=ro["creds"], typ="AccessDeniedException")
+    table = ok(srv, "--output", "table", "settings", "show")
+    assert table.splitlines()[0].split() == ["SETTING", "VALUE"] and "ReadOnlyAdmins" in table
+    off = ok(srv, "settings", "set", "--iam-allowed-database-creators", "off", "--read-only-admins", "",
+             "--create-table-default", "iam" if s.get("CreateTableDefaultPermissions") else "none",
+             "--create-database-default", "iam" if s.get("CreateDatabaseDefaultPermissions") else "none",
+             "--allow-external-filtering", "on" if s.get("AllowExternalDataFiltering") else "off")
+    assert "IAM_ALLOWED_PRINCIPALS" not in [c["Principal"] for c in off["DatabaseCreators"]]
+    assert off["DataLakeSettings"]["ReadOnlyAdmins"] == []
+    back = ok(srv, "settings", "set", "--iam-allowed-database-creators", "on" if iam_creators else "off")
+    assert ("IAM_ALLOWED_PRINCIPALS" in [c["Principal"] for c in back["DatabaseCreators"]]) == iam_creators
+    ok(srv, "principal", "delete", ro["Arn"])
+
+
+def test_audit_filters_on_the_server(srv):
+    p = new_principal(srv, "aud")
+    fails(srv, "locks", "list", creds=p["creds"], typ="AccessDeniedException")
+    ok(srv, "locks", "list")
+    time.sleep(1.5)  # the audit writer batches in the background
+    denied = [json.loads(x) for x in audit_lines(srv, "--denied-only", "--format", "jsonl").splitlines()]
+    assert denied and all(e["Allowed"] is False for e in denied)
+    assert any(e["Principal"] == p["Arn"] and e["Operation"] == "ListLocks" for e in denied)
+    ops = [json.loads(x) for x in audit_lines(srv, "--operation", "listlocks", "--format", "jsonl").splitlines()]
+    assert ops and {e["Operation"] for e in ops} == {"ListLocks"} and {True, False} <= {e["Allowed"] for e in ops}
+    res = [json.loads(x) for x in audit_lines(srv, "--resource", "principal " + p["Arn"], "--format",
+                                              "jsonl").splitlines()]
+    assert res and all(("principal " + p["Arn"]) in e["Resource"] for e in res)
+    # the server filters: a raw page of 1 with DeniedOnly is a denial, and its token keeps the filter
+    key_id, secret = admin_key(srv)
+    st, page = raw_call(srv, "Propolis.ListAuditEvents", {"DeniedOnly": True, "MaxResults": 1, "Since": 0},
+                        key_id, secret)
+    assert st == 200 and len(page["Events"]) == 1 and page["Events"][0]["Allowed"] is False
+    st, other = raw_call(srv, "Propolis.ListAuditEvents", {"MaxResults": 1, "Since": 0,
+                                                           "NextToken": page["NextToken"]}, key_id, secret)
+    assert st == 400 and other["__type"].endswith("InvalidInputException"), other
+    st, bad = raw_call(srv, "Propolis.ListAuditEvents", {"DeniedOnly": "yes"}, key_id, secret)
+    assert st == 400 and "DeniedOnly" in bad["message"]
+    ok(srv, "principal", "delete", p["Arn"])
+
+
+def test_txns_and_compactions_for_administrators(srv):
+    db = harness.uniq("acid")
+    p = new_principal(srv, "txn")
+    with harness.connect(srv.port) as c:
+        c.create_database(T.Database(name=db, parameters={}))
+        c.create_table(harness.make_table(db, "t"))
+        txn = c.open_txns(T.OpenTxnRequest(num_txns=1, user="etl", hostname="worker-1", agentInfo="cli-test"))
+        tid = txn.txn_ids[0]
+        c.compact2(T.CompactionRequest(dbname=db, tablename="t", type=T.CompactionType.MAJOR))
+    try:
+        listed = ok(srv, "txns", "list")
+        mine = [t for t in listed["Transactions"] if t["TxnId"] == tid]
+        assert mine and mine[0]["State"] == "OPEN" and mine[0]["User"] == "etl" and mine[0]["Host"] == "worker-1"
+        assert listed["HighWaterMark"] >= tid
+        table = ok(srv, "--output", "table", "txns", "list")
+        assert table.splitlines()[0].split()[:3] == ["TXN", "STATE", "USER"] and str(tid) in table
+        comps = ok(srv, "compactions", "list", "--table", db + ".t")["Compactions"]
+        assert len(comps) == 1 and comps[0]["Type"] == "MAJOR" and comps[0]["Database"] == db
+        assert ok(srv, "compactions", "list", "--database", harness.uniq("none"))["Compactions"] == []
+        for args in (["txns", "list"], ["txns", "abort", str(tid)], ["compactions", "list"]):
+            fails(srv, *args, creds=p["creds"], typ="AccessDeniedException")
+        assert [t for t in ok(srv, "txns", "list")["Transactions"] if t["TxnId"] == tid][0]["State"] == "OPEN"
+        assert ok(srv, "txns", "abort", str(tid)) == {"TxnId": tid}
+        with harness.connect(srv.port) as c:
+            with pytest.raises(T.TxnAbortedException):
+                c.commit_txn(T.CommitTxnRequest(txnid=tid))
+        assert not [t for t in ok(srv, "txns", "list")["Transactions"] if t["TxnId"] == tid and t["State"] == "OPEN"]
+        fails(srv, "txns", "abort", "987654321", typ="EntityNotFoundException")
+    finally:
+        with harness.connect(srv.port) as c:
+            c.drop_database(db, True, True)
+        cli(srv, "principal", "delete", p["Arn"])
