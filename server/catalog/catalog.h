@@ -129,6 +129,7 @@ typedef struct {
 	const char *expected_key;     /* conditional commit: Parameters[expected_key] must equal expected_value */
 	const char *expected_value;
 	gint64 expected_version;      /* > 0: Glue VersionId check */
+	gboolean skip_archive;        /* Glue's SkipArchive: the version replaced is not kept (VersionId still advances) */
 } CatalogAlterTableOpts;
 
 gboolean catalog_alter_table(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *name, JsonObject *table, const CatalogAlterTableOpts *opts, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -79,6 +79,12 @@ char *catalog_lower(const char *name);
 /* Seconds since the epoch, as Hive's i32 times. */
 gint64 catalog_now(void);
 
+/*
+ * TRUE when the call comes through the Hive (Thrift) door, whose writes add Hive's own
+ * parameters (transient_lastDdlTime); Glue's writes store exactly the parameters given.
+ */
+gboolean catalog_ctx_is_hive(const CatalogCtx *ctx);
+
 /* Stamps "CatalogName" on a document returned to a door (never stored). */
 void catalog_doc_set_catalog(JsonObject *doc, const char *catalog);
 
