@@ -201,6 +201,10 @@ JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char
 	}
 	if (ok && opts && opts->partition_indexes)
 		ok = catalog_partition_indexes_add(&work, catname, dbname, table, opts->partition_indexes, error);
+	if (ok && opts && opts->tags) {
+		StoreTagged tagged = {STORE_TAGGED_TABLE, catname, dbname, catalog_json_str(table, "Name")};
+		ok = catalog_tags_put_new(&work, &tagged, opts->tags, error);
+	}
 	ok = ok && catalog_notify_create_table(&work, catname, table, error);
 	if (!catalog_work_end(&work, ok, error))
 		return NULL;

@@ -34,12 +34,14 @@ static JsonObject *glue_database_doc(JsonObject *input, GError **error)
 static JsonObject *glue_create_database(GlueCall *call, GError **error)
 {
 	JsonObject *input = glue_in_object(call->in, "DatabaseInput", TRUE, error);
-	if (input == NULL || !glue_check_catalog_id(call, error))
+	JsonObject *tags = NULL;
+	if (input == NULL || !glue_check_catalog_id(call, error) ||
+	    ((tags = glue_in_tags(call->in, "Tags", FALSE, error)), error && *error))
 		return NULL;
 	g_autoptr(JsonObject) db = glue_database_doc(input, error);
 	if (db == NULL)
 		return NULL;
-	g_autoptr(JsonObject) made = catalog_create_database(call->door->cat, &call->ctx, NULL, db, error);
+	g_autoptr(JsonObject) made = catalog_create_database_tagged(call->door->cat, &call->ctx, NULL, db, tags, error);
 	return made ? json_object_new() : NULL;
 }
 

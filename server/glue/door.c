@@ -43,7 +43,8 @@ gboolean glue_door_healthy(gpointer user)
 /* The operation tables of each target prefix, NULL-terminated. */
 static const GlueOp *const glue_tables[] = {glue_database_ops,   glue_table_ops,      glue_function_ops,
                                             glue_partition_ops,  glue_stats_ops,      glue_connection_ops,
-                                            glue_search_ops,     glue_partition_index_ops, NULL};
+                                            glue_search_ops,     glue_partition_index_ops, glue_tag_ops,
+                                            NULL};
 static const GlueOp *const admin_tables[] = {admin_principal_ops, admin_audit_ops, admin_lock_ops, NULL};
 
 /* The operation target names ("AWSGlue.<Op>", or Propolis' own "Propolis.<Op>", admin/), or NULL; *op = <Op>. */

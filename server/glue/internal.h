@@ -46,6 +46,11 @@ extern const GlueOp glue_stats_ops[];
 extern const GlueOp glue_connection_ops[];
 extern const GlueOp glue_search_ops[];
 extern const GlueOp glue_partition_index_ops[];
+extern const GlueOp glue_tag_ops[];
+
+/* ---- tags.c: shared with database.c, table.c, connection.c (their Create* Tags) ---- */
+/* A TagsMap member (borrowed), checked as Glue does; NULL when absent (error set if required or invalid). */
+JsonObject *glue_in_tags(JsonObject *in, const char *member, gboolean required, GError **error);
 
 /* ---- partition_index.c: shared with table.c (CreateTable's PartitionIndexes) ---- */
 /* Checks a PartitionIndex object's shape: IndexName, Keys (1.., NameStrings). FALSE with error. */

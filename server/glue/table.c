@@ -80,6 +80,7 @@ static JsonObject *glue_create_table(GlueCall *call, GError **error)
 	CatalogCreateTableOpts opts = {0};
 	if (input == NULL || !glue_check_catalog_id(call, error) ||
 	    !glue_in_refuse(call->in, "OpenTableFormatInput", GLUE_NO_OTF, error) ||
+	    ((opts.tags = glue_in_tags(call->in, "Tags", FALSE, error)), error && *error) ||
 	    ((opts.partition_indexes = glue_in_array(call->in, "PartitionIndexes", FALSE, error)), error && *error) ||
 	    (opts.partition_indexes && !glue_create_table_indexes(opts.partition_indexes, error)))
 		return NULL;
