@@ -158,6 +158,24 @@ def test_glue_partition_parameters_come_back_exactly(glue, gdb):
     assert p["Parameters"] == {"a": "changed"}
 
 
+def test_glue_column_statistics_leave_parameters_as_given(glue, gdb):
+    glue.create_table(DatabaseName=gdb, TableInput=table_input("st", {"k": "v"}, parts=("d",)))
+    glue.create_partition(DatabaseName=gdb, TableName="st", PartitionInput=part_input(["1"], {"p": "1"}))
+    stat = [{"ColumnName": "id", "ColumnType": "bigint", "AnalyzedTime": 1700000000,
+             "StatisticsData": {"Type": "LONG", "LongColumnStatisticsData":
+                                {"MinimumValue": 1, "MaximumValue": 9, "NumberOfNulls": 0, "NumberOfDistinctValues": 9}}}]
+    r = glue.update_column_statistics_for_table(DatabaseName=gdb, TableName="st", ColumnStatisticsList=stat)
+    assert r.get("Errors", []) == []
+    r = glue.update_column_statistics_for_partition(DatabaseName=gdb, TableName="st", PartitionValues=["1"],
+                                                    ColumnStatisticsList=stat)
+    assert r.get("Errors", []) == []
+    assert glue.get_table(DatabaseName=gdb, Name="st")["Table"]["Parameters"] == {"k": "v"}
+    assert glue.get_partition(DatabaseName=gdb, TableName="st", PartitionValues=["1"])["Partition"]["Parameters"] \
+        == {"p": "1"}
+    got = glue.get_column_statistics_for_table(DatabaseName=gdb, TableName="st", ColumnNames=["id"])
+    assert [c["ColumnName"] for c in got["ColumnStatisticsList"]] == ["id"]
+
+
 def test_hive_door_still_adds_ddl_time(gs, glue, gdb):
     thr = harness.connect(gs.port)
     try:
