@@ -4,7 +4,9 @@
 # the build dependencies with apt-get. Extra arguments go to propolis-server, e.g.
 #   ./run.sh --log-level debug
 #   ./run.sh --listen 0.0.0.0:9083 --warehouse s3a://bucket/warehouse
-# Environment: DATA_DIR (default /var/lib/propolis), BUILD_DIR (default ./build).
+# Environment: DATA_DIR (default /var/lib/propolis: the embedded PostgreSQL in DATA_DIR/pgdata, the
+# keys and, unless --warehouse says otherwise, the warehouse file://DATA_DIR/warehouse),
+# BUILD_DIR (default ./build).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

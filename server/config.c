@@ -82,7 +82,7 @@ PropolisConfig *config_new_default(void)
 	PropolisConfig *c = g_new0(PropolisConfig, 1);
 	c->listen_host = g_strdup("127.0.0.1");
 	c->listen_port = 9083;
-	c->warehouse = g_strdup("file:///var/lib/propolis/warehouse");
+	c->warehouse = g_strdup(CONFIG_DEFAULT_WAREHOUSE);
 	c->catalog_name = g_strdup("hive");
 	c->log_level = g_strdup("info");
 	c->migrations_dir = g_strdup(PROPOLIS_SOURCE_MIGRATIONS);
@@ -209,8 +209,10 @@ static gboolean config_set_server(PropolisConfig *c, const char *key, const char
 		config_take(&c->data_dir, v);
 	if (strcmp(key, "database") == 0)
 		config_take(&c->database_url, v);
-	if (strcmp(key, "warehouse") == 0)
+	if (strcmp(key, "warehouse") == 0) {
 		config_take(&c->warehouse, v);
+		c->warehouse_given = TRUE;
+	}
 	if (strcmp(key, "catalog") == 0)
 		config_take(&c->catalog_name, v);
 	if (strcmp(key, "log_level") == 0)
@@ -523,6 +525,7 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	config_take(&c->data_dir, data_dir);
 	config_take(&c->database_url, database);
 	config_take(&c->warehouse, warehouse);
+	c->warehouse_given |= warehouse != NULL;
 	config_take(&c->log_level, log_level);
 	config_take(&c->migrations_dir, migrations);
 	if (listen && !config_set_listen(c, listen, error))
@@ -540,6 +543,14 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	config_take(&c->tls_key, tls_key);
 	config_take(&c->tls_ca, tls_ca);
 	if (c->data_dir != NULL) {
+		/* Embedded mode: an unset warehouse sits beside the PostgreSQL cluster (<data_dir>/pgdata),
+		 * so ./run.sh with DATA_DIR elsewhere keeps everything under DATA_DIR. */
+		if (!c->warehouse_given) {
+			g_autofree char *dir = g_canonicalize_filename(c->data_dir, NULL);
+			g_autofree char *wh = g_build_filename(dir, "warehouse", NULL);
+			g_free(c->warehouse);
+			c->warehouse = g_strconcat("file://", wh, NULL);
+		}
 		if (c->master_key_file == NULL)
 			c->master_key_file = g_build_filename(c->data_dir, "master.key", NULL);
 		if (c->admin_credentials == NULL)

@@ -13,13 +13,17 @@
 
 G_BEGIN_DECLS
 
+/* The warehouse when none is given and there is no data directory. */
+#define CONFIG_DEFAULT_WAREHOUSE "file:///var/lib/propolis/warehouse"
+
 typedef struct {
 	/* [server] */
 	char *listen_host;   /* "127.0.0.1" */
 	guint listen_port;   /* 9083 */
 	char *data_dir;      /* embedded mode, or NULL */
 	char *database_url;  /* external PostgreSQL, or NULL */
-	char *warehouse;     /* "file:///var/lib/propolis/warehouse" */
+	char *warehouse;     /* "file:///var/lib/propolis/warehouse"; embedded mode: file://<data_dir>/warehouse */
+	gboolean warehouse_given; /* set by the file, the environment or a flag (else the default above applies) */
 	char *catalog_name;  /* "hive" */
 	char *log_level;     /* "info" */
 	char *migrations_dir;/* where NNNN_name.sql live */

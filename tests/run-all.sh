@@ -34,7 +34,7 @@ export PATH="/usr/sbin:/usr/bin:/sbin:/bin:${PATH}"
 PACKAGES=(cmake make gcc libc6-dev pkg-config thrift-compiler libthrift-c-glib-dev python3 python3-thrift
 	python3-pytest check libglib2.0-dev libjson-glib-dev libpq-dev libssl-dev postgresql-15
 	postgresql-client-15 util-linux libmicrohttpd-dev python3-botocore python3-boto3 awscli libcurl4-openssl-dev
-	python3-pure-sasl openssl zlib1g-dev)
+	python3-pure-sasl openssl zlib1g-dev python3-yaml)
 
 # Installs whatever of PACKAGES is missing; apt-get update only when something is.
 install_missing() {
@@ -59,7 +59,7 @@ install_missing
 
 if [ $SANITIZE -eq 1 ]; then
 	BUILD="${BUILD_DIR:-$ROOT/build-asan}"
-	CMAKE_FLAGS=(-DPROPOLIS_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+	CMAKE_FLAGS=(-DPROPOLIS_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROPOLIS_WERROR=ON)
 	# fast_unwind_on_malloc=0: GLib has no frame pointers; without it leak stacks stop at
 	# g_malloc and lsan.supp cannot match library frames.
 	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:fast_unwind_on_malloc=0:malloc_context_size=30"
@@ -76,7 +76,7 @@ if [ $SANITIZE -eq 1 ]; then
 	export PROPOLIS_FAULT_PARTITIONS="${PROPOLIS_FAULT_PARTITIONS:-1000}"
 else
 	BUILD="${BUILD_DIR:-$ROOT/build}"
-	CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+	CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROPOLIS_WERROR=ON)
 fi
 JOBS=$(nproc 2>/dev/null || echo 2)
 

@@ -268,6 +268,13 @@ static const AuthzMethodRule rules[] = {
 	G_PERM("CreatePartitionIndex", AUTHZ_ALTER, TABLE, 0, NULL),
 	G_SEE("GetPartitionIndexes", TABLE, NULL),
 	G_PERM("DeletePartitionIndex", AUTHZ_ALTER, TABLE, 0, NULL),
+	/* issue 17: Glue resource tags (the ARN names a database, a table or a connection) */
+	G_PERM("TagResource", AUTHZ_ALTER, TABLE, 0,
+	       "ALTER on the database or table the ARN names; connections: CREATE_DATABASE, as every connection call"),
+	G_PERM("UntagResource", AUTHZ_ALTER, TABLE, 0,
+	       "ALTER on the database or table the ARN names; connections: CREATE_DATABASE, as every connection call"),
+	G_SEE("GetTags", TABLE,
+	      "the database or table the ARN names visible; connections: CREATE_DATABASE, as every connection call"),
 
 	/* ---- Lake Formation ---- */
 	ROW("lakeformation", "GrantPermissions", GRANTABLE, 0, RESOURCE, 0,

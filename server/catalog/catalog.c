@@ -211,6 +211,12 @@ gint64 catalog_now(void)
 	return g_get_real_time() / G_USEC_PER_SEC;
 }
 
+/* See internal.h: Hive's parameters belong to the Hive door's writes only. */
+gboolean catalog_ctx_is_hive(const CatalogCtx *ctx)
+{
+	return ctx == NULL || ctx->door == NULL || strcmp(ctx->door, "thrift") == 0;
+}
+
 void catalog_doc_set_catalog(JsonObject *doc, const char *catalog)
 {
 	if (doc != NULL)

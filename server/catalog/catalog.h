@@ -97,6 +97,8 @@ char *catalog_pattern_to_regex(const char *pattern);
 
 /* ---- databases (catalog/database.c); catalog arg NULL = the default catalog ---- */
 JsonObject *catalog_create_database(Catalog *cat, const CatalogCtx *ctx, const char *catalog, JsonObject *db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* create_database with Glue resource tags (checked by the door; may be NULL), in the same transaction. */
+JsonObject *catalog_create_database_tagged(Catalog *cat, const CatalogCtx *ctx, const char *catalog, JsonObject *db, JsonObject *tags, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 JsonObject *catalog_get_database(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray *catalog_list_databases(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *pattern, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean catalog_alter_database(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *name, JsonObject *db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -108,6 +110,7 @@ gboolean catalog_drop_database(Catalog *cat, const CatalogCtx *ctx, const char *
 typedef struct {
 	JsonObject *constraints; /* kind → JsonArray (MODEL.md), or NULL */
 	JsonArray *partition_indexes; /* Glue PartitionIndex objects {IndexName, Keys[]} (partition_index.c), or NULL */
+	JsonObject *tags;             /* Glue resource tags {key: value} (catalog/tags.c), or NULL */
 } CatalogCreateTableOpts;
 
 JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, JsonObject *table, const CatalogCreateTableOpts *opts, GError **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -143,6 +146,7 @@ typedef struct {
 	const char *expected_key;     /* conditional commit: Parameters[expected_key] must equal expected_value */
 	const char *expected_value;
 	gint64 expected_version;      /* > 0: Glue VersionId check */
+	gboolean skip_archive;        /* Glue's SkipArchive: the version replaced is not kept (VersionId still advances) */
 } CatalogAlterTableOpts;
 
 gboolean catalog_alter_table(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *name, JsonObject *table, const CatalogAlterTableOpts *opts, GError **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -468,6 +472,20 @@ GArray *catalog_fire_event(Catalog *cat, const CatalogCtx *ctx, const char *cata
  * CreationTime, LastUpdatedTime) with the sealed secret properties in "SealedSecret" (auth/
  * seals them; the catalog only moves the text). Missing: NOT_FOUND; taken name: ALREADY_EXISTS. */
 gboolean catalog_create_connection(Catalog *cat, const CatalogCtx *ctx, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* create_connection with Glue resource tags (may be NULL), in the same transaction. */
+gboolean catalog_create_connection_tagged(Catalog *cat, const CatalogCtx *ctx, JsonObject *doc, JsonObject *tags, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- Glue resource tags (catalog/tags.c) ----
+ * Tags of a database, table or connection (CatalogTagged: catalog NULL = the default one,
+ * names lower-cased here). Changing them needs ALTER on the database or table (connections:
+ * CREATE_DATABASE, as every connection call); reading them needs the object visible. At most
+ * CATALOG_TAGS_MAX per object (INVALID_INPUT beyond). Missing object: NOT_FOUND. */
+#define CATALOG_TAGS_MAX 50
+typedef StoreTagged CatalogTagged;
+/* Adds `add` (may be NULL), then removes the keys of `remove` (may be NULL), in one transaction. */
+gboolean catalog_tags_change(Catalog *cat, const CatalogCtx *ctx, const CatalogTagged *obj, JsonObject *add, JsonArray *remove, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The object's tags (new {key: value}). */
+JsonObject *catalog_tags_get(Catalog *cat, const CatalogCtx *ctx, const CatalogTagged *obj, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 JsonObject *catalog_get_connection(Catalog *cat, const CatalogCtx *ctx, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Every connection, ordered by name. */
 GPtrArray *catalog_list_connections(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -15,6 +15,13 @@
 /* Creates a connection; ALREADY_EXISTS when the name is taken. */
 gboolean catalog_create_connection(Catalog *cat, const CatalogCtx *ctx, JsonObject *doc, GError **error)
 {
+	return catalog_create_connection_tagged(cat, ctx, doc, NULL, error);
+}
+
+/* create_connection, with Glue's Tags set in the same transaction. */
+gboolean catalog_create_connection_tagged(Catalog *cat, const CatalogCtx *ctx, JsonObject *doc, JsonObject *tags,
+                                          GError **error)
+{
 	const char *name = catalog_json_str(doc, "Name");
 	g_return_val_if_fail(name != NULL, FALSE);
 	if (!catalog_doc_check_text(doc, error))
@@ -33,6 +40,8 @@ gboolean catalog_create_connection(Catalog *cat, const CatalogCtx *ctx, JsonObje
 		g_autofree char *exists = g_strdup_printf("Connection %s already exists.", name);
 		catalog_error_from_store(serr, NULL, exists, error);
 	}
+	StoreTagged tagged = {STORE_TAGGED_CONNECTION, NULL, NULL, name};
+	ok = ok && catalog_tags_put_new(&work, &tagged, tags, error);
 	return catalog_work_end(&work, ok, error);
 }
 

@@ -59,6 +59,13 @@ static gboolean database_authz_locations(CatalogWork *work, const CatalogCtx *ct
 JsonObject *catalog_create_database(Catalog *cat, const CatalogCtx *ctx, const char *catalog, JsonObject *db,
                                     GError **error)
 {
+	return catalog_create_database_tagged(cat, ctx, catalog, db, NULL, error);
+}
+
+/* create_database, with Glue's Tags set in the same transaction. */
+JsonObject *catalog_create_database_tagged(Catalog *cat, const CatalogCtx *ctx, const char *catalog, JsonObject *db,
+                                           JsonObject *tags, GError **error)
+{
 	if (!database_normalise_new(cat, ctx, db, error))
 		return NULL;
 	g_autofree char *catname = catalog_resolve(cat, catalog);
@@ -79,6 +86,8 @@ JsonObject *catalog_create_database(Catalog *cat, const CatalogCtx *ctx, const c
 		g_autofree char *nocat = g_strdup_printf("Catalog %s does not exist", catname);
 		catalog_error_from_store(serr, nocat, exists, error);
 	}
+	StoreTagged tagged = {STORE_TAGGED_DATABASE, catname, name, NULL};
+	ok = ok && catalog_tags_put_new(&work, &tagged, tags, error);
 	ok = ok && catalog_notify_create_database(&work, catname, db, error);
 	if (!catalog_work_end(&work, ok, error))
 		return NULL;

@@ -76,8 +76,17 @@ char *catalog_resolve(Catalog *cat, const char *catalog);
 /* Lower-cased copy of a name, or NULL. */
 char *catalog_lower(const char *name);
 
+/* Sets tags on an object the current work just created (catalog/tags.c); TRUE when tags is NULL or empty. */
+gboolean catalog_tags_put_new(CatalogWork *work, const StoreTagged *obj, JsonObject *tags, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Seconds since the epoch, as Hive's i32 times. */
 gint64 catalog_now(void);
+
+/*
+ * TRUE when the call comes through the Hive (Thrift) door, whose writes add Hive's own
+ * parameters (transient_lastDdlTime); Glue's writes store exactly the parameters given.
+ */
+gboolean catalog_ctx_is_hive(const CatalogCtx *ctx);
 
 /* Stamps "CatalogName" on a document returned to a door (never stored). */
 void catalog_doc_set_catalog(JsonObject *doc, const char *catalog);

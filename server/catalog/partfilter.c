@@ -511,9 +511,10 @@ static GPtrArray *parse_constant_seq(Parser *p, GError **error)
 	return g_steal_pointer(&values);
 }
 
-/* Reads an operator token; `<=>` is refused as Hive 4's visitor does. */
+/* Reads an operator token; `<=>` is refused as Hive 4's visitor does. *op is set on every path. */
 static gboolean parse_operator(Parser *p, PartFilterOp *op, GError **error)
 {
+	*op = PARTFILTER_OP_EQ;
 	if (peek_kind(p, 0) == TOK_NSEQ)
 		return fail_semantic(error, "Unsupported comparison operator: <=>");
 	if (peek_kind(p, 0) != TOK_OP)
@@ -574,8 +575,8 @@ static PartFilterNode *parse_key_condition(Parser *p, GError **error)
 		if (n && negated)
 			n = node_not(n);
 	} else {
-		PartFilterOp op;
-		PartFilterLiteral *lit;
+		PartFilterOp op = PARTFILTER_OP_EQ;
+		PartFilterLiteral *lit = NULL;
 		if (parse_operator(p, &op, error) && (lit = parse_constant(p, error)) != NULL)
 			n = cmp_node(op, lit, error);
 	}
@@ -594,7 +595,7 @@ static PartFilterNode *parse_reverse_condition(Parser *p, GError **error)
 	PartFilterLiteral *lit = parse_constant(p, error);
 	if (lit == NULL)
 		return NULL;
-	PartFilterOp op;
+	PartFilterOp op = PARTFILTER_OP_EQ;
 	PartFilterKey key = {NULL, -1};
 	if (!parse_operator(p, &op, error) || !parse_key(p, &key, error)) {
 		literal_free(lit);

@@ -350,10 +350,12 @@ static gboolean part_authz_skewed_sds(PartOp *op, const CatalogPartitionBatch *b
 	return TRUE;
 }
 
-/* Sets the ddl time parameter to now when absent or 0 (Hive's initializeAddedPartition). */
-static void part_touch_ddl_time(JsonObject *doc)
+/* Sets the ddl time parameter to now when absent or 0 (Hive's initializeAddedPartition); Hive door only. */
+static void part_touch_ddl_time(PartOp *op, JsonObject *doc)
 {
 	JsonObject *params = catalog_json_obj_ensure(doc, "Parameters");
+	if (!catalog_ctx_is_hive(op->ctx))
+		return;
 	const char *ddl = catalog_json_str(params, DDL_TIME);
 	if (ddl == NULL || atoll(ddl) == 0) {
 		g_autofree char *now = g_strdup_printf("%" G_GINT64_FORMAT, catalog_now());
@@ -384,7 +386,7 @@ static char *part_prepare_new(PartOp *op, JsonObject *doc, GError **error)
 	json_object_set_string_member(doc, "TableName", op->tname);
 	json_object_remove_member(doc, "CatalogName");
 	json_object_set_int_member(doc, "CreationTime", catalog_now());
-	part_touch_ddl_time(doc);
+	part_touch_ddl_time(op, doc);
 	JsonObject *sd = part_sd(doc);
 	const char *loc = sd ? catalog_json_str(sd, "Location") : NULL;
 	if (sd && (loc == NULL || *loc == '\0')) {
@@ -477,7 +479,7 @@ static gboolean part_prepare_row(PartOp *op, CatalogPartitionNew *row, GError **
 		return FALSE;
 	row->create_time = catalog_now();
 	const char *ddl = g_hash_table_lookup(row->params, DDL_TIME);
-	if (ddl == NULL || atoll(ddl) == 0)
+	if ((ddl == NULL || atoll(ddl) == 0) && catalog_ctx_is_hive(op->ctx))
 		g_hash_table_replace(row->params, g_strdup(DDL_TIME), g_strdup_printf("%" G_GINT64_FORMAT, catalog_now()));
 	if (row->has_sd && (row->location == NULL || *row->location == '\0'))
 		row->default_location = part_default_location(op, row->name);
@@ -1020,7 +1022,7 @@ static gboolean part_prepare_alter(PartOp *op, JsonObject *old, JsonObject *doc,
 	gint64 created = json_object_has_member(doc, "CreationTime") ? json_object_get_int_member(doc, "CreationTime") : 0;
 	if (created == 0 && json_object_has_member(old, "CreationTime"))
 		json_object_set_int_member(doc, "CreationTime", json_object_get_int_member(old, "CreationTime"));
-	part_touch_ddl_time(doc);
+	part_touch_ddl_time(op, doc);
 	JsonObject *sd = part_sd(doc), *oldsd = part_sd(old);
 	const char *loc = sd ? catalog_json_str(sd, "Location") : NULL;
 	const char *oldloc = oldsd ? catalog_json_str(oldsd, "Location") : NULL;

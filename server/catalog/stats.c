@@ -5,8 +5,9 @@
  * lower-cased and lastAnalyzed is the server's clock; table-level stats must name columns of
  * the table (MetaException "Column c doesn't exist in table t in database d"), partition-level
  * stats need the partition (NoSuchObjectException) but, as in Hive, not the column. An update
- * keeps the stored optional members the new stats leave out, and marks the columns accurate in
- * the table's or partition's COLUMN_STATS_ACCURATE; a delete unmarks them. A batch (the _req
+ * keeps the stored optional members the new stats leave out, and (Hive door only: Glue's
+ * statistics leave Parameters as given) marks the columns accurate in the table's or
+ * partition's COLUMN_STATS_ACCURATE; a delete unmarks them. A batch (the _req
  * forms, set_aggr_stats_for) is one transaction. Aggregation is stats_aggr.c.
  */
 #include "catalog/internal.h"
@@ -129,9 +130,9 @@ static gboolean stats_table_set_accurate(CatalogWork *work, const char *cat, con
 	return TRUE;
 }
 
-/* Table-level statistics of one table: validate, merge, upsert, mark accurate. */
+/* Table-level statistics of one table: validate, merge, upsert, mark accurate (when mark). */
 static gboolean stats_update_table(CatalogWork *work, const char *cat, const char *db, const char *name,
-                                   GPtrArray *entries, const char *engine, GError **error)
+                                   GPtrArray *entries, const char *engine, gboolean mark, GError **error)
 {
 	g_autoptr(JsonObject) table = stats_table_get(work, cat, db, name, TRUE, error);
 	if (table == NULL)
@@ -152,14 +153,16 @@ static gboolean stats_update_table(CatalogWork *work, const char *cat, const cha
 		catalog_error_from_store(serr, NULL, NULL, error);
 		return FALSE;
 	}
+	if (!mark)
+		return TRUE;
 	JsonObject *params = catalog_json_obj_ensure(table, "Parameters");
 	g_autofree char *acc = stats_accurate_add_columns(catalog_json_str(params, ACCURATE_KEY), cols);
 	return stats_table_set_accurate(work, cat, db, name, table, acc, error);
 }
 
-/* Partition-level statistics of one table (entries carry PartName): check, merge, upsert, mark. */
+/* Partition-level statistics of one table (entries carry PartName): check, merge, upsert, mark (when mark). */
 static gboolean stats_update_partitions(CatalogWork *work, const char *cat, const char *db, const char *name,
-                                        GPtrArray *entries, const char *engine, GError **error)
+                                        GPtrArray *entries, const char *engine, gboolean mark, GError **error)
 {
 	g_autoptr(JsonObject) table = stats_table_get(work, cat, db, name, FALSE, error);
 	if (table == NULL)
@@ -194,6 +197,8 @@ static gboolean stats_update_partitions(CatalogWork *work, const char *cat, cons
 		catalog_error_from_store(serr, NULL, NULL, error);
 		return FALSE;
 	}
+	if (!mark)
+		return TRUE;
 	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < parts->len; i++) {
 		const char *p = g_ptr_array_index(parts, i);
@@ -210,7 +215,7 @@ static gboolean stats_update_partitions(CatalogWork *work, const char *cat, cons
 
 /* Applies one set (after normalisation) inside the open transaction. */
 static gboolean stats_update_set(Catalog *cat, CatalogWork *work, const CatalogColumnStats *set, const char *engine,
-                                 GError **error)
+                                 gboolean mark, GError **error)
 {
 	if (set->db == NULL || set->table == NULL || set->entries == NULL) {
 		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Invalid input for column statistics.");
@@ -226,8 +231,8 @@ static gboolean stats_update_set(Catalog *cat, CatalogWork *work, const CatalogC
 	if (entries->len == 0)
 		return TRUE;
 	if (set->part_name == NULL)
-		return stats_update_table(work, catname, db, name, entries, engine, error);
-	return stats_update_partitions(work, catname, db, name, entries, engine, error);
+		return stats_update_table(work, catname, db, name, entries, engine, mark, error);
+	return stats_update_partitions(work, catname, db, name, entries, engine, mark, error);
 }
 
 /* See catalog.h. */
@@ -241,7 +246,7 @@ gboolean catalog_update_column_stats(Catalog *cat, const CatalogCtx *ctx, const 
 	for (guint i = 0; ok && i < n; i++) {
 		g_autofree char *db = catalog_lower(sets[i].db), *tbl = catalog_lower(sets[i].table);
 		ok = catalog_authz_table(&work, ctx, sets[i].catalog, db, tbl, AUTHZ_ALTER, NULL, error) &&
-		     stats_update_set(cat, &work, &sets[i], engine ? engine : "hive", error);
+		     stats_update_set(cat, &work, &sets[i], engine ? engine : "hive", catalog_ctx_is_hive(ctx), error);
 	}
 	return catalog_work_end(&work, ok, error);
 }

@@ -3,7 +3,8 @@
  *
  * Invariants: table and column names are stored lower-case (Hive's ObjectStore does the
  * same); CreateTime is set by the server at create; Parameters.transient_lastDdlTime exists
- * after create and alter; a non-view without a location gets `<database location>/<name>`;
+ * after create and alter through the Hive door (Glue's writes keep exactly the parameters
+ * given, as Glue does; a Glue-written table read through Thrift shows what is stored); a non-view without a location gets `<database location>/<name>`;
  * partition keys never change through alter; every alter writes a new version (store/).
  * A conditional alter (Iceberg's expected_parameter_key/value, Glue's VersionId) reads the
  * row FOR UPDATE and compares inside the same transaction as the write.
@@ -131,7 +132,7 @@ static void table_fill_new(JsonObject *db, JsonObject *table, const char *dbname
 	json_object_set_int_member(table, "CreateTime", now);
 	JsonObject *params = json_object_get_object_member(table, "Parameters");
 	const char *ddl = catalog_json_str(params, DDL_TIME);
-	if (ddl == NULL) {
+	if (ddl == NULL && params != NULL && catalog_ctx_is_hive(ctx)) {
 		g_autofree char *s = g_strdup_printf("%" G_GINT64_FORMAT, now);
 		json_object_set_string_member(params, DDL_TIME, s);
 	}
@@ -202,6 +203,10 @@ JsonObject *catalog_create_table(Catalog *cat, const CatalogCtx *ctx, const char
 	}
 	if (ok && opts && opts->partition_indexes)
 		ok = catalog_partition_indexes_add(&work, catname, dbname, table, opts->partition_indexes, error);
+	if (ok && opts && opts->tags) {
+		StoreTagged tagged = {STORE_TAGGED_TABLE, catname, dbname, catalog_json_str(table, "Name")};
+		ok = catalog_tags_put_new(&work, &tagged, opts->tags, error);
+	}
 	ok = ok && catalog_notify_create_table(&work, catname, table, error);
 	if (!catalog_work_end(&work, ok, error))
 		return NULL;
@@ -443,11 +448,11 @@ static gboolean table_check_expected(JsonObject *old, const CatalogAlterTableOpt
 
 /*
  * Fills the new document of an alter from the old one: names lower-cased, CreateTime kept when
- * unset, ddl time set when absent or 0, and a managed table still at its default location
+ * unset, ddl time set when absent or 0 (Hive door only), and a managed table still at its default location
  * follows a rename. Returns FALSE with INVALID_OPERATION for a partition key change.
  */
-static gboolean table_prepare_alter(JsonObject *dbdoc, JsonObject *old, JsonObject *table, const char *newdb,
-                                    GError **error)
+static gboolean table_prepare_alter(const CatalogCtx *ctx, JsonObject *dbdoc, JsonObject *old, JsonObject *table,
+                                    const char *newdb, GError **error)
 {
 	json_object_set_string_member(table, "DatabaseName", newdb);
 	if (!json_object_has_member(table, "TableType") && json_object_has_member(old, "TableType"))
@@ -462,7 +467,7 @@ static gboolean table_prepare_alter(JsonObject *dbdoc, JsonObject *old, JsonObje
 		json_object_set_int_member(table, "CreateTime", json_object_get_int_member(old, "CreateTime"));
 	JsonObject *params = json_object_get_object_member(table, "Parameters");
 	const char *ddl = catalog_json_str(params, DDL_TIME);
-	if (ddl == NULL || atoll(ddl) == 0) {
+	if ((ddl == NULL || atoll(ddl) == 0) && params != NULL && catalog_ctx_is_hive(ctx)) {
 		g_autofree char *s = g_strdup_printf("%" G_GINT64_FORMAT, catalog_now());
 		json_object_set_string_member(params, DDL_TIME, s);
 	}
@@ -520,6 +525,22 @@ static gboolean table_relocate_partitions(CatalogWork *work, const char *catname
 }
 
 /*
+ * Glue's UpdateTable(SkipArchive): the version just replaced is not archived, so it goes in
+ * the same transaction as the write (the new version is current and stays).
+ */
+static gboolean table_forget_version(CatalogWork *work, const char *catname, const char *db, const char *name,
+                                     gint64 version, GError **error)
+{
+	gint64 current = 0;
+	g_autoptr(GArray) deleted = NULL;
+	GError *serr = NULL;
+	if (version <= 0 || store_table_versions_delete(work->conn, catname, db, name, &version, 1, &current, &deleted, &serr))
+		return TRUE;
+	catalog_error_from_store(serr, NULL, NULL, error);
+	return FALSE;
+}
+
+/*
  * alter_table: replaces the table with `table` as a new version, renaming or moving it when its
  * Name/DatabaseName differ. Errors use Hive's InvalidOperationException texts; the conditional
  * checks fail with CONFLICT.
@@ -564,7 +585,7 @@ gboolean catalog_alter_table(Catalog *cat, const CatalogCtx *ctx, const char *ca
 	}
 	ok = table_check_expected(old, opts, error);
 	g_autoptr(JsonObject) dbdoc = ok ? table_alter_get_db(&work, catname, newdb, error) : NULL;
-	ok = ok && dbdoc != NULL && table_prepare_alter(dbdoc, old, table, newdb, error);
+	ok = ok && dbdoc != NULL && table_prepare_alter(ctx, dbdoc, old, table, newdb, error);
 	if (ok) {
 		gint64 version = 0;
 		gint64 expected = opts ? opts->expected_version : 0;
@@ -582,7 +603,9 @@ gboolean catalog_alter_table(Catalog *cat, const CatalogCtx *ctx, const char *ca
 		} else {
 			g_autofree char *v = g_strdup_printf("%" G_GINT64_FORMAT, version);
 			json_object_set_string_member(table, "VersionId", v);
-			ok = table_relocate_partitions(&work, catname, old, table, error);
+			ok = table_relocate_partitions(&work, catname, old, table, error) &&
+			     (opts == NULL || !opts->skip_archive ||
+			      table_forget_version(&work, catname, newdb, catalog_json_str(table, "Name"), version - 1, error));
 		}
 	}
 	ok = ok && catalog_notify_alter_table(&work, catname, old, table, FALSE, error);

@@ -200,11 +200,12 @@ static gboolean glue_conn_hide(GlueCall *call, gboolean *hide, GError **error)
 static JsonObject *glue_create_connection(GlueCall *call, GError **error)
 {
 	JsonObject *input = glue_in_object(call->in, "ConnectionInput", TRUE, error);
+	JsonObject *tags = NULL;
 	if (input == NULL || !glue_check_catalog_id(call, error) || !glue_conn_input_check(input, error) ||
-	    (glue_in_object(call->in, "Tags", FALSE, error), error && *error))
+	    ((tags = glue_in_tags(call->in, "Tags", FALSE, error)), error && *error))
 		return NULL;
 	g_autoptr(JsonObject) doc = glue_conn_doc(call, input);
-	if (!catalog_create_connection(call->door->cat, &call->ctx, doc, error))
+	if (!catalog_create_connection_tagged(call->door->cat, &call->ctx, doc, tags, error))
 		return NULL;
 	return json_object_new();
 }

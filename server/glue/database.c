@@ -34,12 +34,14 @@ static JsonObject *glue_database_doc(JsonObject *input, GError **error)
 static JsonObject *glue_create_database(GlueCall *call, GError **error)
 {
 	JsonObject *input = glue_in_object(call->in, "DatabaseInput", TRUE, error);
-	if (input == NULL || !glue_check_catalog_id(call, error))
+	JsonObject *tags = NULL;
+	if (input == NULL || !glue_check_catalog_id(call, error) ||
+	    ((tags = glue_in_tags(call->in, "Tags", FALSE, error)), error && *error))
 		return NULL;
 	g_autoptr(JsonObject) db = glue_database_doc(input, error);
 	if (db == NULL)
 		return NULL;
-	g_autoptr(JsonObject) made = catalog_create_database(call->door->cat, &call->ctx, NULL, db, error);
+	g_autoptr(JsonObject) made = catalog_create_database_tagged(call->door->cat, &call->ctx, NULL, db, tags, error);
 	return made ? json_object_new() : NULL;
 }
 
@@ -56,16 +58,43 @@ static JsonObject *glue_get_database(GlueCall *call, GError **error)
 	return out;
 }
 
+/*
+ * ResourceShareType: which databases to list. Absent or ALL: the catalog's own (ALL adds the
+ * databases shared with the account by others, and Propolis has no cross-account shares);
+ * FOREIGN (shared by others) and FEDERATED (links to external catalogs): none exist here, so
+ * the list is empty. *none is TRUE for those. Other values: InvalidInput.
+ */
+static gboolean glue_in_share_type(GlueCall *call, gboolean *none, GError **error)
+{
+	const char *share = glue_in_string(call->in, "ResourceShareType", FALSE, 64, error);
+	*none = FALSE;
+	if (share == NULL)
+		return error == NULL || *error == NULL;
+	if (strcmp(share, "ALL") == 0)
+		return TRUE;
+	if (strcmp(share, "FOREIGN") == 0 || strcmp(share, "FEDERATED") == 0) {
+		*none = TRUE;
+		return TRUE;
+	}
+	g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
+	            "1 validation error detected: Value '%.64s' at 'resourceShareType' failed to satisfy constraint: "
+	            "Member must satisfy enum value set: [FEDERATED, FOREIGN, ALL]", share);
+	return FALSE;
+}
+
 static JsonObject *glue_get_databases(GlueCall *call, GError **error)
 {
 	gint64 max = 0;
 	g_autofree char *after = NULL;
 	const char *token = NULL;
+	gboolean none = FALSE, target = TRUE;
 	if (!glue_check_catalog_id(call, error) || !glue_in_int(call->in, "MaxResults", 1, GLUE_PAGE_MAX, GLUE_PAGE_MAX, &max, error) ||
 	    ((token = glue_in_string(call->in, "NextToken", FALSE, 0, error)), error && *error) ||
+	    !glue_in_share_type(call, &none, error) || !glue_in_attributes(call->in, "TARGET_DATABASE", &target, error) ||
 	    !glue_token_read(call, "", token, &after, error))
 		return NULL;
-	g_autoptr(GPtrArray) names = catalog_list_databases(call->door->cat, &call->ctx, NULL, NULL, error);
+	g_autoptr(GPtrArray) names = none ? g_ptr_array_new_with_free_func(g_free)
+	                                  : catalog_list_databases(call->door->cat, &call->ctx, NULL, NULL, error);
 	if (names == NULL)
 		return NULL;
 	g_ptr_array_sort(names, glue_cmp_names);
@@ -89,6 +118,8 @@ static JsonObject *glue_get_databases(GlueCall *call, GError **error)
 		json_array_add_object_element(list, glue_shape_out(call, db));
 		last = g_ptr_array_index(names, i);
 	}
+	if (json_object_has_member(call->in, "AttributesToGet"))
+		glue_keep_attributes(list, "TargetDatabase", target);
 	if (i < names->len && last != NULL) {
 		g_autofree char *next = glue_token_make(call, "", last);
 		json_object_set_string_member(out, "NextToken", next);

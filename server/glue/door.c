@@ -18,8 +18,6 @@
 
 #define GLUE_TARGET_PREFIX "AWSGlue."
 
-static volatile gint glue_request_ids;
-
 /* A new door over the catalog and key ring. */
 GlueDoor *glue_door_new(Catalog *cat, AuthKeyring *keyring, const PropolisConfig *config)
 {
@@ -45,7 +43,8 @@ gboolean glue_door_healthy(gpointer user)
 /* The operation tables of each target prefix, NULL-terminated. */
 static const GlueOp *const glue_tables[] = {glue_database_ops,   glue_table_ops,      glue_function_ops,
                                             glue_partition_ops,  glue_stats_ops,      glue_connection_ops,
-                                            glue_search_ops,     glue_partition_index_ops, NULL};
+                                            glue_search_ops,     glue_partition_index_ops, glue_tag_ops,
+                                            NULL};
 static const GlueOp *const admin_tables[] = {admin_principal_ops, admin_audit_ops, admin_lock_ops,
                                             admin_key_ops,       admin_txn_ops,   NULL};
 
@@ -167,7 +166,8 @@ void glue_door_handle(gpointer user, const HttpRequest *req, HttpResponse *resp)
 		return;
 	}
 	gint64 t0 = g_get_monotonic_time();
-	guint64 rid = (guint64)g_atomic_int_add(&glue_request_ids, 1) + 1;
+	guint64 rid = req->request_id; /* the listener's one counter; its text is the x-amzn-RequestId */
+	const char *rtext = req->request_id_text ? req->request_id_text : "-";
 	catalog_authz_decision_reset();
 	GError *error = NULL;
 	GlueOpFn fn = NULL;
@@ -182,12 +182,12 @@ void glue_door_handle(gpointer user, const HttpRequest *req, HttpResponse *resp)
 		metrics_request_observe("glue", op, "ok", g_get_monotonic_time() - t0);
 		/* One line per call, like the Thrift door's audit line, with the authorization decision. */
 		if (door->config->audit_log)
-			g_message("glue req=%" G_GUINT64_FORMAT " peer=%s %s by %s: ok; authz: %s", rid, req->peer, op,
+			g_message("glue req=%s peer=%s %s by %s: ok; authz: %s", rtext, req->peer, op,
 			          principal.arn, catalog_authz_decision() ? catalog_authz_decision() : "none");
 	} else {
 		guint status = 0;
 		const char *type = glue_error_type(error, &status);
-		g_message("glue req=%" G_GUINT64_FORMAT " peer=%s %s by %s: %s: %s; authz: %s", rid, req->peer,
+		g_message("glue req=%s peer=%s %s by %s: %s: %s; authz: %s", rtext, req->peer,
 		          op ? op : "-", principal.arn ? principal.arn : "-", type, error->message,
 		          catalog_authz_decision() ? catalog_authz_decision() : "none");
 		glue_error_respond(error, resp);

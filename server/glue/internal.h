@@ -46,6 +46,11 @@ extern const GlueOp glue_stats_ops[];
 extern const GlueOp glue_connection_ops[];
 extern const GlueOp glue_search_ops[];
 extern const GlueOp glue_partition_index_ops[];
+extern const GlueOp glue_tag_ops[];
+
+/* ---- tags.c: shared with database.c, table.c, connection.c (their Create* Tags) ---- */
+/* A TagsMap member (borrowed), checked as Glue does; NULL when absent (error set if required or invalid). */
+JsonObject *glue_in_tags(JsonObject *in, const char *member, gboolean required, GError **error);
 
 /* ---- partition_index.c: shared with table.c (CreateTable's PartitionIndexes) ---- */
 /* Checks a PartitionIndex object's shape: IndexName, Keys (1.., NameStrings). FALSE with error. */
@@ -91,6 +96,17 @@ const char *glue_in_name(JsonObject *in, const char *member, gboolean required, 
 JsonObject *glue_in_object(JsonObject *in, const char *member, gboolean required, GError **error);
 /* Array member; NULL when absent. */
 JsonArray *glue_in_array(JsonObject *in, const char *member, gboolean required, GError **error);
+/* Boolean member (null or absent: def). FALSE with SerializationException when not a boolean. */
+gboolean glue_in_bool(JsonObject *in, const char *member, gboolean def, gboolean *out, GError **error);
+/* Refuses a request member Propolis does not serve: FALSE with InvalidInput "<member> ...: why". TRUE when absent. */
+gboolean glue_in_refuse(JsonObject *in, const char *member, const char *why, GError **error);
+/*
+ * AttributesToGet (GetDatabases, GetTables): absent, or a list of "NAME" and `extra` that holds
+ * NAME (Glue's rule); *with_extra says whether `extra` was asked for. FALSE with InvalidInput.
+ */
+gboolean glue_in_attributes(JsonObject *in, const char *extra, gboolean *with_extra, GError **error);
+/* Trims each object of list to Name (and member `extra` when keep_extra), for AttributesToGet. */
+void glue_keep_attributes(JsonArray *list, const char *extra, gboolean keep_extra);
 /* Integer member in [min, max], def when absent. FALSE with error otherwise. */
 gboolean glue_in_int(JsonObject *in, const char *member, gint64 min, gint64 max, gint64 def, gint64 *out,
                      GError **error);

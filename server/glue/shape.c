@@ -110,6 +110,81 @@ JsonArray *glue_in_array(JsonObject *in, const char *member, gboolean required, 
 	return json_node_get_array(n);
 }
 
+/* A boolean request member; see internal.h. */
+gboolean glue_in_bool(JsonObject *in, const char *member, gboolean def, gboolean *out, GError **error)
+{
+	JsonNode *n = json_object_get_member(in, member);
+	*out = def;
+	if (n == NULL || JSON_NODE_HOLDS_NULL(n))
+		return TRUE;
+	if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_BOOLEAN) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s must be a boolean", member);
+		return FALSE;
+	}
+	*out = json_node_get_boolean(n);
+	return TRUE;
+}
+
+/* Refuses a member that is present (not null): never ignored silently. */
+gboolean glue_in_refuse(JsonObject *in, const char *member, const char *why, GError **error)
+{
+	JsonNode *n = json_object_get_member(in, member);
+	if (n == NULL || JSON_NODE_HOLDS_NULL(n))
+		return TRUE;
+	g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "%s is not supported: %s", member, why);
+	return FALSE;
+}
+
+/* AttributesToGet; see internal.h. */
+gboolean glue_in_attributes(JsonObject *in, const char *extra, gboolean *with_extra, GError **error)
+{
+	*with_extra = TRUE;
+	JsonArray *list = glue_in_array(in, "AttributesToGet", FALSE, error);
+	if (list == NULL)
+		return error == NULL || *error == NULL;
+	gboolean name = FALSE;
+	*with_extra = FALSE;
+	for (guint i = 0; i < json_array_get_length(list); i++) {
+		JsonNode *n = json_array_get_element(list, i);
+		const char *v = JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
+		                    ? json_node_get_string(n)
+		                    : NULL;
+		if (v == NULL) {
+			g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "AttributesToGet must be a list of strings");
+			return FALSE;
+		}
+		if (strcmp(v, "NAME") == 0) {
+			name = TRUE;
+		} else if (strcmp(v, extra) == 0) {
+			*with_extra = TRUE;
+		} else {
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
+			            "AttributesToGet: unknown attribute %.64s (valid: NAME, %s)", v, extra);
+			return FALSE;
+		}
+	}
+	if (!name) {
+		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "AttributesToGet must include NAME");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Keeps Name (and extra) of each listed object; see internal.h. */
+void glue_keep_attributes(JsonArray *list, const char *extra, gboolean keep_extra)
+{
+	for (guint i = 0; i < json_array_get_length(list); i++) {
+		JsonObject *o = json_array_get_object_element(list, i);
+		GList *members = json_object_get_members(o);
+		for (GList *m = members; m; m = m->next) {
+			g_autofree char *key = g_strdup(m->data);
+			if (strcmp(key, "Name") != 0 && !(keep_extra && strcmp(key, extra) == 0))
+				json_object_remove_member(o, key);
+		}
+		g_list_free(members);
+	}
+}
+
 /* An integer member in [min, max]. */
 gboolean glue_in_int(JsonObject *in, const char *member, gint64 min, gint64 max, gint64 def, gint64 *out,
                      GError **error)

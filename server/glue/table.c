@@ -62,12 +62,25 @@ static gboolean glue_create_table_indexes(JsonArray *list, GError **error)
 	return TRUE;
 }
 
+/*
+ * Why OpenTableFormatInput is refused: Glue answers it by writing the first Iceberg metadata
+ * file to storage and pointing the table at it (table_type=ICEBERG, metadata_location=...).
+ * Propolis never touches storage, and a table whose metadata_location names no file breaks
+ * every Iceberg reader; an Iceberg client creates the file and registers it through TableInput.
+ */
+#define GLUE_NO_OTF                                                                                                    \
+	"Propolis never writes table data or metadata files, and Glue creates the Iceberg metadata file for it; "         \
+	"create the table with an Iceberg client (it writes the metadata and sets Parameters table_type=ICEBERG "         \
+	"and metadata_location in TableInput)"
+
 static JsonObject *glue_create_table(GlueCall *call, GError **error)
 {
 	const char *db = glue_in_name(call->in, "DatabaseName", TRUE, error);
 	JsonObject *input = db ? glue_in_object(call->in, "TableInput", TRUE, error) : NULL;
 	CatalogCreateTableOpts opts = {0};
 	if (input == NULL || !glue_check_catalog_id(call, error) ||
+	    !glue_in_refuse(call->in, "OpenTableFormatInput", GLUE_NO_OTF, error) ||
+	    ((opts.tags = glue_in_tags(call->in, "Tags", FALSE, error)), error && *error) ||
 	    ((opts.partition_indexes = glue_in_array(call->in, "PartitionIndexes", FALSE, error)), error && *error) ||
 	    (opts.partition_indexes && !glue_create_table_indexes(opts.partition_indexes, error)))
 		return NULL;
@@ -82,11 +95,22 @@ static JsonObject *glue_create_table(GlueCall *call, GError **error)
 	return made ? json_object_new() : NULL;
 }
 
+/*
+ * IncludeStatusDetails asks for the Status of an asynchronous view create/update (Glue's
+ * multi-dialect views). Every change here completes within its call, so no table has a
+ * pending status to include: the flag is checked and the answer carries no Status.
+ */
+static gboolean glue_in_status_details(GlueCall *call, GError **error)
+{
+	gboolean details = FALSE;
+	return glue_in_bool(call->in, "IncludeStatusDetails", FALSE, &details, error);
+}
+
 static JsonObject *glue_get_table(GlueCall *call, GError **error)
 {
 	const char *db = glue_in_name(call->in, "DatabaseName", TRUE, error);
 	const char *name = db ? glue_in_name(call->in, "Name", TRUE, error) : NULL;
-	if (name == NULL || !glue_check_catalog_id(call, error))
+	if (name == NULL || !glue_check_catalog_id(call, error) || !glue_in_status_details(call, error))
 		return NULL;
 	g_autoptr(JsonObject) t = catalog_get_table(call->door->cat, &call->ctx, NULL, db, name, error);
 	if (t == NULL)
@@ -121,7 +145,9 @@ static JsonObject *glue_get_tables(GlueCall *call, GError **error)
 	g_autofree char *after = NULL;
 	const char *db = glue_in_name(call->in, "DatabaseName", TRUE, error);
 	const char *expr = NULL, *token = NULL;
-	if (db == NULL || !glue_check_catalog_id(call, error) ||
+	gboolean type_too = FALSE;
+	if (db == NULL || !glue_check_catalog_id(call, error) || !glue_in_status_details(call, error) ||
+	    !glue_in_attributes(call->in, "TABLE_TYPE", &type_too, error) ||
 	    ((expr = glue_in_string(call->in, "Expression", FALSE, 2048, error)), error && *error) ||
 	    !glue_in_int(call->in, "MaxResults", 1, GLUE_PAGE_MAX, GLUE_PAGE_MAX, &max, error) ||
 	    ((token = glue_in_string(call->in, "NextToken", FALSE, 0, error)), error && *error))
@@ -145,7 +171,10 @@ static JsonObject *glue_get_tables(GlueCall *call, GError **error)
 	if (docs == NULL)
 		return NULL;
 	JsonObject *out = json_object_new();
-	json_object_set_array_member(out, "TableList", glue_shape_list(call, docs, 0, docs->len));
+	JsonArray *list = glue_shape_list(call, docs, 0, docs->len);
+	if (json_object_has_member(call->in, "AttributesToGet"))
+		glue_keep_attributes(list, "TableType", type_too);
+	json_object_set_array_member(out, "TableList", list);
 	if (to < names->len && to > from) {
 		g_autofree char *next = glue_token_make(call, scope, g_ptr_array_index(names, to - 1));
 		json_object_set_string_member(out, "NextToken", next);
@@ -154,7 +183,8 @@ static JsonObject *glue_get_tables(GlueCall *call, GError **error)
 }
 
 /* One conditional update attempt: read, carry Hive-only fields over, write if unchanged. */
-static gboolean glue_update_once(GlueCall *call, const char *db, JsonObject *input, gint64 expected, GError **error)
+static gboolean glue_update_once(GlueCall *call, const char *db, JsonObject *input, gint64 expected, gboolean skip,
+                                 GError **error)
 {
 	const char *name = json_object_get_string_member(input, "Name");
 	g_autoptr(JsonObject) old = catalog_get_table(call->door->cat, &call->ctx, NULL, db, name, error);
@@ -169,8 +199,33 @@ static gboolean glue_update_once(GlueCall *call, const char *db, JsonObject *inp
 		json_object_set_int_member(t, "CreateTime", json_object_get_int_member(old, "CreateTime"));
 	json_object_set_int_member(t, "UpdateTime", g_get_real_time() / G_USEC_PER_SEC);
 	CatalogAlterTableOpts opts = {0};
+	opts.skip_archive = skip;
 	opts.expected_version = expected > 0 ? expected : atoll(json_object_get_string_member_with_default(old, "VersionId", "0"));
 	return catalog_alter_table(call->door->cat, &call->ctx, NULL, db, name, t, &opts, error);
+}
+
+/*
+ * UpdateTable members for what Propolis does not serve: ViewUpdateAction edits the dialect
+ * representations of a multi-dialect Data Catalog view (ViewDefinition), Force=true waives
+ * that view's storage descriptor matching, UpdateOpenTableFormatInput has Glue write Iceberg
+ * metadata (see GLUE_NO_OTF). Each is refused, never ignored; Force=false asks for nothing.
+ */
+static gboolean glue_update_table_refusals(GlueCall *call, gboolean *force, GError **error)
+{
+	if (!glue_in_refuse(call->in, "ViewUpdateAction",
+	                    "multi-dialect Data Catalog views (ViewDefinition) are not served; "
+	                    "update the view's TableInput (ViewOriginalText, ViewExpandedText)",
+	                    error) ||
+	    !glue_in_refuse(call->in, "UpdateOpenTableFormatInput", GLUE_NO_OTF, error) ||
+	    !glue_in_bool(call->in, "Force", FALSE, force, error))
+		return FALSE;
+	if (*force) {
+		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
+		                    "Force=true is not supported: it waives the storage descriptor matching of multi-dialect "
+		                    "Data Catalog views, which Propolis does not serve");
+		return FALSE;
+	}
+	return TRUE;
 }
 
 static JsonObject *glue_update_table(GlueCall *call, GError **error)
@@ -178,8 +233,10 @@ static JsonObject *glue_update_table(GlueCall *call, GError **error)
 	const char *db = glue_in_name(call->in, "DatabaseName", TRUE, error);
 	JsonObject *input = db ? glue_in_object(call->in, "TableInput", TRUE, error) : NULL;
 	const char *version = NULL;
+	gboolean skip = FALSE, force = FALSE;
 	if (input == NULL || glue_in_name(input, "Name", TRUE, error) == NULL || !glue_check_catalog_id(call, error) ||
-	    ((version = glue_in_name(call->in, "VersionId", FALSE, error)), error && *error))
+	    ((version = glue_in_name(call->in, "VersionId", FALSE, error)), error && *error) ||
+	    !glue_in_bool(call->in, "SkipArchive", FALSE, &skip, error) || !glue_update_table_refusals(call, &force, error))
 		return NULL;
 	gint64 expected = 0;
 	if (version != NULL) {
@@ -192,7 +249,7 @@ static JsonObject *glue_update_table(GlueCall *call, GError **error)
 	}
 	for (guint attempt = 1;; attempt++) {
 		GError *e = NULL;
-		if (glue_update_once(call, db, input, expected, &e))
+		if (glue_update_once(call, db, input, expected, skip, &e))
 			return json_object_new();
 		gboolean retry = expected == 0 && attempt < GLUE_UPDATE_TRIES &&
 		                 g_error_matches(e, CATALOG_ERROR, CATALOG_ERROR_CONFLICT);

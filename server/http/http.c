@@ -9,7 +9,8 @@
  * answers the metrics registry (common/metrics.h) in Prometheus text, unauthenticated like
  * /healthz. Header size is bounded by MHD's per-connection memory (http_max_header), which
  * answers 431 itself. Each MHD thread runs its requests to the end, so http_threads bounds the
- * requests running at once.
+ * requests running at once. Every response carries an x-amzn-RequestId (http_request_id_next),
+ * which the doors' log lines repeat.
  */
 #include <netdb.h>
 #include <stdio.h>
@@ -38,7 +39,31 @@ struct HttpServer {
 typedef struct {
 	GByteArray *body;
 	gboolean too_big;
+	guint64 rid;                    /* the request's number (http_request_id_next) */
+	char rid_text[HTTP_REQUEST_ID_LEN]; /* and its UUID-shaped text, sent as x-amzn-RequestId */
 } HttpPending;
+
+/*
+ * One request-id scheme for every HTTP response (Glue, Lake Formation, admin ops, health,
+ * errors): a process-wide counter, shown UUID-shaped as AWS's ids are. The first 80 bits are
+ * random per process (version 4 and variant bits set), the last 48 the counter in hex, so an
+ * id is unique across restarts with high probability and its number can be read off its end.
+ */
+guint64 http_request_id_next(char out[HTTP_REQUEST_ID_LEN])
+{
+	static guint64 counter;
+	static guint32 r[3];
+	static gsize once;
+	if (g_once_init_enter(&once)) {
+		for (guint i = 0; i < G_N_ELEMENTS(r); i++)
+			r[i] = g_random_int();
+		g_once_init_leave(&once, 1);
+	}
+	guint64 n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+	g_snprintf(out, HTTP_REQUEST_ID_LEN, "%08x-%04x-4%03x-%04x-%012" G_GINT64_MODIFIER "x", r[0], r[1] >> 16,
+	           r[1] & 0xfff, 0x8000 | (r[2] & 0x3fff), n & G_GUINT64_CONSTANT(0xffffffffffff));
+	return n;
+}
 
 /* Collects headers (names, values) and query arguments while iterating MHD's values. */
 typedef struct {
@@ -67,13 +92,14 @@ static enum MHD_Result http_collect_arg(void *cls, enum MHD_ValueKind kind, cons
 	return MHD_YES;
 }
 
-/* Queues a response; takes body. */
-static enum MHD_Result http_reply(struct MHD_Connection *conn, guint status, const char *ctype, char *body, gsize len,
-                                  const char *xname, char *xvalue)
+/* Queues a response carrying the request's x-amzn-RequestId; takes body. */
+static enum MHD_Result http_reply(struct MHD_Connection *conn, const HttpPending *p, guint status, const char *ctype,
+                                  char *body, gsize len, const char *xname, char *xvalue)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, body ? body : (char *)"", MHD_RESPMEM_MUST_COPY);
 	g_free(body);
 	MHD_add_response_header(r, "Content-Type", ctype ? ctype : "application/json");
+	MHD_add_response_header(r, "x-amzn-RequestId", p->rid_text);
 	if (xname && xvalue)
 		MHD_add_response_header(r, xname, xvalue);
 	g_free(xvalue);
@@ -83,12 +109,14 @@ static enum MHD_Result http_reply(struct MHD_Connection *conn, guint status, con
 }
 
 /* A JSON error body in AWS's shape, for errors the listener answers itself. */
-static enum MHD_Result http_reply_error(struct MHD_Connection *conn, guint status, const char *type, const char *msg)
+static enum MHD_Result http_reply_error(struct MHD_Connection *conn, const HttpPending *p, guint status,
+                                        const char *type, const char *msg)
 {
 	g_autoptr(GString) s = g_string_new("{\"__type\":\"");
 	g_string_append_printf(s, "%s\",\"message\":\"%s\"}", type, msg);
 	gsize len = s->len;
-	return http_reply(conn, status, "application/x-amz-json-1.1", g_string_free(g_steal_pointer(&s), FALSE), len,
+	g_message("http req=%s: %u %s: %s", p->rid_text, status, type, msg);
+	return http_reply(conn, p, status, "application/x-amz-json-1.1", g_string_free(g_steal_pointer(&s), FALSE), len,
 	                  "x-amzn-ErrorType", g_strdup(type));
 }
 
@@ -120,13 +148,15 @@ static enum MHD_Result http_dispatch(HttpServer *srv, struct MHD_Connection *con
 	                   c.names->len,
 	                   p->body->data,
 	                   p->body->len,
-	                   peer};
+	                   peer,
+	                   p->rid,
+	                   p->rid_text};
 	HttpResponse resp = {500, NULL, NULL, 0, NULL, NULL};
 	srv->handler(srv->user, &req, &resp);
 	g_ptr_array_unref(c.names);
 	g_ptr_array_unref(c.values);
 	g_string_free(c.query, TRUE);
-	return http_reply(conn, resp.status, resp.content_type, resp.body, resp.body_len, resp.extra_header,
+	return http_reply(conn, p, resp.status, resp.content_type, resp.body, resp.body_len, resp.extra_header,
 	                  resp.extra_value);
 }
 
@@ -135,18 +165,19 @@ static enum MHD_Result http_dispatch(HttpServer *srv, struct MHD_Connection *con
  * when the health check passes, else 503). A PostgreSQL outage makes the server unready, not
  * dead: a liveness probe that failed then would have it restarted for nothing.
  */
-static enum MHD_Result http_healthz(HttpServer *srv, struct MHD_Connection *conn, gboolean ready)
+static enum MHD_Result http_healthz(HttpServer *srv, struct MHD_Connection *conn, const HttpPending *p,
+                                    gboolean ready)
 {
 	gboolean ok = !ready || srv->health == NULL || srv->health(srv->user);
 	const char *body = ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}";
-	return http_reply(conn, ok ? 200 : 503, "application/json", g_strdup(body), strlen(body), NULL, NULL);
+	return http_reply(conn, p, ok ? 200 : 503, "application/json", g_strdup(body), strlen(body), NULL, NULL);
 }
 
 /* GET /metrics: the registry in Prometheus text exposition format. */
-static enum MHD_Result http_metrics(struct MHD_Connection *conn)
+static enum MHD_Result http_metrics(struct MHD_Connection *conn, const HttpPending *p)
 {
 	char *body = metrics_render();
-	return http_reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8", body, strlen(body), NULL, NULL);
+	return http_reply(conn, p, 200, "text/plain; version=0.0.4; charset=utf-8", body, strlen(body), NULL, NULL);
 }
 
 /* Gauge: the listener's open connections. */
@@ -196,11 +227,12 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
 	if (p == NULL) {
 		p = g_new0(HttpPending, 1);
 		p->body = g_byte_array_new();
+		p->rid = http_request_id_next(p->rid_text);
 		*state = p;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && g_ascii_strtoull(cl, NULL, 10) > srv->config->http_max_body) {
 			p->too_big = TRUE;
-			return http_reply_error(conn, 413, "SerializationException",
+			return http_reply_error(conn, p, 413, "SerializationException",
 			                        "Request body exceeds the limit http_max_body");
 		}
 		return MHD_YES;
@@ -214,20 +246,20 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
 		return MHD_YES;
 	}
 	if (p->too_big)
-		return http_reply_error(conn, 413, "SerializationException", "Request body exceeds the limit http_max_body");
+		return http_reply_error(conn, p, 413, "SerializationException", "Request body exceeds the limit http_max_body");
 	/* /readyz (Kubernetes readiness): PostgreSQL answers; migrations are applied before any
 	 * listener opens, so a listening server has them. /healthz: the process is alive. */
 	if (strcmp(method, "GET") == 0 && (strcmp(url, "/healthz") == 0 || strcmp(url, "/readyz") == 0))
-		return http_healthz(srv, conn, strcmp(url, "/readyz") == 0);
+		return http_healthz(srv, conn, p, strcmp(url, "/readyz") == 0);
 	if (strcmp(method, "GET") == 0 && strcmp(url, "/metrics") == 0)
-		return http_metrics(conn);
+		return http_metrics(conn, p);
 	if (strcmp(method, "POST") == 0 && url[0] == '/' && strcmp(url, "/healthz") != 0 && strcmp(url, "/readyz") != 0 &&
 	    strcmp(url, "/metrics") != 0)
 		return http_dispatch(srv, conn, url, method, p);
 	if (strcmp(url, "/") == 0 || strcmp(url, "/healthz") == 0 || strcmp(url, "/readyz") == 0 ||
 	    strcmp(url, "/metrics") == 0)
-		return http_reply_error(conn, 405, "MethodNotAllowedException", "Method not allowed");
-	return http_reply_error(conn, 404, "UnknownOperationException", "Not found");
+		return http_reply_error(conn, p, 405, "MethodNotAllowedException", "Method not allowed");
+	return http_reply_error(conn, p, 404, "UnknownOperationException", "Not found");
 }
 
 /* Frees a request's state when libmicrohttpd is done with it. */
@@ -261,12 +293,14 @@ HttpServer *http_server_start(const PropolisConfig *config, const char *host, gu
 	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* The logger first: libmicrohttpd logs about options parsed before it through stderr, and
+	 * warns (once, through the logger) when it is not the first option. */
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, http_access, srv, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned int)config->http_threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)config->http_max_connections,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)config->http_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)config->http_max_header, MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, srv, MHD_OPTION_END);
+		flags, 0, NULL, NULL, http_access, srv, MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
+		ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)config->http_threads, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)config->http_max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)config->http_timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config->http_max_header, MHD_OPTION_NOTIFY_COMPLETED,
+		http_completed, NULL, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (srv->daemon == NULL) {
 		g_set_error(error, NET_ERROR, NET_ERROR_IO, "http_listen %s:%u: cannot listen (address in use?)", host, port);

@@ -30,7 +30,18 @@ typedef struct {
 	const guint8 *body;
 	gsize body_len;
 	const char *peer;             /* "ip:port" for logs */
+	guint64 request_id;           /* the request's number (one counter for every HTTP request) */
+	const char *request_id_text;  /* its UUID-shaped text, the response's x-amzn-RequestId */
 } HttpRequest;
+
+/* Length of a request id's text, NUL included ("xxxxxxxx-xxxx-4xxx-yxxx-nnnnnnnnnnnn"). */
+#define HTTP_REQUEST_ID_LEN 37
+
+/*
+ * The next request id: returns its number and writes its UUID-shaped text to out. Thread-safe.
+ * Random per process in its first 80 bits, the number in hex in its last 48.
+ */
+guint64 http_request_id_next(char out[HTTP_REQUEST_ID_LEN]);
 
 /* What the handler answers. body is taken (g_free) by the listener. */
 typedef struct {

@@ -14,8 +14,6 @@
 #include "common/metrics.h"
 #include "lakeformation/internal.h"
 
-static volatile gint lf_request_ids;
-
 static const GlueOp *const lf_tables[] = {lf_permission_ops, lf_settings_ops, lf_resource_ops, NULL};
 
 /* The operation a path names ("/GrantPermissions"), or NULL; *op points into the path. */
@@ -75,7 +73,8 @@ static void lf_respond_ok(JsonObject *out, HttpResponse *resp)
 void lf_door_handle(GlueDoor *door, const HttpRequest *req, HttpResponse *resp)
 {
 	gint64 t0 = g_get_monotonic_time();
-	guint64 rid = (guint64)g_atomic_int_add(&lf_request_ids, 1) + 1;
+	guint64 rid = req->request_id; /* the listener's one counter; its text is the x-amzn-RequestId */
+	const char *rtext = req->request_id_text ? req->request_id_text : "-";
 	const PropolisConfig *config = door->config;
 	GError *error = NULL;
 	GlueOpFn fn = NULL;
@@ -91,11 +90,11 @@ void lf_door_handle(GlueDoor *door, const HttpRequest *req, HttpResponse *resp)
 	if (out != NULL) {
 		lf_respond_ok(out, resp);
 		metrics_request_observe("lakeformation", op, "ok", g_get_monotonic_time() - t0);
-		g_debug("lakeformation req=%" G_GUINT64_FORMAT " peer=%s %s by %s: ok", rid, req->peer, op, principal.arn);
+		g_debug("lakeformation req=%s peer=%s %s by %s: ok", rtext, req->peer, op, principal.arn);
 	} else {
 		guint status = 0;
 		const char *type = lf_error_type(error, &status);
-		g_message("lakeformation req=%" G_GUINT64_FORMAT " peer=%s %s by %s: %s: %s", rid, req->peer,
+		g_message("lakeformation req=%s peer=%s %s by %s: %s: %s", rtext, req->peer,
 		          op ? op : "-", principal.arn ? principal.arn : "-", type, error->message);
 		lf_error_respond(error, resp);
 		metrics_request_observe("lakeformation", op, type, g_get_monotonic_time() - t0);

@@ -459,6 +459,28 @@ JsonArray *store_event_count_groups(StoreConn *conn, gint64 from, gint64 to, con
 /* Deletes events older than ttl_s seconds. */
 gboolean store_event_trim(StoreConn *conn, guint ttl_s, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* ---- Glue resource tags (store/tags.c, migration 0015) ---- */
+
+typedef enum { STORE_TAGGED_DATABASE, STORE_TAGGED_TABLE, STORE_TAGGED_CONNECTION } StoreTaggedKind;
+
+/* A tagged object: a database (catalog, db), a table (catalog, db, name) or a connection (name). */
+typedef struct {
+	StoreTaggedKind kind;
+	const char *catalog;
+	const char *db;
+	const char *name;
+} StoreTagged;
+
+/*
+ * Adds the tags of `add` (replacing values of keys present; may be NULL), then removes the
+ * keys listed in `remove` (strings; may be NULL). *count (may be NULL): the object's tags
+ * after the change. NOT_FOUND if no such object.
+ */
+gboolean store_tags_change(StoreConn *conn, const StoreTagged *obj, JsonObject *add, JsonArray *remove, guint *count,
+                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The object's tags as a new {key: value} object. NOT_FOUND if no such object. */
+JsonObject *store_tags_get(StoreConn *conn, const StoreTagged *obj, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* ---- table versions (store/table_version.c) ---- */
 
 /*

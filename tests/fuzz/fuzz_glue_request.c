@@ -190,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	const char *names[] = {"Content-Type", "X-Amz-Target"};
 	const char *values[] = {"application/x-amz-json-1.1", target};
-	HttpRequest req = {"POST", "/", NULL, names, values, 2, body, body_len, "fuzz"};
+	HttpRequest req = {"POST", "/", NULL, names, values, 2, body, body_len, "fuzz", 1, NULL};
 	GError *error = NULL;
 	GlueOpFn fn = NULL;
 	const char *op = glue_target(&req, &fn, &error);

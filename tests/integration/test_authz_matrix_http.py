@@ -673,6 +673,34 @@ def _(c):
     return c.glue.delete_partition_index(DatabaseName=c.db, TableName=c.table, IndexName="ix")
 
 
+# issue 17: Glue resource tags (rows name the table kind; databases and connections are in
+# tests/integration/test_glue_roundtrip.py)
+def table_arn(c):
+    return "arn:aws:glue:us-east-1:%s:table/%s/%s" % (ACCOUNT, c.db, c.table)
+
+
+@glue_op("TagResource", prepare=fresh_table())
+def _(c):
+    return c.glue.tag_resource(ResourceArn=table_arn(c), TagsToAdd={"team": "matrix"})
+
+
+def fresh_tagged_table(w, tag):
+    o = fresh_table()(w, tag)
+    w.glue().tag_resource(ResourceArn="arn:aws:glue:us-east-1:%s:table/%s/%s" % (ACCOUNT, o["db"], o["table"]),
+                          TagsToAdd={"team": "matrix"})
+    return o
+
+
+@glue_op("UntagResource", prepare=fresh_tagged_table)
+def _(c):
+    return c.glue.untag_resource(ResourceArn=table_arn(c), TagsToRemove=["team"])
+
+
+@glue_op("GetTags", targets=(T1, T3))
+def _(c):
+    return c.glue.get_tags(ResourceArn=table_arn(c))
+
+
 # Lake Formation: permissions ("grantable" rows). b holds DESCRIBE with grant option on a fresh
 # table and passes DESCRIBE on to (or takes it back from) another principal.
 def grantable_describe(w, objs):
@@ -1029,6 +1057,7 @@ def snapshot(w, objs):
         grab("pstats", lambda: g.get_column_statistics_for_partition(DatabaseName=db, TableName=table,
                                                                      PartitionValues=PART, ColumnNames=["id"]))
         grab("indexes", lambda: g.get_partition_indexes(DatabaseName=db, TableName=table))
+        grab("tags", lambda: g.get_tags(ResourceArn="arn:aws:glue:us-east-1:%s:table/%s/%s" % (ACCOUNT, db, table)))
         grab("grants", lambda: w.lf().list_permissions(Resource={"Table": {"DatabaseName": db, "Name": table}}))
     if name and db:
         grab("ntable", lambda: g.get_table(DatabaseName=db, Name=name))

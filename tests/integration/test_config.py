@@ -101,3 +101,23 @@ def test_server_runs_from_env_alone(pg, start_server, monkeypatch):
     srv = start_server([])
     with harness.connect(srv.port) as c:
         assert "default" in c.get_all_databases()
+
+
+def test_embedded_warehouse_follows_the_data_dir(tmp_path, monkeypatch):
+    """issue 17: ./run.sh with DATA_DIR elsewhere keeps the warehouse under DATA_DIR (beside pgdata/)."""
+    monkeypatch.delenv("PROPOLIS_SERVER_WAREHOUSE", raising=False)
+    data = tmp_path / "data"
+    values, _ = print_config(["--data-dir", str(data)])
+    assert values["server.warehouse"] == "file://%s/warehouse" % data
+    values, _ = print_config(["--data-dir", str(tmp_path / "rel" / ".." / "data2")])
+    assert values["server.warehouse"] == "file://%s/warehouse" % (tmp_path / "data2")
+    # a warehouse given anywhere wins, even one equal to the old default
+    values, _ = print_config(["--data-dir", str(data), "--warehouse", "file:///var/lib/propolis/warehouse"])
+    assert values["server.warehouse"] == "file:///var/lib/propolis/warehouse"
+    monkeypatch.setenv("PROPOLIS_SERVER_WAREHOUSE", "s3a://bucket/wh")
+    values, _ = print_config(["--data-dir", str(data)])
+    assert values["server.warehouse"] == "s3a://bucket/wh"
+    monkeypatch.delenv("PROPOLIS_SERVER_WAREHOUSE")
+    # external PostgreSQL: the default stays
+    values, _ = print_config(["--database", "postgresql://u@h/db"])
+    assert values["server.warehouse"] == "file:///var/lib/propolis/warehouse"

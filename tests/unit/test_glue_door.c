@@ -47,7 +47,7 @@ static GError *run_body(const char *op, const char *body)
 	const char *names[] = {"Content-Type", "X-Amz-Target"};
 	g_autofree char *target = g_strconcat("AWSGlue.", op, NULL);
 	const char *values[] = {"application/x-amz-json-1.1", target};
-	HttpRequest req = {"POST", "/", NULL, names, values, 2, (const guint8 *)body, strlen(body), "test"};
+	HttpRequest req = {"POST", "/", NULL, names, values, 2, (const guint8 *)body, strlen(body), "test", 1, NULL};
 	GError *error = NULL;
 	GlueOpFn fn = NULL;
 	const char *name = glue_target(&req, &fn, &error);
@@ -136,7 +136,7 @@ START_TEST(test_target_not_utf8)
 {
 	const char *names[] = {"Content-Type", "X-Amz-Target"};
 	const char *values[] = {"application/x-amz-json-1.1", "AWSGlue.Get\xa1\x9b\x9d\xddTable"};
-	HttpRequest req = {"POST", "/", NULL, names, values, 2, (const guint8 *)"{}", 2, "test"};
+	HttpRequest req = {"POST", "/", NULL, names, values, 2, (const guint8 *)"{}", 2, "test", 2, NULL};
 	HttpResponse resp = {0};
 	glue_door_handle(door, &req, &resp);
 	ck_assert_uint_eq(resp.status, 400);
