@@ -37,6 +37,12 @@ gboolean thrift_text_ok(const char *s, gsize len);
  */
 ThriftProtocol *thrift_safe_protocol_new(ThriftTransport *transport);
 
+/*
+ * The GType to make a TApplicationException with (schema/patch-generated.sh writes it): the
+ * library's own class never chains up to GObject's finalize and loses its qdata per answer.
+ */
+GType propolis_app_exception_get_type(void);
+
 G_END_DECLS
 
 #endif

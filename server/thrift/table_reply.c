@@ -183,7 +183,7 @@ static gboolean write_failure(ThriftProtocol *out, const char *method, gint32 se
 	ThriftMessageType type = T_REPLY;
 	if (o1 == NULL && o2 == NULL) {
 		type = T_EXCEPTION;
-		result = g_object_new(THRIFT_TYPE_APPLICATION_EXCEPTION, "type",
+		result = g_object_new(propolis_app_exception_get_type(), "type",
 		                      app ? app->code : THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN, "message",
 		                      app ? app->message : NULL, NULL);
 	} else {

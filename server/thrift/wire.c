@@ -188,7 +188,7 @@ gboolean wire_put_result(GByteArray *reply, const char *method, gint32 seqid, GO
 	g_autoptr(GObject) exc = NULL;
 	if (result == NULL) {
 		type = T_EXCEPTION;
-		exc = g_object_new(THRIFT_TYPE_APPLICATION_EXCEPTION, "type",
+		exc = g_object_new(propolis_app_exception_get_type(), "type",
 		                   app ? app->code : THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN, "message",
 		                   app ? app->message : NULL, NULL);
 	}
