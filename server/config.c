@@ -113,6 +113,9 @@ void config_free(PropolisConfig *c)
 	g_free(c->tls_cert);
 	g_free(c->tls_key);
 	g_free(c->tls_ca);
+	g_free(c->kerberos_keytab);
+	g_free(c->kerberos_principal);
+	g_free(c->kerberos_principal_rules);
 	if (c->thrift_listeners)
 		g_ptr_array_unref(c->thrift_listeners);
 	g_free(c);
@@ -177,7 +180,8 @@ static void config_take(char **dst, const char *value)
 static const char *const server_keys[] = {"listen",     "data_dir",        "database",          "warehouse",
                                           "catalog",    "log_level",       "migrations",        "http_listen",
                                           "account_id", "master_key_file", "admin_credentials", "audit_log",
-                                          "audit_reads", "thrift_auth", "tls_cert",        "tls_key",           "tls_ca"};
+                                          "audit_reads", "thrift_auth", "tls_cert",        "tls_key",           "tls_ca",
+                                          "kerberos_keytab", "kerberos_principal", "kerberos_principal_rules"};
 
 /* Parses a boolean as GKeyFile and env users write it. FALSE when it is none of them. */
 static gboolean config_parse_bool(const char *v, gboolean *out)
@@ -233,6 +237,12 @@ static gboolean config_set_server(PropolisConfig *c, const char *key, const char
 		config_take(&c->tls_key, v);
 	if (strcmp(key, "tls_ca") == 0)
 		config_take(&c->tls_ca, v);
+	if (strcmp(key, "kerberos_keytab") == 0)
+		config_take(&c->kerberos_keytab, v);
+	if (strcmp(key, "kerberos_principal") == 0)
+		config_take(&c->kerberos_principal, v);
+	if (strcmp(key, "kerberos_principal_rules") == 0)
+		config_take(&c->kerberos_principal_rules, v);
 	if (strcmp(key, "audit_log") == 0 && !config_parse_bool(v, &c->audit_log)) {
 		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
 		            "%s: [server] audit_log = '%s' must be true or false", where, v);
@@ -426,6 +436,10 @@ static char *config_print_text(const PropolisConfig *c)
 	g_autofree char *auth = config_auth_text(c->thrift_auth);
 	g_string_append_printf(s, "thrift_auth = %s\ntls_cert = %s\ntls_key = %s\ntls_ca = %s\n", auth,
 	                       c->tls_cert ? c->tls_cert : "", c->tls_key ? c->tls_key : "", c->tls_ca ? c->tls_ca : "");
+	g_string_append_printf(s, "kerberos_keytab = %s\nkerberos_principal = %s\nkerberos_principal_rules = %s\n",
+	                       c->kerberos_keytab ? c->kerberos_keytab : "",
+	                       c->kerberos_principal ? c->kerberos_principal : "",
+	                       c->kerberos_principal_rules ? c->kerberos_principal_rules : "");
 	config_listeners_print(c, s);
 	g_string_append(s, "\n[limits]\n");
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++) {
@@ -444,7 +458,8 @@ static char *config_limits_text(void)
 	                          "Config file keys (GKeyFile):\n"
 	                          "  [server] listen, data_dir, database, warehouse, catalog, log_level, migrations,\n"
 	                          "           http_listen, account_id, master_key_file, admin_credentials, audit_log, audit_reads,\n"
-	                          "           thrift_auth, tls_cert, tls_key, tls_ca\n"
+	                          "           thrift_auth, tls_cert, tls_key, tls_ca, kerberos_keytab, kerberos_principal,\n"
+	                          "           kerberos_principal_rules\n"
 	                          "  [thrift-listener NAME] listen, auth, tls_cert, tls_key, tls_ca (one more Thrift\n"
 	                          "           listener; PROPOLIS_THRIFT_LISTENER_<NAME>_<KEY> in the environment)\n"
 	                          "  [limits] key = value (default, range, unit: why):\n");
@@ -461,7 +476,7 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	g_autofree char *config_file = NULL, *data_dir = NULL, *database = NULL, *listen = NULL, *warehouse = NULL,
 	                *log_level = NULL, *migrations = NULL, *http_listen = NULL, *master_key = NULL,
 	                *admin_credentials = NULL, *account_id = NULL, *thrift_auth = NULL, *tls_cert = NULL,
-	                *tls_key = NULL, *tls_ca = NULL;
+	                *tls_key = NULL, *tls_ca = NULL, *krb_keytab = NULL, *krb_principal = NULL;
 	gboolean version = FALSE, print_limits = FALSE, print_config = FALSE, print_authz = FALSE;
 	GOptionEntry entries[] = {
 		{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Config file (GKeyFile)", "FILE"},
@@ -481,12 +496,16 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 		{"account-id", 0, 0, G_OPTION_ARG_STRING, &account_id, "Account id (Glue CatalogId), default 000000000000",
 		 "ID"},
 		{"thrift-auth", 0, 0, G_OPTION_ARG_STRING, &thrift_auth,
-		 "Who is calling on the --listen listener: anonymous (default), trust-ugi or sasl-plain, optionally with "
+		 "Who is calling on the --listen listener: anonymous (default), trust-ugi, sasl-plain or kerberos, optionally with "
 		 "tls or mtls (e.g. tls,sasl-plain)", "MODE"},
 		{"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM server certificate (chain) for tls/mtls", "FILE"},
 		{"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key of --tls-cert", "FILE"},
 		{"tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &tls_ca, "PEM CA certificates that sign client certificates (mtls)",
 		 "FILE"},
+		{"kerberos-keytab", 0, 0, G_OPTION_ARG_FILENAME, &krb_keytab, "Service keytab for --thrift-auth kerberos",
+		 "FILE"},
+		{"kerberos-principal", 0, 0, G_OPTION_ARG_STRING, &krb_principal,
+		 "Service principal for kerberos (hive/_HOST@EXAMPLE.COM; _HOST = the listener's host name)", "PRINCIPAL"},
 		{"print-limits", 0, 0, G_OPTION_ARG_NONE, &print_limits, "Print the limits table and exit", NULL},
 		{"print-config", 0, 0, G_OPTION_ARG_NONE, &print_config,
 		 "Print the effective configuration (defaults < file < environment < flags), secrets masked, and exit", NULL},
@@ -539,6 +558,8 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	config_take(&c->tls_cert, tls_cert);
 	config_take(&c->tls_key, tls_key);
 	config_take(&c->tls_ca, tls_ca);
+	config_take(&c->kerberos_keytab, krb_keytab);
+	config_take(&c->kerberos_principal, krb_principal);
 	if (c->data_dir != NULL) {
 		if (c->master_key_file == NULL)
 			c->master_key_file = g_build_filename(c->data_dir, "master.key", NULL);

@@ -37,6 +37,10 @@ typedef struct {
 	char *tls_key;            /* PEM private key of tls_cert */
 	char *tls_ca;             /* PEM CA certificates client certificates must chain to (mtls) */
 	GPtrArray *thrift_listeners; /* ConfigThriftListener*: the [thrift-listener NAME] sections */
+	/* Kerberos (--thrift-auth kerberos, issue 16): shared by every kerberos listener */
+	char *kerberos_keytab;          /* service keytab (NULL: KRB5_KTNAME / the default keytab) */
+	char *kerberos_principal;       /* "hive/_HOST@EXAMPLE.COM"; _HOST becomes the listener's host name */
+	char *kerberos_principal_rules; /* Hadoop auth_to_local rules (NULL: DEFAULT) */
 
 	/* [limits] — see the table in config.c */
 	guint max_connections;      /* open client connections; more are refused at accept */
@@ -97,6 +101,7 @@ enum {
 	CONFIG_AUTH_SASL_PLAIN = 1 << 1, /* SASL PLAIN: principal name + secret access key, before any call */
 	CONFIG_AUTH_TLS = 1 << 2,        /* TLS with tls_cert/tls_key */
 	CONFIG_AUTH_MTLS = 1 << 3,       /* TLS + client certificate verified against tls_ca; its CN is the principal */
+	CONFIG_AUTH_KERBEROS = 1 << 4,   /* SASL GSSAPI: a Kerberos ticket, mapped by kerberos_principal_rules */
 };
 
 /* One extra Thrift listener, [thrift-listener NAME]. Strings owned; NULL tls_* inherit [server]'s. */

@@ -58,6 +58,14 @@ void thrift_call_set_current(ThriftCall *call);
  */
 void thrift_audit_log(const ThriftCall *call, const char *method, const char *object, const char *result, double ms);
 /* Notes the current call's object (table may be NULL); a later note with a table wins. */
+/*
+ * The audit line of a SASL login on the Thrift door (method "sasl:GSSAPI"): authid is what the
+ * mechanism proved (the Kerberos principal), principal what it maps to (NULL when refused),
+ * result NULL for "ok" or why it was refused.
+ */
+void thrift_audit_login(const PropolisConfig *config, const char *peer, const char *mechanism, const char *authid,
+                        const char *principal, const char *result);
+
 void thrift_audit_note_object(const char *db, const char *table);
 /* Milliseconds since the call's request arrived (net/ sets its deadline from arrival). */
 double thrift_audit_elapsed_ms(const ThriftCall *call);
