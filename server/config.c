@@ -90,6 +90,9 @@ PropolisConfig *config_new_default(void)
 	c->http_listen_port = 9084;
 	c->account_id = g_strdup("000000000000");
 	c->audit_log = TRUE;
+	c->token_renew_interval_s = 86400;
+	c->token_max_lifetime_s = 7 * 86400;
+	c->token_key_update_interval_s = 86400;
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++)
 		*config_limit_field(c, &config_limit_table[i]) = config_limit_table[i].def;
 	return c;
@@ -116,6 +119,7 @@ void config_free(PropolisConfig *c)
 	g_free(c->kerberos_keytab);
 	g_free(c->kerberos_principal);
 	g_free(c->kerberos_principal_rules);
+	g_free(c->proxy_users);
 	if (c->thrift_listeners)
 		g_ptr_array_unref(c->thrift_listeners);
 	g_free(c);
@@ -181,7 +185,9 @@ static const char *const server_keys[] = {"listen",     "data_dir",        "data
                                           "catalog",    "log_level",       "migrations",        "http_listen",
                                           "account_id", "master_key_file", "admin_credentials", "audit_log",
                                           "audit_reads", "thrift_auth", "tls_cert",        "tls_key",           "tls_ca",
-                                          "kerberos_keytab", "kerberos_principal", "kerberos_principal_rules"};
+                                          "kerberos_keytab", "kerberos_principal", "kerberos_principal_rules",
+                                          "proxy_users", "delegation_token_renew_interval_s",
+                                          "delegation_token_max_lifetime_s", "delegation_key_update_interval_s"};
 
 /* Parses a boolean as GKeyFile and env users write it. FALSE when it is none of them. */
 static gboolean config_parse_bool(const char *v, gboolean *out)
@@ -243,6 +249,18 @@ static gboolean config_set_server(PropolisConfig *c, const char *key, const char
 		config_take(&c->kerberos_principal, v);
 	if (strcmp(key, "kerberos_principal_rules") == 0)
 		config_take(&c->kerberos_principal_rules, v);
+	if (strcmp(key, "proxy_users") == 0)
+		config_take(&c->proxy_users, v);
+	if (g_str_has_prefix(key, "delegation_")) {
+		guint64 *dst = strcmp(key, "delegation_token_renew_interval_s") == 0  ? &c->token_renew_interval_s
+		             : strcmp(key, "delegation_token_max_lifetime_s") == 0    ? &c->token_max_lifetime_s
+		                                                                       : &c->token_key_update_interval_s;
+		if (!g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT32, dst, NULL)) {
+			g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+			            "%s: [server] %s = '%s' must be a number of seconds (1 or more)", where, key, v);
+			return FALSE;
+		}
+	}
 	if (strcmp(key, "audit_log") == 0 && !config_parse_bool(v, &c->audit_log)) {
 		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
 		            "%s: [server] audit_log = '%s' must be true or false", where, v);
@@ -440,6 +458,12 @@ static char *config_print_text(const PropolisConfig *c)
 	                       c->kerberos_keytab ? c->kerberos_keytab : "",
 	                       c->kerberos_principal ? c->kerberos_principal : "",
 	                       c->kerberos_principal_rules ? c->kerberos_principal_rules : "");
+	g_string_append_printf(s,
+	                       "proxy_users = %s\ndelegation_token_renew_interval_s = %" G_GUINT64_FORMAT
+	                       "\ndelegation_token_max_lifetime_s = %" G_GUINT64_FORMAT
+	                       "\ndelegation_key_update_interval_s = %" G_GUINT64_FORMAT "\n",
+	                       c->proxy_users ? c->proxy_users : "", c->token_renew_interval_s, c->token_max_lifetime_s,
+	                       c->token_key_update_interval_s);
 	config_listeners_print(c, s);
 	g_string_append(s, "\n[limits]\n");
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++) {
@@ -459,7 +483,8 @@ static char *config_limits_text(void)
 	                          "  [server] listen, data_dir, database, warehouse, catalog, log_level, migrations,\n"
 	                          "           http_listen, account_id, master_key_file, admin_credentials, audit_log, audit_reads,\n"
 	                          "           thrift_auth, tls_cert, tls_key, tls_ca, kerberos_keytab, kerberos_principal,\n"
-	                          "           kerberos_principal_rules\n"
+	                          "           kerberos_principal_rules, proxy_users, delegation_token_renew_interval_s,\n"
+	                          "           delegation_token_max_lifetime_s, delegation_key_update_interval_s\n"
 	                          "  [thrift-listener NAME] listen, auth, tls_cert, tls_key, tls_ca (one more Thrift\n"
 	                          "           listener; PROPOLIS_THRIFT_LISTENER_<NAME>_<KEY> in the environment)\n"
 	                          "  [limits] key = value (default, range, unit: why):\n");

@@ -41,6 +41,10 @@ typedef struct {
 	char *kerberos_keytab;          /* service keytab (NULL: KRB5_KTNAME / the default keytab) */
 	char *kerberos_principal;       /* "hive/_HOST@EXAMPLE.COM"; _HOST becomes the listener's host name */
 	char *kerberos_principal_rules; /* Hadoop auth_to_local rules (NULL: DEFAULT) */
+	char *proxy_users;              /* "svc=alice,bob;trino=*": who may get delegation tokens owned by others */
+	guint64 token_renew_interval_s; /* hive.cluster.delegation.token.renew-interval (86400) */
+	guint64 token_max_lifetime_s;   /* hive.cluster.delegation.token.max-lifetime (604800) */
+	guint64 token_key_update_interval_s; /* hive.cluster.delegation.key.update-interval (86400) */
 
 	/* [limits] — see the table in config.c */
 	guint max_connections;      /* open client connections; more are refused at accept */

@@ -363,8 +363,18 @@ static int main_run(PropolisConfig *config)
 	}
 	gpointer door = thrift_door_new(catalog, config);
 	thrift_door_set_keyring(door, glue.keyring);
+	AuthTokens *tokens = NULL;
+	if (glue.keyring != NULL) {
+		AuthTokensConfig tcfg = {.key_update_ms = (gint64)config->token_key_update_interval_s * 1000,
+		                         .renew_ms = (gint64)config->token_renew_interval_s * 1000,
+		                         .max_ms = (gint64)config->token_max_lifetime_s * 1000,
+		                         .proxy_users = config->proxy_users};
+		tokens = auth_tokens_new(catalog, glue.keyring, &tcfg);
+		thrift_door_set_tokens(door, tokens);
+	}
 	if (main_wants_kerberos(config) && !main_setup_kerberos(door, config)) {
 		thrift_door_free(door);
+		auth_tokens_free(tokens);
 		main_stop_glue(&glue);
 		catalog_free(catalog);
 		store_pool_free(pool);
@@ -394,6 +404,7 @@ static int main_run(PropolisConfig *config)
 	main_gauges(server, pool, FALSE);
 	net_server_free(server);
 	thrift_door_free(door);
+	auth_tokens_free(tokens);
 	catalog_free(catalog);
 	store_pool_free(pool);
 	embedded_pg_stop(embedded);

@@ -43,6 +43,7 @@ typedef struct {
 	const char *tls_peer_cn;    /* subject CN of the verified client certificate (mtls), else NULL */
 	const char *sasl_user;      /* the principal SASL authenticated (PLAIN user, or a GSSAPI ticket's mapped name), else NULL */
 	const char *sasl_authid;    /* GSSAPI: the Kerberos principal the ticket names (alice@REALM), else NULL */
+	const char *sasl_mechanism; /* "PLAIN", "GSSAPI", "DIGEST-MD5" once SASL succeeded, else NULL */
 	gboolean trust_client_user; /* the listener lets a client name itself (set_ugi; trust-ugi) */
 } NetRequestInfo;
 

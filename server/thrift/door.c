@@ -17,6 +17,7 @@
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/thrift_application_exception.h>
 
+#include "auth/dtoken_manager.h"
 #include "auth/kerberos_name.h"
 #include "auth/keys.h"
 #include "common/metrics.h"
@@ -36,6 +37,7 @@ struct ThriftDoor {
 	ThriftProcessor *processor; /* stateless after construction: shared by workers */
 	AuthKeyring *keyring;       /* checks SASL PLAIN passwords; NULL refuses every login */
 	KerberosRules *krb_rules;   /* kerberos_principal_rules; NULL refuses every ticket */
+	AuthTokens *tokens;         /* delegation tokens (DIGEST-MD5 and the token methods); NULL: none */
 	char *krb_default_realm;    /* the krb5 default realm (DEFAULT rule), or NULL */
 	gint64 started_s;
 };
@@ -164,6 +166,8 @@ static ThriftCall door_call(ThriftDoor *door, gpointer session, const NetRequest
 		.method = method,
 		.trust_set_ugi = trust_set_ugi,
 		.started_s = door->started_s,
+		.tokens = door->tokens,
+		.by_token = info->sasl_mechanism != NULL && strcmp(info->sasl_mechanism, "DIGEST-MD5") == 0,
 	};
 }
 
@@ -417,6 +421,15 @@ void thrift_door_set_keyring(gpointer door, AuthKeyring *keyring)
 }
 
 /* See door.h. */
+void thrift_door_set_tokens(gpointer door_data, AuthTokens *tokens)
+{
+	ThriftDoor *door = door_data;
+	door->tokens = tokens;
+	if (tokens && door->krb_rules)
+		auth_tokens_set_rules(tokens, door->krb_rules, door->krb_default_realm);
+}
+
+/* See door.h. */
 void thrift_door_set_kerberos(gpointer door_data, KerberosRules *rules, const char *default_realm)
 {
 	ThriftDoor *door = door_data;
@@ -424,6 +437,8 @@ void thrift_door_set_kerberos(gpointer door_data, KerberosRules *rules, const ch
 	g_free(door->krb_default_realm);
 	door->krb_rules = rules;
 	door->krb_default_realm = g_strdup(default_realm);
+	if (door->tokens)
+		auth_tokens_set_rules(door->tokens, rules, default_realm);
 }
 
 /* Frees a door no worker uses any more. */

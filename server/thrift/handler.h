@@ -42,6 +42,8 @@ typedef struct {
 	gint64 started_s;      /* server start, wall clock seconds (aliveSince) */
 	gboolean audited;      /* its audit line is written (audit.c); zero-initialised by the door */
 	char audit_object[256]; /* "db" or "db.table" noted by the handler for the audit line, or "" */
+	struct AuthTokens *tokens; /* the delegation token manager (handler_token.c), or NULL */
+	gboolean by_token;         /* the connection authenticated with a delegation token (DIGEST-MD5) */
 } ThriftCall;
 
 /* The current thread's call, or NULL outside handle(). */
@@ -110,6 +112,8 @@ void thrift_stats_install(ThriftHiveMetastoreHandlerClass *klass);
 const char *const *thrift_stats_methods(guint *n);
 void thrift_txn_install(ThriftHiveMetastoreHandlerClass *klass);
 const char *const *thrift_txn_methods(guint *n);
+void thrift_token_install(ThriftHiveMetastoreHandlerClass *klass);
+const char *const *thrift_token_methods(guint *n);
 
 /* Where a method's declared exceptions go; NULL slots are not declared by that method. */
 typedef struct {

@@ -93,7 +93,7 @@ START_TEST(test_rows_are_well_formed)
 			ck_assert_msg(r->perms == 0, "%s: a VISIBLE row names no permission", m);
 			break;
 		case AUTHZ_RULE_SELF:
-			ck_assert_msg(r->on == AUTHZ_ON_LOCK || r->on == AUTHZ_ON_TXN, "%s: self of a %s", m,
+			ck_assert_msg(r->on == AUTHZ_ON_LOCK || r->on == AUTHZ_ON_TXN || r->on == AUTHZ_ON_TOKEN, "%s: self of a %s", m,
 				      authz_on_name(r->on));
 			/* fall through */
 		case AUTHZ_RULE_PUBLIC:
