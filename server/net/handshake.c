@@ -35,7 +35,8 @@ static void handshake_sasl_begin(NetConn *conn)
 	conn->phase = NET_PHASE_SASL;
 	conn->sasl = g_new(NetSasl, 1);
 	net_sasl_init_mechs(conn->sasl, conn->server->config->max_sasl_message,
-	                    conn->listener->gss ? NET_SASL_MECH_GSSAPI : NET_SASL_MECH_PLAIN);
+	                    conn->listener->gss ? NET_SASL_MECH_GSSAPI | (conn->server->door.token_password ? NET_SASL_MECH_DIGEST : 0)
+	                                        : NET_SASL_MECH_PLAIN);
 	net_conn_set_state(conn, NET_CONN_HANDSHAKE);
 }
 
@@ -147,9 +148,12 @@ static void handshake_gss_step(NetConn *conn)
 	NetJob *job = g_new0(NetJob, 1);
 
 	job->kind = NET_JOB_GSS;
+	job->mech = conn->sasl->mech;
 	job->gss_in = g_byte_array_sized_new((guint)conn->sasl->step_len);
 	g_byte_array_append(job->gss_in, conn->sasl->step, (guint)conn->sasl->step_len);
-	if (conn->gss == NULL)
+	if (job->mech == NET_SASL_MECH_DIGEST && conn->digest == NULL)
+		conn->digest = net_digest_new();
+	else if (job->mech == NET_SASL_MECH_GSSAPI && conn->gss == NULL)
 		conn->gss = net_gss_new(conn->listener->gss);
 	net_loop_lend(conn, job);
 }
@@ -234,6 +238,7 @@ void net_handshake_auth_done(NetJob *job)
 		return;
 	}
 	conn->sasl_user = g_steal_pointer(&job->user);
+	conn->sasl_mechanism = "PLAIN";
 	conn->phase = NET_PHASE_THRIFT;
 	conn->transport = NET_TRANSPORT_FRAMED; /* after SASL, every message is a 4-byte length frame */
 	conn->last_active_us = g_get_monotonic_time();
@@ -248,6 +253,8 @@ void net_handshake_auth_done(NetJob *job)
 
 /* What a Kerberos client is told when its negotiation fails (Java's GssKrb5Server words); the log says why. */
 #define HANDSHAKE_GSS_REFUSED "GSS initiate failed"
+/* What a token client is told (Java's DigestMD5Server after the callback failed); the log says why. */
+#define HANDSHAKE_DIGEST_REFUSED "DIGEST-MD5: IO error acquiring password"
 
 /* A worker stepped a GSSAPI negotiation: answer OK with the challenge, COMPLETE, or BAD and close. */
 void net_handshake_gss_done(NetJob *job)
@@ -262,10 +269,12 @@ void net_handshake_gss_done(NetJob *job)
 	}
 	if (job->gss_result == NET_GSS_FAILED || (job->gss_result == NET_GSS_COMPLETE && !job->auth_ok)) {
 		NET_STAT_ADD(conn->server, auth_failures, 1);
-		net_conn_message(conn, "closing: SASL GSSAPI refused%s%s: %s", job->authid ? " for " : "",
+		net_conn_message(conn, "closing: SASL %s refused%s%s: %s",
+		                 job->mech == NET_SASL_MECH_DIGEST ? "DIGEST-MD5" : "GSSAPI", job->authid ? " for " : "",
 		                 job->authid ? job->authid : "", job->auth_error ? job->auth_error : "refused");
 		handshake_job_free(job);
-		handshake_sasl_refuse(conn, NET_SASL_BAD, HANDSHAKE_GSS_REFUSED);
+		handshake_sasl_refuse(conn, NET_SASL_BAD,
+		                      job->mech == NET_SASL_MECH_DIGEST ? HANDSHAKE_DIGEST_REFUSED : HANDSHAKE_GSS_REFUSED);
 		return;
 	}
 	g_clear_pointer(&conn->out, g_byte_array_unref);
@@ -283,11 +292,13 @@ void net_handshake_gss_done(NetJob *job)
 	conn->sasl_user = g_steal_pointer(&job->user);
 	conn->sasl_authid = g_steal_pointer(&job->authid);
 	g_clear_pointer(&conn->gss, net_gss_free);
+	g_clear_pointer(&conn->digest, net_digest_free);
+	conn->sasl_mechanism = job->mech == NET_SASL_MECH_DIGEST ? "DIGEST-MD5" : "GSSAPI";
 	net_sasl_clear(conn->sasl);
 	g_clear_pointer(&conn->sasl, g_free);
 	conn->phase = NET_PHASE_THRIFT;
 	conn->transport = NET_TRANSPORT_FRAMED;
-	net_conn_debug(conn, "SASL GSSAPI: %s authenticated as %s", conn->sasl_authid, conn->sasl_user);
+	net_conn_debug(conn, "SASL %s: %s authenticated as %s", conn->sasl_mechanism, conn->sasl_authid, conn->sasl_user);
 	handshake_job_free(job);
 	net_loop_send(conn);
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "net/net.h"
+#include "net/digest.h"
 #include "net/gss.h"
 #include "net/sasl.h"
 #include "net/scan.h"
@@ -108,7 +109,9 @@ struct NetConn {
 	char *tls_peer_cn;  /* verified client certificate's CN (mtls) */
 	char *sasl_user;    /* set when SASL succeeded: the PLAIN user, or the mapped Kerberos principal */
 	NetGss *gss;        /* SASL GSSAPI negotiation in progress (a worker steps it while lent) */
-	char *sasl_authid;  /* GSSAPI: the ticket's Kerberos principal */
+	NetDigest *digest;  /* SASL DIGEST-MD5 negotiation in progress (idem) */
+	char *sasl_authid;  /* GSSAPI: the ticket's Kerberos principal; DIGEST-MD5: the token user */
+	const char *sasl_mechanism; /* static: "PLAIN", "GSSAPI", "DIGEST-MD5" once authenticated */
 };
 
 /* What a worker does with a lent connection. */
@@ -135,6 +138,7 @@ typedef struct {
 	char *auth_error;        /* why door.authenticate refused, for the log */
 	GByteArray *gss_in;      /* NET_JOB_GSS: the client's response; the answer goes to reply */
 	NetGssResult gss_result;
+	guint mech;              /* NET_JOB_GSS: NET_SASL_MECH_GSSAPI or NET_SASL_MECH_DIGEST */
 	char *authid;            /* NET_JOB_GSS, complete: the ticket's principal (user is its mapped name) */
 } NetJob;
 

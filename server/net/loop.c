@@ -176,6 +176,7 @@ void net_loop_lend(NetConn *conn, NetJob *job)
 	job->info.tls_peer_cn = conn->tls_peer_cn;
 	job->info.sasl_user = conn->sasl_user;
 	job->info.sasl_authid = conn->sasl_authid;
+	job->info.sasl_mechanism = conn->sasl_mechanism;
 	job->info.trust_client_user = conn->listener->trust_client_user;
 	conn->lent = TRUE;
 	net_conn_set_state(conn, NET_CONN_QUEUED);

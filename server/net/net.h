@@ -73,6 +73,13 @@ typedef struct {
 	 * audited by the door, never sent) refuses the negotiation. NULL callback refuses every ticket.
 	 */
 	char *(*map_kerberos)(gpointer door, const NetRequestInfo *info, const char *kerberos_principal, GError **error);
+	/*
+	 * DIGEST-MD5 (delegation tokens) on a kerberos listener, on a worker: the password of
+	 * username (base64 of a token identifier; new string, wiped by net/) and *principal, who
+	 * acts (the token's owner). NULL with error (logged, never sent) refuses. NULL callback: no DIGEST-MD5.
+	 */
+	char *(*token_password)(gpointer door, const NetRequestInfo *info, const char *username, char **principal,
+	                        GError **error);
 } NetDoor;
 
 /*

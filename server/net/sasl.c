@@ -35,6 +35,8 @@ static guint sasl_mech_named(const NetSasl *s, const guint8 *p, gsize len)
 		return NET_SASL_MECH_PLAIN;
 	if ((s->mechs & NET_SASL_MECH_GSSAPI) && len == 6 && memcmp(p, "GSSAPI", 6) == 0)
 		return NET_SASL_MECH_GSSAPI;
+	if ((s->mechs & NET_SASL_MECH_DIGEST) && len == 10 && memcmp(p, "DIGEST-MD5", 10) == 0)
+		return NET_SASL_MECH_DIGEST;
 	return 0;
 }
 
@@ -152,7 +154,7 @@ NetSaslResult net_sasl_feed(NetSasl *s, const guint8 *buf, gsize len, gsize *con
 					*c = '?';
 			return sasl_fail(reply_status, NET_SASL_BAD, error, NET_ERROR_PROTOCOL,
 			                 "Unsupported mechanism type %s (this listener offers %s)", name,
-			                 s->mechs & NET_SASL_MECH_GSSAPI ? "GSSAPI" : "PLAIN");
+			                 s->mechs & NET_SASL_MECH_GSSAPI ? "GSSAPI, DIGEST-MD5" : "PLAIN");
 		}
 		s->started = TRUE;
 	}

@@ -38,6 +38,7 @@ enum {
 enum {
 	NET_SASL_MECH_PLAIN = 1 << 0,
 	NET_SASL_MECH_GSSAPI = 1 << 1,
+	NET_SASL_MECH_DIGEST = 1 << 2, /* DIGEST-MD5: delegation tokens */
 };
 
 /* RFC 4616: authzid, authcid and passwd are at most 255 bytes each. */

@@ -354,6 +354,32 @@ static char *door_map_kerberos(gpointer door_data, const NetRequestInfo *info, c
 	return name;
 }
 
+/*
+ * The password of a delegation token for DIGEST-MD5 (net/ calls it on a worker): the token's
+ * owner acts; a token a proxy user got is audited as "<proxy> on behalf of <owner>".
+ */
+static char *door_token_password(gpointer door_data, const NetRequestInfo *info, const char *username,
+                                 char **principal, GError **error)
+{
+	ThriftDoor *door = door_data;
+	g_autofree char *owner = NULL, *real_user = NULL;
+	char *password = NULL;
+	if (door->tokens == NULL)
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "this server has no delegation tokens");
+	else if (auth_tokens_digest_password(door->tokens, username, &password, &owner, &real_user, error))
+		*principal = auth_tokens_short_name(door->tokens, owner, error);
+	if (password != NULL && *principal == NULL) {
+		memset(password, 0, strlen(password));
+		g_clear_pointer(&password, g_free);
+	}
+	g_autofree char *as = owner == NULL ? g_strdup("a delegation token")
+	                    : real_user && *real_user ? g_strdup_printf("%s on behalf of %s (delegation token)", real_user, owner)
+	                                              : g_strdup_printf("%s (delegation token)", owner);
+	g_autofree char *why = password ? NULL : g_strdup_printf("AuthenticationFailed: %s", (*error)->message);
+	thrift_audit_login(door->config, info->peer, "sasl:DIGEST-MD5", as, password ? *principal : NULL, why);
+	return password;
+}
+
 /* The NetDoor callbacks of the Thrift door. */
 const NetDoor *thrift_door_vtable(void)
 {
@@ -363,6 +389,7 @@ const NetDoor *thrift_door_vtable(void)
 		.handle = door_handle,
 		.authenticate = door_authenticate,
 		.map_kerberos = door_map_kerberos,
+		.token_password = door_token_password,
 	};
 	return &vtable;
 }
