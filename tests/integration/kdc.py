@@ -93,3 +93,8 @@ class Kdc:
         args = ["kinit"] + (["-l", lifetime] if lifetime else []) + [principal]
         self.run(*args, ccache=ccache, input=password + "\n")
         return ccache
+
+    def kinit_keytab(self, principal, keytab, ccache=None):
+        ccache = ccache or os.path.join(self.dir, "cc-kt-" + principal.split("@")[0].replace("/", "-"))
+        self.run("kinit", "-k", "-t", keytab, principal, ccache=ccache)
+        return ccache
