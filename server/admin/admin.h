@@ -20,6 +20,7 @@
 extern const GlueOp admin_principal_ops[]; /* principal.c */
 extern const GlueOp admin_audit_ops[];     /* audit.c */
 extern const GlueOp admin_lock_ops[];      /* lock.c */
+extern const GlueOp admin_token_ops[];     /* token.c (issue 16) */
 
 /* Marks call as one of Propolis' own (door "propolis" in audit records); call first in each operation. */
 void admin_call_begin(GlueCall *call);

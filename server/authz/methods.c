@@ -312,6 +312,9 @@ static const AuthzMethodRule rules[] = {
 	P_ADMIN("ListAuditEvents", AUDIT, ADMIN_OP),
 	P_ADMIN("ListLocks", LOCK, ADMIN_OP),
 	P_ADMIN("ReleaseLock", LOCK, ADMIN_OP " (the tool for stuck locks)"),
+	/* issue 16: delegation tokens */
+	P_ADMIN("ListDelegationTokens", TOKEN, ADMIN_OP " (identifiers, owners, renewers; never a password)"),
+	P_ADMIN("CancelDelegationToken", TOKEN, ADMIN_OP " (revokes any token)"),
 };
 
 /* See methods.h. */

@@ -101,6 +101,9 @@ gboolean cli_admins_remove(CliGlobal *g, int argc, char **argv, GError **error) 
 gboolean cli_audit(CliGlobal *g, int argc, char **argv, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean cli_locks_list(CliGlobal *g, int argc, char **argv, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean cli_locks_release(CliGlobal *g, int argc, char **argv, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* tokens.c (issue 16) */
+gboolean cli_tokens_list(CliGlobal *g, int argc, char **argv, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean cli_tokens_cancel(CliGlobal *g, int argc, char **argv, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
 

@@ -32,6 +32,8 @@ static const CliCommand cli_commands[] = {
 	{"audit", NULL, cli_audit, "list authorization decisions from the audit table"},
 	{"locks", "list", cli_locks_list, "list Hive locks with holder, age and last heartbeat"},
 	{"locks", "release", cli_locks_release, "release a Hive lock by id"},
+	{"tokens", "list", cli_tokens_list, "list Hive delegation tokens (owner, renewer, max date)"},
+	{"tokens", "cancel", cli_tokens_cancel, "cancel a Hive delegation token by identifier"},
 };
 
 /* The global options bound to g. */

@@ -798,6 +798,30 @@ def _(c):
     return c.propolis("ReleaseLock", {"LockId": c.lockid})
 
 
+# issue 16: delegation tokens
+def fresh_token(w, tag):
+    """A delegation token of the administrator, got over Thrift; the identifier is what the CLI shows."""
+    import base64
+    thr = w.thrift()
+    try:
+        tok = thr.get_delegation_token("admin", "admin")
+    finally:
+        thr.close()
+    raw = base64.urlsafe_b64decode(tok + "=" * (-len(tok) % 4))
+    n = raw[0]  # identifiers are shorter than 112 bytes here: a one-byte vint
+    return {"token_ident": base64.urlsafe_b64encode(raw[1:1 + n]).decode().rstrip("=")}
+
+
+@admin_op("ListDelegationTokens")
+def _(c):
+    return c.propolis("ListDelegationTokens", {})
+
+
+@admin_op("CancelDelegationToken", prepare=fresh_token)
+def _(c):
+    return c.propolis("CancelDelegationToken", {"TokenIdentifier": c.token_ident})
+
+
 # ---- running a row ----
 
 def resource_of(on, objs):
