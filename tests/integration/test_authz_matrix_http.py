@@ -1013,6 +1013,9 @@ def snapshot(w, objs):
     if objs.get("lockid"):
         grab("lock", lambda: [x for x in propolis_call(w.srv, *w.keys["admin"], "ListLocks", {})[1]["Locks"]
                               if x["LockId"] == objs["lockid"]])
+    if objs.get("token_ident"):
+        grab("token", lambda: [x for x in propolis_call(w.srv, *w.keys["admin"], "ListDelegationTokens", {})[1]["Tokens"]
+                               if x["TokenIdentifier"] == objs["token_ident"]])
     return out
 
 
