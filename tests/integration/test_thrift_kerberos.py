@@ -457,3 +457,38 @@ def test_token_works_on_a_second_server_and_after_restart_and_expires(pg, srv, k
         assert "results" in digest_call(s2.port, short, [["get_all_databases"]])
     finally:
         assert s2.stop() == 0, s2.log_tail()
+
+
+def test_cli_lists_and_cancels_tokens(srv, kdc, tmp_path):
+    cli_bin = os.path.join(os.path.dirname(harness.PROPOLIS_BIN), "propolis")
+    creds = tmp_path / "admin.credentials"
+    creds.write_text("[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (srv.key_id, srv.secret))
+    token = get_token(kdc, srv.port, "bob", "bob", "hive")
+    ident, _ = token_parts(token)
+    ident_text = base64.urlsafe_b64encode(ident).decode().rstrip("=")
+
+    def cli(*args):
+        out = subprocess.run([cli_bin, "--endpoint", srv.endpoint, "--credentials", str(creds)] + list(args),
+                             capture_output=True, text=True, timeout=60)
+        return out.returncode, out.stdout, out.stderr
+    rc, out, err = cli("tokens", "list")
+    assert rc == 0, err
+    listed = [t for t in json.loads(out)["Tokens"] if t["TokenIdentifier"] == ident_text]
+    assert listed and listed[0]["Owner"] == "bob" and listed[0]["Renewer"] == "hive"
+    assert "results" in digest_call(srv.port, token, [["get_all_databases"]])
+    rc, out, err = cli("tokens", "cancel", ident_text)
+    assert rc == 0, err
+    assert "open_error" in digest_call(srv.port, token, [["get_all_databases"]])
+    rc, out, err = cli("tokens", "cancel", ident_text)
+    assert rc != 0 and "not found" in (out + err)
+
+
+def test_keytab_without_the_service_principal_stops_startup(pg, kdc, tmp_path):
+    out = subprocess.run([harness.PROPOLIS_BIN, "--database", pg.create_database("propolis_krb_badkt"), "--thrift-auth", "kerberos",
+                          "--kerberos-keytab", kdc.service_keytab, "--kerberos-principal", "nothere/_HOST@" + REALM,
+                          "--listen", "localhost:%d" % harness.free_port(), "--http-listen",
+                          "127.0.0.1:%d" % harness.free_port(), "--master-key-file", str(tmp_path / "mk"),
+                          "--admin-credentials", str(tmp_path / "ac")],
+                         capture_output=True, text=True, timeout=60, env=kdc.env())
+    assert out.returncode != 0
+    assert "no acceptor credential for nothere/localhost@%s" % REALM in out.stdout + out.stderr
