@@ -368,7 +368,8 @@ static int main_run(PropolisConfig *config)
 		AuthTokensConfig tcfg = {.key_update_ms = (gint64)config->token_key_update_interval_s * 1000,
 		                         .renew_ms = (gint64)config->token_renew_interval_s * 1000,
 		                         .max_ms = (gint64)config->token_max_lifetime_s * 1000,
-		                         .proxy_users = config->proxy_users};
+		                         .proxy_users = config->proxy_users,
+		                         .proxy_hosts = config->proxy_hosts};
 		tokens = auth_tokens_new(catalog, glue.keyring, &tcfg);
 		thrift_door_set_tokens(door, tokens);
 	}

@@ -22,7 +22,7 @@ struct AuthTokens {
 	Catalog *cat;
 	AuthKeyring *kr;
 	AuthTokensConfig cfg;
-	char *proxy_users;
+	char *proxy_users, *proxy_hosts;
 	const KerberosRules *rules;
 	char *realm;
 };
@@ -35,6 +35,8 @@ AuthTokens *auth_tokens_new(Catalog *cat, AuthKeyring *kr, const AuthTokensConfi
 	t->cfg = *cfg;
 	t->proxy_users = g_strdup(cfg->proxy_users);
 	t->cfg.proxy_users = t->proxy_users;
+	t->proxy_hosts = g_strdup(cfg->proxy_hosts);
+	t->cfg.proxy_hosts = t->proxy_hosts;
 	return t;
 }
 
@@ -43,6 +45,7 @@ void auth_tokens_free(AuthTokens *t)
 	if (t == NULL)
 		return;
 	g_free(t->proxy_users);
+	g_free(t->proxy_hosts);
 	g_free(t->realm);
 	g_free(t);
 }
@@ -145,6 +148,26 @@ static GBytes *tokens_current_key(AuthTokens *t, gint32 *id, GError **error)
 	return tokens_roll_key(t, id, error);
 }
 
+/* -1 when list ("svc=a,b;other=*") has no entry for caller; else whether one names name or "*". */
+static int tokens_acl(const char *list, const char *caller, const char *name)
+{
+	int found = -1;
+	g_auto(GStrv) entries = g_strsplit(list ? list : "", ";", -1);
+	for (guint i = 0; entries[i]; i++) {
+		g_auto(GStrv) kv = g_strsplit(entries[i], "=", 2);
+		if (kv[0] == NULL || kv[1] == NULL || strcmp(g_strstrip(kv[0]), caller) != 0)
+			continue;
+		found = MAX(found, 0);
+		g_auto(GStrv) items = g_strsplit(kv[1], ",", -1);
+		for (guint u = 0; items[u]; u++) {
+			const char *item = g_strstrip(items[u]);
+			if (strcmp(item, "*") == 0 || strcmp(item, name) == 0)
+				found = 1;
+		}
+	}
+	return found;
+}
+
 /* TRUE when caller may get tokens owned by owner (proxy_users "caller=a,b;other=*"). */
 static gboolean tokens_may_proxy(AuthTokens *t, const char *caller, const char *owner)
 {
@@ -163,7 +186,7 @@ static gboolean tokens_may_proxy(AuthTokens *t, const char *caller, const char *
 	return FALSE;
 }
 
-char *auth_tokens_get(AuthTokens *t, const CatalogCtx *ctx, gboolean by_token, const char *owner,
+char *auth_tokens_get(AuthTokens *t, const CatalogCtx *ctx, const char *peer, gboolean by_token, const char *owner,
                       const char *renewer, GError **error)
 {
 	const char *caller = ctx->principal ? ctx->principal : "anonymous";
@@ -179,6 +202,18 @@ char *auth_tokens_get(AuthTokens *t, const CatalogCtx *ctx, gboolean by_token, c
 	if (proxied && !tokens_may_proxy(t, caller, owner_short)) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "User: %s is not allowed to impersonate %s", caller,
 		            owner_short);
+		return NULL;
+	}
+	g_autofree char *ip = g_strdup(peer ? peer : "");
+	char *colon = strrchr(ip, ':');
+	if (colon && ip[0] != '[')
+		*colon = '\0';
+	else if (ip[0] == '[' && strchr(ip, ']'))
+		*strchr(ip, ']') = '\0';
+	const char *addr = ip[0] == '[' ? ip + 1 : ip;
+	if (proxied && tokens_acl(t->cfg.proxy_hosts, caller, addr) == 0) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "Unauthorized connection for super-user: %s from IP %s",
+		            caller, addr);
 		return NULL;
 	}
 	g_autofree char *renewer_short = auth_tokens_short_name(t, renewer, error);

@@ -33,6 +33,7 @@ typedef struct {
 	gint64 renew_ms;      /* hive.cluster.delegation.token.renew-interval (1 day) */
 	gint64 max_ms;        /* hive.cluster.delegation.token.max-lifetime (7 days) */
 	const char *proxy_users; /* "svc=alice,bob;spark=*": who may get tokens owned by others */
+	const char *proxy_hosts; /* "svc=10.0.0.5;spark=*": from where (a service with no entry: anywhere) */
 } AuthTokensConfig;
 
 AuthTokens *auth_tokens_new(Catalog *cat, AuthKeyring *kr, const AuthTokensConfig *cfg);
@@ -46,9 +47,10 @@ char *auth_tokens_short_name(AuthTokens *t, const char *name, GError **error) G_
 /*
  * get_delegation_token: ctx->principal is the caller (short name); by_token TRUE refuses (a
  * token does not mint tokens here). An owner other than the caller needs the caller in
- * proxy_users. Returns the token string.
+ * proxy_users (and, when proxy_hosts names the caller, peer's address among its hosts). Returns
+ * the token string.
  */
-char *auth_tokens_get(AuthTokens *t, const CatalogCtx *ctx, gboolean by_token, const char *owner,
+char *auth_tokens_get(AuthTokens *t, const CatalogCtx *ctx, const char *peer, gboolean by_token, const char *owner,
                       const char *renewer, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* renew_delegation_token: the new expiry (ms), or -1 with error. */
 gint64 auth_tokens_renew(AuthTokens *t, const CatalogCtx *ctx, const char *token, GError **error) G_GNUC_WARN_UNUSED_RESULT;

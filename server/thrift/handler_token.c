@@ -39,7 +39,8 @@ static gboolean h_get_delegation_token(ThriftHiveMetastoreIf *iface, gchar **ret
 	GError *err = NULL;
 	AuthTokens *t = tokens_now(&err);
 	ThriftCall *c = thrift_call_current();
-	char *token = t ? auth_tokens_get(t, &ctx, c->by_token, owner, renewer, &err) : NULL;
+	char *token = t ? auth_tokens_get(t, &ctx, c->session ? c->session->peer : NULL, c->by_token, owner, renewer, &err)
+	                : NULL;
 	if (token == NULL)
 		return thrift_error_raise(err, &out, error);
 	*ret = token;

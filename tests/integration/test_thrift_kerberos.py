@@ -66,10 +66,12 @@ def start_in_realm(s, kdc):
                 os.environ[k] = v
 
 
-def start_krb_server(pg, kdc, d, rules=RULES, dbname="propolis_krb", url=None, extra="", master_key=None):
+def start_krb_server(pg, kdc, d, rules=RULES, dbname="propolis_krb", url=None, extra="", master_key=None,
+                     proxy_hosts="127.0.0.1"):
     creds = d / "admin.credentials"
     http_port = harness.free_port()
-    config = "[server]\nkerberos_principal_rules = %s\nproxy_users = etl_service=bob\n%s" % (rules, extra)
+    config = ("[server]\nkerberos_principal_rules = %s\nhadoop.proxyuser.etl_service.users = bob\n"
+              "hadoop.proxyuser.etl_service.hosts = %s\n%s" % (rules, proxy_hosts, extra))
     (d / "krb.ini").write_text(config)
     s = harness.Server(["--config", str(d / "krb.ini"), "--database", url or pg.create_database(dbname),
                         "--warehouse", "file://" + str(d / "wh"), "--http-listen", "127.0.0.1:%d" % http_port,
@@ -492,3 +494,17 @@ def test_keytab_without_the_service_principal_stops_startup(pg, kdc, tmp_path):
                          capture_output=True, text=True, timeout=60, env=kdc.env())
     assert out.returncode != 0
     assert "no acceptor credential for nothere/localhost@%s" % REALM in out.stdout + out.stderr
+
+
+def test_proxy_user_from_a_host_not_listed_is_refused(pg, kdc, tmp_path):
+    d = tmp_path / "hosts"
+    d.mkdir()
+    s = start_krb_server(pg, kdc, d, dbname="propolis_krb_hosts", proxy_hosts="10.9.9.9")
+    try:
+        no = krb_call(kdc, s.port, "etl/worker1", [["get_delegation_token", "bob", "hive"]])
+        assert no["results"][0]["error"] == "MetaException", no
+        assert "Unauthorized connection for super-user: etl_service from IP 127.0.0.1" in no["results"][0]["message"]
+        own = krb_call(kdc, s.port, "etl/worker1", [["get_delegation_token", "etl_service", "hive"]])
+        assert isinstance(own["results"][0], str), own  # its own tokens need no proxy rights
+    finally:
+        assert s.stop() == 0, s.log_tail()
