@@ -272,9 +272,9 @@ void net_handshake_gss_done(NetJob *job)
 		net_conn_message(conn, "closing: SASL %s refused%s%s: %s",
 		                 job->mech == NET_SASL_MECH_DIGEST ? "DIGEST-MD5" : "GSSAPI", job->authid ? " for " : "",
 		                 job->authid ? job->authid : "", job->auth_error ? job->auth_error : "refused");
+		const char *told = job->mech == NET_SASL_MECH_DIGEST ? HANDSHAKE_DIGEST_REFUSED : HANDSHAKE_GSS_REFUSED;
 		handshake_job_free(job);
-		handshake_sasl_refuse(conn, NET_SASL_BAD,
-		                      job->mech == NET_SASL_MECH_DIGEST ? HANDSHAKE_DIGEST_REFUSED : HANDSHAKE_GSS_REFUSED);
+		handshake_sasl_refuse(conn, NET_SASL_BAD, told);
 		return;
 	}
 	g_clear_pointer(&conn->out, g_byte_array_unref);
