@@ -6,12 +6,14 @@
  * get_all_token_identifiers, add/update/remove_master_key, get_master_keys) move rows of the
  * same store, for data lake administrators only (Hive leaves them open; a master key mints
  * tokens for anyone). Master key strings are sealed with the key ring at rest. Errors are
- * MetaException (or TApplicationException where Hive declares none), with Hive's texts.
+ * MetaException with Hive's texts; where Hive declares no exception, a refused caller gets the
+ * empty answer (see token_refused_quietly).
  */
 #include <string.h>
 
 #include "auth/dtoken.h"
 #include "auth/dtoken_manager.h"
+#include "common/error.h"
 #include "thrift/handler.h"
 
 static const char *const token_methods[] = {
@@ -73,6 +75,28 @@ static gboolean h_cancel_delegation_token(ThriftHiveMetastoreIf *iface, const gc
 	return TRUE;
 }
 
+/*
+ * Hive declares no exception for add_token, remove_token, get_token, get_all_token_identifiers,
+ * remove_master_key and get_master_keys, and a TApplicationException raised through the
+ * generated processor leaks (libthrift_c_glib's exception object drops GObject's qdata). So a
+ * caller who is not an administrator gets the empty answer (false, "", []) — what a missing
+ * token gets — and the refusal is logged and audited; other errors still raise.
+ */
+static gboolean token_refused_quietly(GError *err)
+{
+	if (err == NULL || err->domain != CATALOG_ERROR || err->code != CATALOG_ERROR_ACCESS_DENIED)
+		return FALSE;
+	ThriftCall *c = thrift_call_current();
+	g_message("request %" G_GUINT64_FORMAT " %s: %s (answered empty)", c ? c->request_id : 0,
+	          c && c->method ? c->method : "?", err->message);
+	if (c != NULL && !c->audited) {
+		thrift_audit_log(c, c->method, NULL, "AccessDenied", thrift_audit_elapsed_ms(c));
+		c->audited = TRUE;
+	}
+	g_error_free(err);
+	return TRUE;
+}
+
 /* Parsed owner and renewer of an identifier string, when it parses (for the list and cancel rules). */
 static void token_ident_names(const char *ident_text, char **owner, char **renewer, gint64 *max_date)
 {
@@ -99,7 +123,7 @@ static gboolean h_add_token(ThriftHiveMetastoreIf *iface, gboolean *ret, const g
 	token_ident_names(ident, &owner, &renewer, &max_date);
 	if (!catalog_dtoken_put(thrift_cat_now(), &ctx, ident ? ident : "", token ? token : "", owner, renewer, max_date,
 	                        FALSE, ret, &err))
-		return thrift_error_raise(err, &out, error);
+		return token_refused_quietly(err) ? (*ret = FALSE, TRUE) : thrift_error_raise(err, &out, error);
 	return TRUE;
 }
 
@@ -109,7 +133,7 @@ static gboolean h_remove_token(ThriftHiveMetastoreIf *iface, gboolean *ret, cons
 	CatalogCtx ctx = thrift_ctx_now();
 	GError *err = NULL;
 	if (!catalog_dtoken_remove(thrift_cat_now(), &ctx, ident ? ident : "", NULL, NULL, ret, &err))
-		return thrift_error_raise(err, &out, error);
+		return token_refused_quietly(err) ? (*ret = FALSE, TRUE) : thrift_error_raise(err, &out, error);
 	return TRUE;
 }
 
@@ -120,7 +144,9 @@ static gboolean h_get_token(ThriftHiveMetastoreIf *iface, gchar **ret, const gch
 	GError *err = NULL;
 	gboolean found = FALSE;
 	char *token = catalog_dtoken_get(thrift_cat_now(), &ctx, ident ? ident : "", &found, &err);
-	if (token == NULL)
+	if (token == NULL && token_refused_quietly(err))
+		token = g_strdup("");
+	else if (token == NULL)
 		return thrift_error_raise(err, &out, error);
 	*ret = token; /* "" when there is none: Thrift cannot return null (Hive) */
 	return TRUE;
@@ -133,7 +159,7 @@ static gboolean h_get_all_token_identifiers(ThriftHiveMetastoreIf *iface, GPtrAr
 	GError *err = NULL;
 	g_autoptr(GPtrArray) rows = catalog_dtoken_list(thrift_cat_now(), &ctx, &err);
 	if (rows == NULL)
-		return thrift_error_raise(err, &out, error);
+		return token_refused_quietly(err) ? TRUE : thrift_error_raise(err, &out, error);
 	for (guint i = 0; i < rows->len; i++)
 		g_ptr_array_add(*ret, g_strdup(((StoreDToken *)g_ptr_array_index(rows, i))->ident));
 	return TRUE;
@@ -180,7 +206,7 @@ static gboolean h_remove_master_key(ThriftHiveMetastoreIf *iface, gboolean *ret,
 	CatalogCtx ctx = thrift_ctx_now();
 	GError *err = NULL;
 	if (!catalog_master_key_remove(thrift_cat_now(), &ctx, seq, ret, &err))
-		return thrift_error_raise(err, &out, error);
+		return token_refused_quietly(err) ? (*ret = FALSE, TRUE) : thrift_error_raise(err, &out, error);
 	return TRUE;
 }
 
@@ -192,7 +218,7 @@ static gboolean h_get_master_keys(ThriftHiveMetastoreIf *iface, GPtrArray **ret,
 	AuthTokens *t = tokens_now(&err);
 	g_autoptr(GPtrArray) rows = t ? catalog_master_key_list(thrift_cat_now(), &ctx, &err) : NULL;
 	if (rows == NULL)
-		return thrift_error_raise(err, &out, error);
+		return token_refused_quietly(err) ? TRUE : thrift_error_raise(err, &out, error);
 	for (guint i = 0; i < rows->len; i++) {
 		const StoreMasterKey *k = g_ptr_array_index(rows, i);
 		g_autoptr(GError) open_err = NULL;
