@@ -7,7 +7,7 @@ FROM debian:12 AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake make gcc libc6-dev pkg-config thrift-compiler libthrift-c-glib-dev check \
-      libglib2.0-dev libjson-glib-dev libpq-dev libssl-dev libmicrohttpd-dev libcurl4-openssl-dev zlib1g-dev \
+      libglib2.0-dev libjson-glib-dev libpq-dev libssl-dev libmicrohttpd-dev libcurl4-openssl-dev zlib1g-dev libkrb5-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -18,7 +18,7 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 FROM debian:12-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libthrift-c-glib0 libglib2.0-0 libjson-glib-1.0-0 libpq5 libssl3 libmicrohttpd12 libcurl4 ca-certificates \
+      libthrift-c-glib0 libglib2.0-0 libjson-glib-1.0-0 libpq5 libssl3 libmicrohttpd12 libcurl4 libgssapi-krb5-2 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /var/lib/propolis --create-home --shell /usr/sbin/nologin propolis \
  && install -d -o propolis -g propolis -m 0700 /var/lib/propolis/keys

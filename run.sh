@@ -15,7 +15,7 @@ BUILD="${BUILD_DIR:-$ROOT/build}"
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:${PATH}"
 
 PACKAGES=(cmake make gcc libc6-dev pkg-config thrift-compiler libthrift-c-glib-dev check libglib2.0-dev
-	libjson-glib-dev libpq-dev libssl-dev libmicrohttpd-dev libcurl4-openssl-dev zlib1g-dev postgresql-15 util-linux)
+	libjson-glib-dev libpq-dev libssl-dev libmicrohttpd-dev libcurl4-openssl-dev zlib1g-dev libkrb5-dev postgresql-15 util-linux)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -90,6 +90,9 @@ PropolisConfig *config_new_default(void)
 	c->http_listen_port = 9084;
 	c->account_id = g_strdup("000000000000");
 	c->audit_log = TRUE;
+	c->token_renew_interval_s = 86400;
+	c->token_max_lifetime_s = 7 * 86400;
+	c->token_key_update_interval_s = 86400;
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++)
 		*config_limit_field(c, &config_limit_table[i]) = config_limit_table[i].def;
 	return c;
@@ -113,6 +116,11 @@ void config_free(PropolisConfig *c)
 	g_free(c->tls_cert);
 	g_free(c->tls_key);
 	g_free(c->tls_ca);
+	g_free(c->kerberos_keytab);
+	g_free(c->kerberos_principal);
+	g_free(c->kerberos_principal_rules);
+	g_free(c->proxy_users);
+	g_free(c->proxy_hosts);
 	if (c->thrift_listeners)
 		g_ptr_array_unref(c->thrift_listeners);
 	g_free(c);
@@ -177,7 +185,10 @@ static void config_take(char **dst, const char *value)
 static const char *const server_keys[] = {"listen",     "data_dir",        "database",          "warehouse",
                                           "catalog",    "log_level",       "migrations",        "http_listen",
                                           "account_id", "master_key_file", "admin_credentials", "audit_log",
-                                          "audit_reads", "thrift_auth", "tls_cert",        "tls_key",           "tls_ca"};
+                                          "audit_reads", "thrift_auth", "tls_cert",        "tls_key",           "tls_ca",
+                                          "kerberos_keytab", "kerberos_principal", "kerberos_principal_rules",
+                                          "proxy_users", "proxy_hosts", "delegation_token_renew_interval_s",
+                                          "delegation_token_max_lifetime_s", "delegation_key_update_interval_s"};
 
 /* Parses a boolean as GKeyFile and env users write it. FALSE when it is none of them. */
 static gboolean config_parse_bool(const char *v, gboolean *out)
@@ -192,12 +203,47 @@ static gboolean config_parse_bool(const char *v, gboolean *out)
 	return FALSE;
 }
 
+/* Appends "svc=value;" to *list (proxy_users, proxy_hosts). */
+static void config_append_proxy(char **list, const char *svc, const char *value)
+{
+	char *next = g_strdup_printf("%s%s%s=%s", *list ? *list : "", *list && **list ? ";" : "", svc, value);
+	g_free(*list);
+	*list = next;
+}
+
+/*
+ * Hadoop's impersonation keys in [server]: hadoop.proxyuser.<svc>.users / .hosts (as in
+ * core-site.xml) become proxy_users / proxy_hosts entries; .groups is accepted and logged as not
+ * enforced (it could only widen who may be impersonated).
+ */
+static gboolean config_set_hadoop_proxyuser(PropolisConfig *c, const char *key, const char *v, const char *where,
+                                            GError **error)
+{
+	const char *svc = key + strlen("hadoop.proxyuser.");
+	const char *dot = strrchr(svc, '.');
+	g_autofree char *name = dot && dot > svc ? g_strndup(svc, (gsize)(dot - svc)) : NULL;
+	if (name != NULL && strcmp(dot, ".users") == 0) {
+		config_append_proxy(&c->proxy_users, name, v);
+	} else if (name != NULL && strcmp(dot, ".hosts") == 0) {
+		config_append_proxy(&c->proxy_hosts, name, v);
+	} else if (name != NULL && strcmp(dot, ".groups") == 0) {
+		g_warning("%s: [server] %s: proxy-user groups are not enforced; list the users in %s.users", where, key, name);
+	} else {
+		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+		            "%s: unknown key [server] %s (hadoop.proxyuser.<svc>.users, .hosts or .groups)", where, key);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* Sets one [server] key from its text; where names the source in errors. FALSE on an unknown key or bad value. */
 static gboolean config_set_server(PropolisConfig *c, const char *key, const char *v, const char *where, GError **error)
 {
 	gboolean known = FALSE;
 	for (guint i = 0; i < G_N_ELEMENTS(server_keys); i++)
 		known |= strcmp(key, server_keys[i]) == 0;
+	if (g_str_has_prefix(key, "hadoop.proxyuser."))
+		return config_set_hadoop_proxyuser(c, key, v, where, error);
 	if (!known) {
 		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND, "%s: unknown key [server] %s", where, key);
 		return FALSE;
@@ -235,6 +281,26 @@ static gboolean config_set_server(PropolisConfig *c, const char *key, const char
 		config_take(&c->tls_key, v);
 	if (strcmp(key, "tls_ca") == 0)
 		config_take(&c->tls_ca, v);
+	if (strcmp(key, "kerberos_keytab") == 0)
+		config_take(&c->kerberos_keytab, v);
+	if (strcmp(key, "kerberos_principal") == 0)
+		config_take(&c->kerberos_principal, v);
+	if (strcmp(key, "kerberos_principal_rules") == 0)
+		config_take(&c->kerberos_principal_rules, v);
+	if (strcmp(key, "proxy_users") == 0)
+		config_take(&c->proxy_users, v);
+	if (strcmp(key, "proxy_hosts") == 0)
+		config_take(&c->proxy_hosts, v);
+	if (g_str_has_prefix(key, "delegation_")) {
+		guint64 *dst = strcmp(key, "delegation_token_renew_interval_s") == 0  ? &c->token_renew_interval_s
+		             : strcmp(key, "delegation_token_max_lifetime_s") == 0    ? &c->token_max_lifetime_s
+		                                                                       : &c->token_key_update_interval_s;
+		if (!g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT32, dst, NULL)) {
+			g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+			            "%s: [server] %s = '%s' must be a number of seconds (1 or more)", where, key, v);
+			return FALSE;
+		}
+	}
 	if (strcmp(key, "audit_log") == 0 && !config_parse_bool(v, &c->audit_log)) {
 		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
 		            "%s: [server] audit_log = '%s' must be true or false", where, v);
@@ -428,6 +494,17 @@ static char *config_print_text(const PropolisConfig *c)
 	g_autofree char *auth = config_auth_text(c->thrift_auth);
 	g_string_append_printf(s, "thrift_auth = %s\ntls_cert = %s\ntls_key = %s\ntls_ca = %s\n", auth,
 	                       c->tls_cert ? c->tls_cert : "", c->tls_key ? c->tls_key : "", c->tls_ca ? c->tls_ca : "");
+	g_string_append_printf(s, "kerberos_keytab = %s\nkerberos_principal = %s\nkerberos_principal_rules = %s\n",
+	                       c->kerberos_keytab ? c->kerberos_keytab : "",
+	                       c->kerberos_principal ? c->kerberos_principal : "",
+	                       c->kerberos_principal_rules ? c->kerberos_principal_rules : "");
+	g_string_append_printf(s,
+	                       "proxy_users = %s\nproxy_hosts = %s\ndelegation_token_renew_interval_s = %" G_GUINT64_FORMAT
+	                       "\ndelegation_token_max_lifetime_s = %" G_GUINT64_FORMAT
+	                       "\ndelegation_key_update_interval_s = %" G_GUINT64_FORMAT "\n",
+	                       c->proxy_users ? c->proxy_users : "", c->proxy_hosts ? c->proxy_hosts : "",
+	                       c->token_renew_interval_s, c->token_max_lifetime_s,
+	                       c->token_key_update_interval_s);
 	config_listeners_print(c, s);
 	g_string_append(s, "\n[limits]\n");
 	for (guint i = 0; i < G_N_ELEMENTS(config_limit_table); i++) {
@@ -446,7 +523,9 @@ static char *config_limits_text(void)
 	                          "Config file keys (GKeyFile):\n"
 	                          "  [server] listen, data_dir, database, warehouse, catalog, log_level, migrations,\n"
 	                          "           http_listen, account_id, master_key_file, admin_credentials, audit_log, audit_reads,\n"
-	                          "           thrift_auth, tls_cert, tls_key, tls_ca\n"
+	                          "           thrift_auth, tls_cert, tls_key, tls_ca, kerberos_keytab, kerberos_principal,\n"
+	                          "           kerberos_principal_rules, proxy_users, delegation_token_renew_interval_s,\n"
+	                          "           delegation_token_max_lifetime_s, delegation_key_update_interval_s\n"
 	                          "  [thrift-listener NAME] listen, auth, tls_cert, tls_key, tls_ca (one more Thrift\n"
 	                          "           listener; PROPOLIS_THRIFT_LISTENER_<NAME>_<KEY> in the environment)\n"
 	                          "  [limits] key = value (default, range, unit: why):\n");
@@ -463,7 +542,7 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	g_autofree char *config_file = NULL, *data_dir = NULL, *database = NULL, *listen = NULL, *warehouse = NULL,
 	                *log_level = NULL, *migrations = NULL, *http_listen = NULL, *master_key = NULL,
 	                *admin_credentials = NULL, *account_id = NULL, *thrift_auth = NULL, *tls_cert = NULL,
-	                *tls_key = NULL, *tls_ca = NULL;
+	                *tls_key = NULL, *tls_ca = NULL, *krb_keytab = NULL, *krb_principal = NULL;
 	gboolean version = FALSE, print_limits = FALSE, print_config = FALSE, print_authz = FALSE;
 	GOptionEntry entries[] = {
 		{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Config file (GKeyFile)", "FILE"},
@@ -483,12 +562,16 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 		{"account-id", 0, 0, G_OPTION_ARG_STRING, &account_id, "Account id (Glue CatalogId), default 000000000000",
 		 "ID"},
 		{"thrift-auth", 0, 0, G_OPTION_ARG_STRING, &thrift_auth,
-		 "Who is calling on the --listen listener: anonymous (default), trust-ugi or sasl-plain, optionally with "
+		 "Who is calling on the --listen listener: anonymous (default), trust-ugi, sasl-plain or kerberos, optionally with "
 		 "tls or mtls (e.g. tls,sasl-plain)", "MODE"},
 		{"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM server certificate (chain) for tls/mtls", "FILE"},
 		{"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key of --tls-cert", "FILE"},
 		{"tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &tls_ca, "PEM CA certificates that sign client certificates (mtls)",
 		 "FILE"},
+		{"kerberos-keytab", 0, 0, G_OPTION_ARG_FILENAME, &krb_keytab, "Service keytab for --thrift-auth kerberos",
+		 "FILE"},
+		{"kerberos-principal", 0, 0, G_OPTION_ARG_STRING, &krb_principal,
+		 "Service principal for kerberos (hive/_HOST@EXAMPLE.COM; _HOST = the listener's host name)", "PRINCIPAL"},
 		{"print-limits", 0, 0, G_OPTION_ARG_NONE, &print_limits, "Print the limits table and exit", NULL},
 		{"print-config", 0, 0, G_OPTION_ARG_NONE, &print_config,
 		 "Print the effective configuration (defaults < file < environment < flags), secrets masked, and exit", NULL},
@@ -542,6 +625,8 @@ PropolisConfig *config_load(int argc, char **argv, gboolean *exit_now, GError **
 	config_take(&c->tls_cert, tls_cert);
 	config_take(&c->tls_key, tls_key);
 	config_take(&c->tls_ca, tls_ca);
+	config_take(&c->kerberos_keytab, krb_keytab);
+	config_take(&c->kerberos_principal, krb_principal);
 	if (c->data_dir != NULL) {
 		/* Embedded mode: an unset warehouse sits beside the PostgreSQL cluster (<data_dir>/pgdata),
 		 * so ./run.sh with DATA_DIR elsewhere keeps everything under DATA_DIR. */

@@ -41,6 +41,15 @@ typedef struct {
 	char *tls_key;            /* PEM private key of tls_cert */
 	char *tls_ca;             /* PEM CA certificates client certificates must chain to (mtls) */
 	GPtrArray *thrift_listeners; /* ConfigThriftListener*: the [thrift-listener NAME] sections */
+	/* Kerberos (--thrift-auth kerberos, issue 16): shared by every kerberos listener */
+	char *kerberos_keytab;          /* service keytab (NULL: KRB5_KTNAME / the default keytab) */
+	char *kerberos_principal;       /* "hive/_HOST@EXAMPLE.COM"; _HOST becomes the listener's host name */
+	char *kerberos_principal_rules; /* Hadoop auth_to_local rules (NULL: DEFAULT) */
+	char *proxy_users;              /* "svc=alice,bob;trino=*": who may get delegation tokens owned by others */
+	char *proxy_hosts;              /* "svc=10.0.0.5,127.0.0.1;trino=*": from where (hadoop.proxyuser.<svc>.hosts) */
+	guint64 token_renew_interval_s; /* hive.cluster.delegation.token.renew-interval (86400) */
+	guint64 token_max_lifetime_s;   /* hive.cluster.delegation.token.max-lifetime (604800) */
+	guint64 token_key_update_interval_s; /* hive.cluster.delegation.key.update-interval (86400) */
 
 	/* [limits] — see the table in config.c */
 	guint max_connections;      /* open client connections; more are refused at accept */
@@ -101,6 +110,7 @@ enum {
 	CONFIG_AUTH_SASL_PLAIN = 1 << 1, /* SASL PLAIN: principal name + secret access key, before any call */
 	CONFIG_AUTH_TLS = 1 << 2,        /* TLS with tls_cert/tls_key */
 	CONFIG_AUTH_MTLS = 1 << 3,       /* TLS + client certificate verified against tls_ca; its CN is the principal */
+	CONFIG_AUTH_KERBEROS = 1 << 4,   /* SASL GSSAPI: a Kerberos ticket, mapped by kerberos_principal_rules */
 };
 
 /* One extra Thrift listener, [thrift-listener NAME]. Strings owned; NULL tls_* inherit [server]'s. */

@@ -23,6 +23,7 @@ static const struct {
 	{"anonymous", 0},
 	{"trust-ugi", CONFIG_AUTH_TRUST_UGI},
 	{"sasl-plain", CONFIG_AUTH_SASL_PLAIN},
+	{"kerberos", CONFIG_AUTH_KERBEROS},
 	{"tls", CONFIG_AUTH_TLS},
 	{"mtls", CONFIG_AUTH_MTLS},
 };
@@ -45,14 +46,15 @@ gboolean config_auth_parse(const char *text, guint *auth, GError **error)
 		}
 		if (!known) {
 			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-			            "auth: unknown mode '%s' in '%s' (anonymous, trust-ugi, sasl-plain, tls, mtls)", w, text);
+			            "auth: unknown mode '%s' in '%s' (anonymous, trust-ugi, sasl-plain, kerberos, tls, mtls)", w, text);
 			return FALSE;
 		}
 	}
-	guint modes = (anonymous ? 1 : 0) + ((bits & CONFIG_AUTH_TRUST_UGI) ? 1 : 0) + ((bits & CONFIG_AUTH_SASL_PLAIN) ? 1 : 0);
+	guint modes = (anonymous ? 1 : 0) + ((bits & CONFIG_AUTH_TRUST_UGI) ? 1 : 0) + ((bits & CONFIG_AUTH_SASL_PLAIN) ? 1 : 0) +
+	               ((bits & CONFIG_AUTH_KERBEROS) ? 1 : 0);
 	if (words[0] == NULL || modes > 1 || ((bits & CONFIG_AUTH_TLS) && (bits & CONFIG_AUTH_MTLS))) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-		            "auth: '%s' must name at most one of anonymous, trust-ugi, sasl-plain and at most one of "
+		            "auth: '%s' must name at most one of anonymous, trust-ugi, sasl-plain, kerberos and at most one of "
 		            "tls, mtls", text);
 		return FALSE;
 	}
@@ -64,7 +66,8 @@ gboolean config_auth_parse(const char *text, guint *auth, GError **error)
 char *config_auth_text(guint auth)
 {
 	GString *s = g_string_new(NULL);
-	static const guint order[] = {CONFIG_AUTH_TLS, CONFIG_AUTH_MTLS, CONFIG_AUTH_TRUST_UGI, CONFIG_AUTH_SASL_PLAIN};
+	static const guint order[] = {CONFIG_AUTH_TLS, CONFIG_AUTH_MTLS, CONFIG_AUTH_TRUST_UGI, CONFIG_AUTH_SASL_PLAIN,
+	                              CONFIG_AUTH_KERBEROS};
 	for (guint i = 0; i < G_N_ELEMENTS(order); i++)
 		for (guint k = 0; k < G_N_ELEMENTS(auth_words); k++)
 			if ((auth & order[i]) && auth_words[k].bit == order[i])

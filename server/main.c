@@ -14,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <krb5.h>
+
+#include "auth/kerberos_name.h"
 #include "auth/keys.h"
 #include "catalog/catalog.h"
 #include "common/log.h"
@@ -194,11 +197,24 @@ static void main_gauges(NetServer *server, StorePool *pool, gboolean on)
 	                       main_gauge_pool_waiting, pool);
 }
 
+/*
+ * The service principal of a kerberos listener on host: _HOST becomes the host name as Hive's
+ * SecurityUtil.getServerPrincipal does (a wildcard or literal address: this machine's name).
+ */
+static char *main_kerberos_principal(const PropolisConfig *config, const char *host)
+{
+	if (config->kerberos_principal == NULL)
+		return NULL;
+	gboolean wildcard = host == NULL || *host == '\0' || strcmp(host, "*") == 0 || g_hostname_is_ip_address(host);
+	return kerberos_principal_expand_host(config->kerberos_principal, wildcard ? g_get_host_name() : host);
+}
+
 /* net/'s options for a Thrift listener with config auth bits and TLS files. */
 static NetListenerOptions main_listener_options(const char *name, guint auth, const char *cert, const char *key,
                                                 const char *ca)
 {
 	return (NetListenerOptions){
+		.sasl_gssapi = (auth & CONFIG_AUTH_KERBEROS) != 0,
 		.name = name,
 		.trust_client_user = (auth & CONFIG_AUTH_TRUST_UGI) != 0,
 		.sasl_plain = (auth & CONFIG_AUTH_SASL_PLAIN) != 0,
@@ -231,11 +247,17 @@ static gboolean main_listen(NetServer *server, const PropolisConfig *config)
 {
 	NetListenerOptions main_opts =
 		main_listener_options("main", config->thrift_auth, config->tls_cert, config->tls_key, config->tls_ca);
+	g_autofree char *main_krb = main_kerberos_principal(config, config->listen_host);
+	main_opts.kerberos_keytab = config->kerberos_keytab;
+	main_opts.kerberos_principal = main_krb;
 	if (!main_add_listener(server, 0, config->listen_host, config->listen_port, &main_opts, config->thrift_auth))
 		return FALSE;
 	for (guint i = 0; config->thrift_listeners && i < config->thrift_listeners->len; i++) {
 		const ConfigThriftListener *l = g_ptr_array_index(config->thrift_listeners, i);
 		NetListenerOptions opts = main_listener_options(l->name, l->auth, l->tls_cert, l->tls_key, l->tls_ca);
+		g_autofree char *krb = main_kerberos_principal(config, l->host);
+		opts.kerberos_keytab = config->kerberos_keytab;
+		opts.kerberos_principal = krb;
 		if (!main_add_listener(server, i + 1, l->host, l->port, &opts, l->auth))
 			return FALSE;
 	}
@@ -250,6 +272,47 @@ static gboolean main_wants_sasl(const PropolisConfig *config)
 		sasl |= (((ConfigThriftListener *)g_ptr_array_index(config->thrift_listeners, i))->auth &
 		         CONFIG_AUTH_SASL_PLAIN) != 0;
 	return sasl;
+}
+
+/* TRUE when some Thrift listener authenticates with Kerberos. */
+static gboolean main_wants_kerberos(const PropolisConfig *config)
+{
+	gboolean krb = (config->thrift_auth & CONFIG_AUTH_KERBEROS) != 0;
+	for (guint i = 0; config->thrift_listeners && i < config->thrift_listeners->len; i++)
+		krb |= (((ConfigThriftListener *)g_ptr_array_index(config->thrift_listeners, i))->auth &
+		        CONFIG_AUTH_KERBEROS) != 0;
+	return krb;
+}
+
+/* The krb5 default realm (krb5.conf libdefaults), or NULL when none is configured. */
+static char *main_kerberos_default_realm(void)
+{
+	krb5_context ctx = NULL;
+	char *realm = NULL, *out = NULL;
+	if (krb5_init_context(&ctx) != 0)
+		return NULL;
+	if (krb5_get_default_realm(ctx, &realm) == 0) {
+		out = g_strdup(realm);
+		krb5_free_default_realm(ctx, realm);
+	}
+	krb5_free_context(ctx);
+	return out;
+}
+
+/* Parses kerberos_principal_rules and hands them to the door; FALSE (logged) on a bad rule. */
+static gboolean main_setup_kerberos(gpointer door, const PropolisConfig *config)
+{
+	g_autoptr(GError) error = NULL;
+	KerberosRules *rules = kerberos_rules_parse(config->kerberos_principal_rules, &error);
+	if (rules == NULL) {
+		g_critical("%s", error->message);
+		return FALSE;
+	}
+	g_autofree char *realm = main_kerberos_default_realm();
+	g_message("kerberos: default realm %s, principal rules: %s", realm ? realm : "(none)",
+	          config->kerberos_principal_rules ? config->kerberos_principal_rules : "DEFAULT");
+	thrift_door_set_kerberos(door, rules, realm);
+	return TRUE;
 }
 
 /* Runs the server with a loaded config; returns the process exit status. */
@@ -300,6 +363,25 @@ static int main_run(PropolisConfig *config)
 	}
 	gpointer door = thrift_door_new(catalog, config);
 	thrift_door_set_keyring(door, glue.keyring);
+	AuthTokens *tokens = NULL;
+	if (glue.keyring != NULL) {
+		AuthTokensConfig tcfg = {.key_update_ms = (gint64)config->token_key_update_interval_s * 1000,
+		                         .renew_ms = (gint64)config->token_renew_interval_s * 1000,
+		                         .max_ms = (gint64)config->token_max_lifetime_s * 1000,
+		                         .proxy_users = config->proxy_users,
+		                         .proxy_hosts = config->proxy_hosts};
+		tokens = auth_tokens_new(catalog, glue.keyring, &tcfg);
+		thrift_door_set_tokens(door, tokens);
+	}
+	if (main_wants_kerberos(config) && !main_setup_kerberos(door, config)) {
+		thrift_door_free(door);
+		auth_tokens_free(tokens);
+		main_stop_glue(&glue);
+		catalog_free(catalog);
+		store_pool_free(pool);
+		embedded_pg_stop(embedded);
+		return 1;
+	}
 	NetServer *server = net_server_new(config, thrift_door_vtable(), door);
 	main_gauges(server, pool, TRUE);
 	CatalogGauges *catalog_gauges = catalog_gauges_start(catalog);
@@ -323,6 +405,7 @@ static int main_run(PropolisConfig *config)
 	main_gauges(server, pool, FALSE);
 	net_server_free(server);
 	thrift_door_free(door);
+	auth_tokens_free(tokens);
 	catalog_free(catalog);
 	store_pool_free(pool);
 	embedded_pg_stop(embedded);

@@ -34,7 +34,8 @@ export PATH="/usr/sbin:/usr/bin:/sbin:/bin:${PATH}"
 PACKAGES=(cmake make gcc libc6-dev pkg-config thrift-compiler libthrift-c-glib-dev python3 python3-thrift
 	python3-pytest check libglib2.0-dev libjson-glib-dev libpq-dev libssl-dev postgresql-15
 	postgresql-client-15 util-linux libmicrohttpd-dev python3-botocore python3-boto3 awscli libcurl4-openssl-dev
-	python3-pure-sasl openssl zlib1g-dev python3-yaml)
+	python3-pure-sasl openssl zlib1g-dev python3-yaml
+	libkrb5-dev krb5-kdc krb5-admin-server krb5-user python3-kerberos)
 
 # Installs whatever of PACKAGES is missing; apt-get update only when something is.
 install_missing() {

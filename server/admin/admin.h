@@ -23,6 +23,7 @@ extern const GlueOp admin_audit_ops[];     /* audit.c */
 extern const GlueOp admin_lock_ops[];      /* lock.c */
 extern const GlueOp admin_key_ops[];       /* key.c: WhoAmI (any caller), access keys (self or admin) */
 extern const GlueOp admin_txn_ops[];       /* txn.c */
+extern const GlueOp admin_token_ops[];     /* token.c (issue 16) */
 
 /* Marks call as one of Propolis' own (door "propolis" in audit records); call first in each operation. */
 void admin_call_begin(GlueCall *call);

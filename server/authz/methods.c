@@ -24,6 +24,7 @@
 #define T_LIST(m, why) ROW("thrift", m, LIST, 0, NONE, 0, why)
 #define T_SELF(m, on, why) ROW("thrift", m, SELF, 0, on, 0, why)
 #define T_PUB(m, why) ROW("thrift", m, PUBLIC, 0, NONE, 0, why)
+#define T_ADMIN(m, on, why) ROW("thrift", m, ADMIN, 0, on, 0, why)
 #define G_PERM(m, p, on, fl, why) ROW("glue", m, PERM, p, on, fl, why)
 #define G_SEE(m, on, why) ROW("glue", m, VISIBLE, 0, on, 0, why)
 #define G_LIST(m, why) ROW("glue", m, LIST, 0, NONE, 0, why)
@@ -39,6 +40,7 @@
 #define OWN_TXN "the caller's own transaction (the principal that opened it), or a data lake administrator"
 #define TXN_WRITE "and the caller owns the transaction (or is an administrator)"
 #define OWN_KEYS "the caller's own access keys (as IAM lets users manage theirs), or a data lake administrator"
+#define TOKEN_STORE "Hive's token store: data lake administrators only (Hive leaves it open; a master key mints tokens)"
 #define ADMIN_OP "Propolis' own operation: data lake administrators only (read-only administrators not)"
 
 static const AuthzMethodRule rules[] = {
@@ -213,6 +215,21 @@ static const AuthzMethodRule rules[] = {
 	T_LIST("get_notification_events_count", "counts only events of databases and tables the caller sees"),
 	T_PERM("fire_listener_event", AUTHZ_INSERT, TABLE, 0, NULL),
 
+	/* ---- Thrift: delegation tokens (issue 16) ---- */
+	T_SELF("get_delegation_token", TOKEN,
+	       "a token owned by the caller, or by a principal proxy_users lets the caller act for; refused on a "
+	       "connection that authenticated with a token"),
+	T_SELF("renew_delegation_token", TOKEN, "the token's renewer only (Hive)"),
+	T_SELF("cancel_delegation_token", TOKEN, "the token's owner or renewer, or a data lake administrator"),
+	T_ADMIN("add_token", TOKEN, TOKEN_STORE),
+	T_ADMIN("remove_token", TOKEN, TOKEN_STORE),
+	T_ADMIN("get_token", TOKEN, TOKEN_STORE),
+	T_ADMIN("get_all_token_identifiers", TOKEN, TOKEN_STORE),
+	T_ADMIN("add_master_key", TOKEN, TOKEN_STORE),
+	T_ADMIN("update_master_key", TOKEN, TOKEN_STORE),
+	T_ADMIN("remove_master_key", TOKEN, TOKEN_STORE),
+	T_ADMIN("get_master_keys", TOKEN, TOKEN_STORE),
+
 	/* ---- Glue ---- */
 	G_PERM("CreateDatabase", AUTHZ_CREATE_DATABASE, CATALOG, LOC, NULL),
 	G_SEE("GetDatabase", DATABASE, NULL),
@@ -313,6 +330,9 @@ static const AuthzMethodRule rules[] = {
 	P_ADMIN("ListTransactions", TXN, ADMIN_OP),
 	P_ADMIN("AbortTransaction", TXN, ADMIN_OP " (through abort_txns' path)"),
 	P_ADMIN("ListCompactions", TABLE, ADMIN_OP),
+	/* issue 16: delegation tokens */
+	P_ADMIN("ListDelegationTokens", TOKEN, ADMIN_OP " (identifiers, owners, renewers; never a password)"),
+	P_ADMIN("CancelDelegationToken", TOKEN, ADMIN_OP " (revokes any token)"),
 };
 
 /* See methods.h. */
@@ -341,7 +361,7 @@ const char *authz_on_name(AuthzOn on)
 {
 	static const char *const names[] = {"none",      "catalog", "database",   "table",    "location",
 					    "lock",      "txn",     "connection", "function", "settings",
-					    "principal", "audit",   "resource"};
+					    "principal", "audit",   "resource", "token"};
 	return (guint)on < G_N_ELEMENTS(names) ? names[on] : "?";
 }
 

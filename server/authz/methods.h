@@ -42,6 +42,7 @@ typedef enum {
 	AUTHZ_ON_PRINCIPAL,  /* Propolis principals and their keys */
 	AUTHZ_ON_AUDIT,      /* the audit table */
 	AUTHZ_ON_RESOURCE,   /* the resource the request names (grants) */
+	AUTHZ_ON_TOKEN,      /* a delegation token (its owner, renewer) or the token store (issue 16) */
 } AuthzOn;
 
 /* Also DATA_LOCATION_ACCESS when the call sets a location under a registered one. */

@@ -578,6 +578,28 @@ typedef struct CatalogGauges CatalogGauges;
 CatalogGauges *catalog_gauges_start(Catalog *cat);
 void catalog_gauges_stop(CatalogGauges *gauges);
 
+/* ---- delegation tokens and master keys (dtoken.c; issue 16). ctx NULL = the server itself ---- */
+
+gboolean catalog_dtoken_put(Catalog *cat, const CatalogCtx *ctx, const char *ident, const char *token, const char *owner,
+                            const char *renewer, gint64 max_date_ms, gboolean replace, gboolean *added,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The token value of ident ("" with *found FALSE when none); NULL on error. */
+char *catalog_dtoken_get(Catalog *cat, const CatalogCtx *ctx, const char *ident, gboolean *found,
+                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* owner/renewer NULL: administrators only; else the owner, the renewer or an administrator. */
+gboolean catalog_dtoken_remove(Catalog *cat, const CatalogCtx *ctx, const char *ident, const char *owner,
+                               const char *renewer, gboolean *removed, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* StoreDToken rows. */
+GPtrArray *catalog_dtoken_list(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_dtoken_expire(Catalog *cat, gint64 now_ms, guint *n, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gint32 catalog_master_key_add(Catalog *cat, const CatalogCtx *ctx, const char *sealed, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_master_key_update(Catalog *cat, const CatalogCtx *ctx, gint32 id, const char *sealed, gboolean *found,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_master_key_remove(Catalog *cat, const CatalogCtx *ctx, gint32 id, gboolean *removed,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* StoreMasterKey rows, newest first. */
+GPtrArray *catalog_master_key_list(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS
 
 #endif

@@ -169,6 +169,9 @@ JsonObject *cli_lf_principal(const char *arn);
 char *cli_location_arn(const char *option, const char *text, GError **error);
 /* Every page of a Lake Formation list operation, its items joined under member. */
 JsonObject *cli_lf_all_pages(CliGlobal *g, const char *op, JsonObject *body, const char *member, GError **error);
+/* tokens.c (issue 16) */
+gboolean cli_tokens_list(CliGlobal *g, int argc, char **argv, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean cli_tokens_cancel(CliGlobal *g, int argc, char **argv, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
 

@@ -44,6 +44,8 @@ static const CliCommand commands[] = {
 	{"txns", "list", cli_txns_list, "list open Hive transactions (and aborted ones holding write ids)"},
 	{"txns", "abort", cli_txns_abort, "abort a Hive transaction by id"},
 	{"compactions", "list", cli_compactions_list, "list Hive compaction requests"},
+	{"tokens", "list", cli_tokens_list, "list Hive delegation tokens (owner, renewer, max date)"},
+	{"tokens", "cancel", cli_tokens_cancel, "cancel a Hive delegation token by identifier"},
 	{"help", NULL, cli_help, "show the manual page of a command"},
 	{"completion", NULL, cli_completion, "print a bash or zsh completion script"},
 };

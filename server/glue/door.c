@@ -46,7 +46,7 @@ static const GlueOp *const glue_tables[] = {glue_database_ops,   glue_table_ops,
                                             glue_search_ops,     glue_partition_index_ops, glue_tag_ops,
                                             NULL};
 static const GlueOp *const admin_tables[] = {admin_principal_ops, admin_audit_ops, admin_lock_ops,
-                                            admin_key_ops,       admin_txn_ops,   NULL};
+                                            admin_key_ops,       admin_txn_ops,   admin_token_ops, NULL};
 
 /* The operation target names ("AWSGlue.<Op>", or Propolis' own "Propolis.<Op>", admin/), or NULL; *op = <Op>. */
 static GlueOpFn glue_find_op(const char *target, const char **op)

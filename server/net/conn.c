@@ -144,6 +144,9 @@ void net_conn_free(NetConn *conn)
 	}
 	g_free(conn->tls_peer_cn);
 	g_free(conn->sasl_user);
+	g_free(conn->sasl_authid);
+	g_clear_pointer(&conn->gss, net_gss_free);
+	g_clear_pointer(&conn->digest, net_digest_free);
 	close(conn->fd);
 	g_clear_pointer(&conn->in, g_byte_array_unref);
 	g_clear_pointer(&conn->out, g_byte_array_unref);

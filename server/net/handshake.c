@@ -1,12 +1,14 @@
 /*
  * handshake.c — what happens on a connection before its first Thrift call: the TLS handshake,
- * then SASL PLAIN negotiation, as the listener asks (either, both or none).
+ * then SASL negotiation (PLAIN, or GSSAPI for kerberos), as the listener asks (either, both or none).
  *
  * The phase only moves forward: TLS → SASL → THRIFT. During TLS and SASL the connection is in
  * NET_CONN_HANDSHAKE (handshake_timeout_ms applies, the janitor enforces it); its input is never
  * scanned as Thrift, so no call can run before authentication. The password check may need
  * PostgreSQL, so it is lent to a worker like a request (NET_JOB_AUTH) and its verdict comes
- * back through the done queue. A refused negotiation is answered with a SASL BAD or ERROR
+ * back through the done queue; each GSSAPI step (gss.c, which may read the keytab and replay
+ * cache) is lent the same way (NET_JOB_GSS), and the door maps the ticket's principal on that
+ * worker at the end. A refused negotiation is answered with a SASL BAD or ERROR
  * message and the connection closes after it. Loop thread only.
  */
 #include "net/internal.h"
@@ -32,7 +34,9 @@ static void handshake_sasl_begin(NetConn *conn)
 {
 	conn->phase = NET_PHASE_SASL;
 	conn->sasl = g_new(NetSasl, 1);
-	net_sasl_init(conn->sasl, conn->server->config->max_sasl_message);
+	net_sasl_init_mechs(conn->sasl, conn->server->config->max_sasl_message,
+	                    conn->listener->gss ? NET_SASL_MECH_GSSAPI | (conn->server->door.token_password ? NET_SASL_MECH_DIGEST : 0)
+	                                        : NET_SASL_MECH_PLAIN);
 	net_conn_set_state(conn, NET_CONN_HANDSHAKE);
 }
 
@@ -49,7 +53,7 @@ void net_handshake_begin(NetConn *conn)
 			return;
 		}
 		net_conn_set_state(conn, NET_CONN_HANDSHAKE);
-	} else if (listener->sasl_plain) {
+	} else if (listener->sasl_plain || listener->gss) {
 		handshake_sasl_begin(conn);
 	} else {
 		conn->phase = NET_PHASE_THRIFT;
@@ -72,7 +76,7 @@ static void handshake_tls_done(NetConn *conn)
 	}
 	net_conn_debug(conn, "TLS %s %s%s%s", SSL_get_version(conn->ssl), SSL_get_cipher_name(conn->ssl),
 	               conn->tls_peer_cn ? ", client CN " : "", conn->tls_peer_cn ? conn->tls_peer_cn : "");
-	if (conn->listener->sasl_plain) {
+	if (conn->listener->sasl_plain || conn->listener->gss) {
 		handshake_sasl_begin(conn);
 	} else {
 		conn->phase = NET_PHASE_THRIFT;
@@ -138,6 +142,22 @@ static void handshake_sasl_check(NetConn *conn)
 	net_loop_lend(conn, job);
 }
 
+/* Lends one GSSAPI response to a worker (gss.c steps it there); the socket goes quiet. */
+static void handshake_gss_step(NetConn *conn)
+{
+	NetJob *job = g_new0(NetJob, 1);
+
+	job->kind = NET_JOB_GSS;
+	job->mech = conn->sasl->mech;
+	job->gss_in = g_byte_array_sized_new((guint)conn->sasl->step_len);
+	g_byte_array_append(job->gss_in, conn->sasl->step, (guint)conn->sasl->step_len);
+	if (job->mech == NET_SASL_MECH_DIGEST && conn->digest == NULL)
+		conn->digest = net_digest_new();
+	else if (job->mech == NET_SASL_MECH_GSSAPI && conn->gss == NULL)
+		conn->gss = net_gss_new(conn->listener->gss);
+	net_loop_lend(conn, job);
+}
+
 /* Feeds the buffered input of a connection in SASL negotiation to its parser. */
 void net_handshake_sasl_input(NetConn *conn)
 {
@@ -171,6 +191,12 @@ void net_handshake_sasl_input(NetConn *conn)
 		g_byte_array_remove_range(conn->in, 0, (guint)consumed);
 		handshake_sasl_check(conn);
 		break;
+	case NET_SASL_STEP:
+		handshake_gss_step(conn); /* copies the step before the bytes go */
+		g_byte_array_remove_range(conn->in, 0, (guint)consumed);
+		if (conn->in->len == 0)
+			g_clear_pointer(&conn->in, g_byte_array_unref);
+		break;
 	}
 }
 
@@ -182,7 +208,10 @@ static void handshake_job_free(NetJob *job)
 		g_free(job->password);
 	}
 	g_free(job->user);
+	g_free(job->authid);
 	g_free(job->auth_error);
+	if (job->gss_in)
+		g_byte_array_unref(job->gss_in);
 	if (job->reply)
 		g_byte_array_unref(job->reply);
 	g_free(job);
@@ -209,6 +238,7 @@ void net_handshake_auth_done(NetJob *job)
 		return;
 	}
 	conn->sasl_user = g_steal_pointer(&job->user);
+	conn->sasl_mechanism = "PLAIN";
 	conn->phase = NET_PHASE_THRIFT;
 	conn->transport = NET_TRANSPORT_FRAMED; /* after SASL, every message is a 4-byte length frame */
 	conn->last_active_us = g_get_monotonic_time();
@@ -218,5 +248,57 @@ void net_handshake_auth_done(NetJob *job)
 	conn->out = g_byte_array_new();
 	conn->out_sent = 0;
 	net_sasl_encode(conn->out, NET_SASL_COMPLETE, NULL);
+	net_loop_send(conn);
+}
+
+/* What a Kerberos client is told when its negotiation fails (Java's GssKrb5Server words); the log says why. */
+#define HANDSHAKE_GSS_REFUSED "GSS initiate failed"
+/* What a token client is told (Java's DigestMD5Server after the callback failed); the log says why. */
+#define HANDSHAKE_DIGEST_REFUSED "DIGEST-MD5: IO error acquiring password"
+
+/* A worker stepped a GSSAPI negotiation: answer OK with the challenge, COMPLETE, or BAD and close. */
+void net_handshake_gss_done(NetJob *job)
+{
+	NetConn *conn = job->conn;
+
+	conn->lent = FALSE;
+	if (conn->server->stopping) {
+		net_conn_close(conn, "server stopping");
+		handshake_job_free(job);
+		return;
+	}
+	if (job->gss_result == NET_GSS_FAILED || (job->gss_result == NET_GSS_COMPLETE && !job->auth_ok)) {
+		NET_STAT_ADD(conn->server, auth_failures, 1);
+		net_conn_message(conn, "closing: SASL %s refused%s%s: %s",
+		                 job->mech == NET_SASL_MECH_DIGEST ? "DIGEST-MD5" : "GSSAPI", job->authid ? " for " : "",
+		                 job->authid ? job->authid : "", job->auth_error ? job->auth_error : "refused");
+		const char *told = job->mech == NET_SASL_MECH_DIGEST ? HANDSHAKE_DIGEST_REFUSED : HANDSHAKE_GSS_REFUSED;
+		handshake_job_free(job);
+		handshake_sasl_refuse(conn, NET_SASL_BAD, told);
+		return;
+	}
+	g_clear_pointer(&conn->out, g_byte_array_unref);
+	conn->out = g_byte_array_new();
+	conn->out_sent = 0;
+	conn->last_active_us = g_get_monotonic_time();
+	if (job->gss_result == NET_GSS_CONTINUE) {
+		net_sasl_encode_bytes(conn->out, NET_SASL_OK, job->reply->data, job->reply->len);
+		net_conn_set_state(conn, NET_CONN_HANDSHAKE);
+		handshake_job_free(job);
+		net_loop_send(conn);
+		return;
+	}
+	net_sasl_encode_bytes(conn->out, NET_SASL_COMPLETE, job->reply->data, job->reply->len);
+	conn->sasl_user = g_steal_pointer(&job->user);
+	conn->sasl_authid = g_steal_pointer(&job->authid);
+	g_clear_pointer(&conn->gss, net_gss_free);
+	g_clear_pointer(&conn->digest, net_digest_free);
+	conn->sasl_mechanism = job->mech == NET_SASL_MECH_DIGEST ? "DIGEST-MD5" : "GSSAPI";
+	net_sasl_clear(conn->sasl);
+	g_clear_pointer(&conn->sasl, g_free);
+	conn->phase = NET_PHASE_THRIFT;
+	conn->transport = NET_TRANSPORT_FRAMED;
+	net_conn_debug(conn, "SASL %s: %s authenticated as %s", conn->sasl_mechanism, conn->sasl_authid, conn->sasl_user);
+	handshake_job_free(job);
 	net_loop_send(conn);
 }

@@ -16,6 +16,8 @@
 #include <stdint.h>
 
 #include "net/net.h"
+#include "net/digest.h"
+#include "net/gss.h"
 #include "net/sasl.h"
 #include "net/scan.h"
 
@@ -70,6 +72,7 @@ typedef struct {
 	gboolean exhausted; /* accept ran out of descriptors and has not succeeded since (logged once) */
 	gboolean trust_client_user;
 	gboolean sasl_plain;
+	NetGssAcceptor *gss;    /* SASL GSSAPI (kerberos): the service's acceptor credential; NULL: not offered */
 	gboolean verify_client; /* mTLS */
 	SSL_CTX *tls;           /* NULL: plain TCP */
 } NetListener;
@@ -104,13 +107,18 @@ struct NetConn {
 	guint32 io_want;    /* EPOLLIN/EPOLLOUT that TLS needs instead of the state's own; 0 none */
 	NetSasl *sasl;      /* while phase is SASL */
 	char *tls_peer_cn;  /* verified client certificate's CN (mtls) */
-	char *sasl_user;    /* set when SASL PLAIN succeeded */
+	char *sasl_user;    /* set when SASL succeeded: the PLAIN user, or the mapped Kerberos principal */
+	NetGss *gss;        /* SASL GSSAPI negotiation in progress (a worker steps it while lent) */
+	NetDigest *digest;  /* SASL DIGEST-MD5 negotiation in progress (idem) */
+	char *sasl_authid;  /* GSSAPI: the ticket's Kerberos principal; DIGEST-MD5: the token user */
+	const char *sasl_mechanism; /* static: "PLAIN", "GSSAPI", "DIGEST-MD5" once authenticated */
 };
 
 /* What a worker does with a lent connection. */
 typedef enum {
 	NET_JOB_REQUEST, /* run a Thrift message through door.handle */
 	NET_JOB_AUTH,    /* check a SASL PLAIN user and password through door.authenticate */
+	NET_JOB_GSS,     /* evaluate one SASL GSSAPI response (gss.c), map the principal at the end */
 } NetJobKind;
 
 /* One request lent to a worker, and its reply on the way back. */
@@ -128,6 +136,10 @@ typedef struct {
 	char *password;
 	gboolean auth_ok;
 	char *auth_error;        /* why door.authenticate refused, for the log */
+	GByteArray *gss_in;      /* NET_JOB_GSS: the client's response; the answer goes to reply */
+	NetGssResult gss_result;
+	guint mech;              /* NET_JOB_GSS: NET_SASL_MECH_GSSAPI or NET_SASL_MECH_DIGEST */
+	char *authid;            /* NET_JOB_GSS, complete: the ticket's principal (user is its mapped name) */
 } NetJob;
 
 #define NET_READ_CHUNK 65536
@@ -229,6 +241,7 @@ void net_handshake_begin(NetConn *conn);
 void net_handshake_tls(NetConn *conn);
 void net_handshake_sasl_input(NetConn *conn);
 void net_handshake_auth_done(NetJob *job);
+void net_handshake_gss_done(NetJob *job);
 
 /* worker.c */
 gboolean net_workers_start(NetServer *server, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -175,6 +175,8 @@ void net_loop_lend(NetConn *conn, NetJob *job)
 	job->info.listener = conn->listener->name;
 	job->info.tls_peer_cn = conn->tls_peer_cn;
 	job->info.sasl_user = conn->sasl_user;
+	job->info.sasl_authid = conn->sasl_authid;
+	job->info.sasl_mechanism = conn->sasl_mechanism;
 	job->info.trust_client_user = conn->listener->trust_client_user;
 	conn->lent = TRUE;
 	net_conn_set_state(conn, NET_CONN_QUEUED);
@@ -311,6 +313,10 @@ static void loop_finish(NetJob *job)
 
 	if (job->kind == NET_JOB_AUTH) {
 		net_handshake_auth_done(job);
+		return;
+	}
+	if (job->kind == NET_JOB_GSS) {
+		net_handshake_gss_done(job);
 		return;
 	}
 	NET_STAT_ADD(server, active_requests, -1);

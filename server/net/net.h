@@ -10,7 +10,8 @@
  *
  * A server has one or more listeners, each with its own way of learning who is calling:
  * TLS (OpenSSL, optionally requiring a client certificate whose subject CN names the caller)
- * and SASL PLAIN (Thrift's SASL framing; the door checks the password on a worker) happen
+ * SASL PLAIN (Thrift's SASL framing; the door checks the password on a worker) and SASL GSSAPI
+ * (Kerberos via MIT GSS-API; the GSS steps run on a worker, the door maps the ticket's principal) happen
  * before the connection's first call, and what they established reaches the door with every
  * request (NetRequestInfo). No call runs on a SASL listener before authentication.
  *
@@ -40,7 +41,9 @@ typedef struct {
 	gpointer net_job;   /* private to net/: lets net_request_flush() find the connection */
 	const char *listener;       /* the listener's name ("main", or a [thrift-listener NAME]) */
 	const char *tls_peer_cn;    /* subject CN of the verified client certificate (mtls), else NULL */
-	const char *sasl_user;      /* the user SASL PLAIN authenticated, else NULL */
+	const char *sasl_user;      /* the principal SASL authenticated (PLAIN user, or a GSSAPI ticket's mapped name), else NULL */
+	const char *sasl_authid;    /* GSSAPI: the Kerberos principal the ticket names (alice@REALM), else NULL */
+	const char *sasl_mechanism; /* "PLAIN", "GSSAPI", "DIGEST-MD5" once SASL succeeded, else NULL */
 	gboolean trust_client_user; /* the listener lets a client name itself (set_ugi; trust-ugi) */
 } NetRequestInfo;
 
@@ -64,6 +67,19 @@ typedef struct {
 	 */
 	gboolean (*authenticate)(gpointer door, const NetRequestInfo *info, const char *user, const char *password,
 	                         GError **error);
+	/*
+	 * Maps the Kerberos principal a GSSAPI ticket proved ("alice@EXAMPLE.COM") to the caller's
+	 * principal name, on a worker thread (auth_to_local rules). NULL with error (logged and
+	 * audited by the door, never sent) refuses the negotiation. NULL callback refuses every ticket.
+	 */
+	char *(*map_kerberos)(gpointer door, const NetRequestInfo *info, const char *kerberos_principal, GError **error);
+	/*
+	 * DIGEST-MD5 (delegation tokens) on a kerberos listener, on a worker: the password of
+	 * username (base64 of a token identifier; new string, wiped by net/) and *principal, who
+	 * acts (the token's owner). NULL with error (logged, never sent) refuses. NULL callback: no DIGEST-MD5.
+	 */
+	char *(*token_password)(gpointer door, const NetRequestInfo *info, const char *username, char **principal,
+	                        GError **error);
 } NetDoor;
 
 /*
@@ -101,6 +117,9 @@ typedef struct {
 	gboolean sasl_plain;        /* SASL PLAIN (Thrift SASL framing) before any call; door->authenticate checks */
 	gboolean tls;               /* TLS with cert_file (PEM chain) and key_file */
 	gboolean verify_client;     /* mTLS: a client certificate chaining to ca_file is required; its CN is the caller */
+	gboolean sasl_gssapi;       /* SASL GSSAPI (Kerberos) before any call; door->map_kerberos names the caller */
+	const char *kerberos_keytab;    /* the service keytab (NULL: the default keytab) */
+	const char *kerberos_principal; /* the service principal, _HOST already replaced (NULL: any in the keytab) */
 	const char *cert_file, *key_file, *ca_file;
 } NetListenerOptions;
 

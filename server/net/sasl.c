@@ -17,8 +17,27 @@
 /* A negotiation waiting for START; see sasl.h. */
 void net_sasl_init(NetSasl *s, guint max_message)
 {
+	net_sasl_init_mechs(s, max_message, NET_SASL_MECH_PLAIN);
+}
+
+/* A negotiation waiting for START naming one of mechs; see sasl.h. */
+void net_sasl_init_mechs(NetSasl *s, guint max_message, guint mechs)
+{
 	memset(s, 0, sizeof *s);
 	s->max_message = max_message ? max_message : 8192;
+	s->mechs = mechs;
+}
+
+/* The mechanism bit a START payload names among those offered; 0 when none. */
+static guint sasl_mech_named(const NetSasl *s, const guint8 *p, gsize len)
+{
+	if ((s->mechs & NET_SASL_MECH_PLAIN) && len == 5 && memcmp(p, "PLAIN", 5) == 0)
+		return NET_SASL_MECH_PLAIN;
+	if ((s->mechs & NET_SASL_MECH_GSSAPI) && len == 6 && memcmp(p, "GSSAPI", 6) == 0)
+		return NET_SASL_MECH_GSSAPI;
+	if ((s->mechs & NET_SASL_MECH_DIGEST) && len == 10 && memcmp(p, "DIGEST-MD5", 10) == 0)
+		return NET_SASL_MECH_DIGEST;
+	return 0;
 }
 
 /* Wipes everything, the password first of all; see sasl.h. */
@@ -120,15 +139,22 @@ NetSaslResult net_sasl_feed(NetSasl *s, const guint8 *buf, gsize len, gsize *con
 			return NET_SASL_NEED_MORE;
 		const guint8 *payload = p + SASL_HEADER;
 		*consumed += SASL_HEADER + plen;
-		if (s->started)
+		if (s->started && s->mech == NET_SASL_MECH_PLAIN)
 			return sasl_plain_response(s, payload, plen, reply_status, error);
-		if (plen != 5 || memcmp(payload, "PLAIN", 5) != 0) {
+		if (s->started) {
+			s->step = payload;
+			s->step_len = plen;
+			return NET_SASL_STEP;
+		}
+		s->mech = sasl_mech_named(s, payload, plen);
+		if (s->mech == 0) {
 			g_autofree char *name = g_strndup((const char *)payload, MIN(plen, 32));
 			for (char *c = name; *c; c++)
 				if (!g_ascii_isprint(*c))
 					*c = '?';
 			return sasl_fail(reply_status, NET_SASL_BAD, error, NET_ERROR_PROTOCOL,
-			                 "Unsupported mechanism type %s (this listener offers PLAIN)", name);
+			                 "Unsupported mechanism type %s (this listener offers %s)", name,
+			                 s->mechs & NET_SASL_MECH_GSSAPI ? "GSSAPI, DIGEST-MD5" : "PLAIN");
 		}
 		s->started = TRUE;
 	}
@@ -137,9 +163,15 @@ NetSaslResult net_sasl_feed(NetSasl *s, const guint8 *buf, gsize len, gsize *con
 /* Appends status, length and payload. */
 void net_sasl_encode(GByteArray *out, guint8 status, const char *payload)
 {
-	guint32 n = payload ? (guint32)strlen(payload) : 0;
+	net_sasl_encode_bytes(out, status, (const guint8 *)payload, payload ? strlen(payload) : 0);
+}
+
+/* Appends status, length and a binary payload. */
+void net_sasl_encode_bytes(GByteArray *out, guint8 status, const guint8 *payload, gsize len)
+{
+	guint32 n = (guint32)len;
 	guint8 head[SASL_HEADER] = {status, n >> 24, n >> 16, n >> 8, n};
 	g_byte_array_append(out, head, SASL_HEADER);
 	if (n > 0)
-		g_byte_array_append(out, (const guint8 *)payload, n);
+		g_byte_array_append(out, payload, n);
 }

@@ -88,6 +88,7 @@ static void server_listener_free(NetListener *listener)
 		close(listener->fd);
 	if (listener->tls)
 		SSL_CTX_free(listener->tls);
+	net_gss_acceptor_free(listener->gss);
 	g_free(listener->name);
 	g_free(listener);
 }
@@ -141,7 +142,15 @@ gboolean net_server_add_listener(NetServer *server, const char *host, guint port
 	SSL_CTX *tls = NULL;
 	if ((opts->tls || opts->verify_client) && (tls = net_tls_context_new(opts, error)) == NULL)
 		return FALSE;
+	NetGssAcceptor *gss = NULL;
+	if (opts->sasl_gssapi &&
+	    (gss = net_gss_acceptor_new(opts->kerberos_keytab, opts->kerberos_principal, error)) == NULL) {
+		if (tls)
+			SSL_CTX_free(tls);
+		return FALSE;
+	}
 	NetListener *listener = g_new0(NetListener, 1);
+	listener->gss = gss;
 	listener->source.kind = NET_SOURCE_LISTENER;
 	listener->server = server;
 	listener->name = g_strdup(opts->name ? opts->name : "main");

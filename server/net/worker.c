@@ -105,6 +105,55 @@ static void worker_authenticate(NetServer *server, NetJob *job)
 		job->auth_error = g_strdup(error ? error->message : "refused");
 }
 
+/* DIGEST-MD5's password lookup: the door's token_password for this job's connection. */
+static char *worker_token_password(gpointer data, const char *username, char **principal, GError **error)
+{
+	NetJob *job = data;
+	NetServer *server = job->conn->server;
+	return server->door.token_password(server->door_data, &job->info, username, principal, error);
+}
+
+/* Steps a DIGEST-MD5 negotiation (digest.c); the door names who acts when the token checks out. */
+static void worker_digest_step(NetServer *server, NetJob *job)
+{
+	g_autoptr(GError) error = NULL;
+	(void)server;
+	job->reply = g_byte_array_new();
+	job->gss_result = net_digest_step(job->conn->digest, job->gss_in->data, job->gss_in->len, job->reply,
+	                                  worker_token_password, job, &job->user, &job->authid, &error);
+	if (job->gss_result == NET_GSS_FAILED)
+		job->auth_error = g_strdup(error ? error->message : "refused");
+	job->auth_ok = job->gss_result == NET_GSS_COMPLETE && job->user != NULL;
+}
+
+/* Steps a GSSAPI negotiation (gss.c) and, once a ticket is proven, asks the door whom it names. */
+static void worker_gss_step(NetServer *server, NetJob *job)
+{
+	g_autoptr(GError) error = NULL;
+	if (job->mech == NET_SASL_MECH_DIGEST) {
+		worker_digest_step(server, job);
+		return;
+	}
+	job->reply = g_byte_array_new();
+	job->gss_result = net_gss_step(job->conn->gss, job->gss_in->data, job->gss_in->len, job->reply, &job->authid,
+	                               &error);
+	if (job->gss_result == NET_GSS_FAILED) {
+		job->auth_error = g_strdup(error ? error->message : "refused");
+		return;
+	}
+	if (job->gss_result != NET_GSS_COMPLETE)
+		return;
+	job->info.sasl_authid = job->authid;
+	if (server->door.map_kerberos == NULL) {
+		job->auth_error = g_strdup("the door maps no Kerberos principals");
+		return;
+	}
+	job->user = server->door.map_kerberos(server->door_data, &job->info, job->authid, &error);
+	job->auth_ok = job->user != NULL;
+	if (!job->auth_ok)
+		job->auth_error = g_strdup(error ? error->message : "refused");
+}
+
 /*
  * Gives the memory a heavy request freed back to the kernel. glibc keeps freed memory in its
  * arenas for reuse; after an add_partitions of thousands or a large listing that is tens of
@@ -150,6 +199,11 @@ static gpointer worker_main(gpointer data)
 			return NULL;
 		if (job->kind == NET_JOB_AUTH) {
 			worker_authenticate(server, job);
+			worker_hand_back(server, job);
+			continue;
+		}
+		if (job->kind == NET_JOB_GSS) {
+			worker_gss_step(server, job);
 			worker_hand_back(server, job);
 			continue;
 		}

@@ -837,6 +837,35 @@ typedef struct {
 gboolean store_catalog_counts(StoreConn *conn, guint timeout_ms, StoreCatalogCounts *out, GError **error)
 	G_GNUC_WARN_UNUSED_RESULT;
 
+/* ---- delegation tokens and master keys (dtoken.c, migration 0016; issue 16) ---- */
+
+typedef struct {
+	char *ident, *owner, *renewer;
+	gint64 max_date_ms;
+} StoreDToken;
+void store_dtoken_free(gpointer t);
+
+typedef struct {
+	gint32 id;
+	char *sealed;  /* "<data key id>:<hex>" (auth_keyring_seal_text) */
+	gint64 age_ms; /* since it was added */
+} StoreMasterKey;
+void store_master_key_free(gpointer k);
+
+gboolean store_dtoken_put(StoreConn *conn, const char *ident, const char *token, const char *owner,
+                          const char *renewer, gint64 max_date_ms, gboolean replace, gboolean *added,
+                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The token value; "" with *found FALSE when there is none; NULL on a database error. */
+char *store_dtoken_get(StoreConn *conn, const char *ident, gboolean *found, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean store_dtoken_delete(StoreConn *conn, const char *ident, gboolean *removed, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *store_dtoken_list(StoreConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean store_dtoken_delete_expired(StoreConn *conn, gint64 now_ms, guint *n, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gint32 store_master_key_add(StoreConn *conn, const char *sealed, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean store_master_key_update(StoreConn *conn, gint32 id, const char *sealed, gboolean *found,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean store_master_key_remove(StoreConn *conn, gint32 id, gboolean *removed, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *store_master_key_list(StoreConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS
 
 #endif

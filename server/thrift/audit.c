@@ -71,3 +71,19 @@ double thrift_audit_elapsed_ms(const ThriftCall *call)
 	gint64 arrived = call->deadline_us - (gint64)call->config->request_deadline_ms * 1000;
 	return (g_get_monotonic_time() - arrived) / 1000.0;
 }
+
+/* Writes the audit line of a SASL login; see handler.h. */
+void thrift_audit_login(const PropolisConfig *config, const char *peer, const char *mechanism, const char *authid,
+                        const char *principal, const char *result)
+{
+	if (config != NULL && !config->audit_log)
+		return;
+	g_autofree char *who = audit_json_string(principal ? principal : "anonymous");
+	g_autofree char *client = audit_json_string(peer);
+	g_autofree char *meth = audit_json_string(mechanism);
+	g_autofree char *id = audit_json_string(authid);
+	g_autofree char *res = audit_json_string(result ? result : "ok");
+	g_message("audit {\"principal\":%s,\"client\":%s,\"method\":%s,\"object\":null,\"authenticated_as\":%s,"
+	          "\"result\":%s}",
+	          who, client, meth, id, res);
+}

@@ -6,7 +6,8 @@
  * fallback leaks the name); the rest run through ThriftHiveMetastoreProcessor over a
  * zero-copy transport (buffer.c) with strict binary protocol in and out. The handler finds
  * the call's session, request id and deadline through a thread-local set around processing.
- * Who is calling comes from net/ with each request: the SASL PLAIN user, else the mTLS
+ * Who is calling comes from net/ with each request: the SASL user (PLAIN, or a Kerberos
+ * ticket's principal mapped by kerberos_principal_rules), else the mTLS
  * client certificate's CN, else (on a trust-ugi listener) the set_ugi user, else "anonymous";
  * the session keeps the bare name, which CatalogCtx.principal carries to the catalog.
  */
@@ -16,6 +17,8 @@
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/thrift_application_exception.h>
 
+#include "auth/dtoken_manager.h"
+#include "auth/kerberos_name.h"
 #include "auth/keys.h"
 #include "common/metrics.h"
 #include "thrift/buffer.h"
@@ -33,6 +36,9 @@ struct ThriftDoor {
 	ThriftHiveMetastoreHandler *handler;
 	ThriftProcessor *processor; /* stateless after construction: shared by workers */
 	AuthKeyring *keyring;       /* checks SASL PLAIN passwords; NULL refuses every login */
+	KerberosRules *krb_rules;   /* kerberos_principal_rules; NULL refuses every ticket */
+	AuthTokens *tokens;         /* delegation tokens (DIGEST-MD5 and the token methods); NULL: none */
+	char *krb_default_realm;    /* the krb5 default realm (DEFAULT rule), or NULL */
 	gint64 started_s;
 };
 
@@ -190,6 +196,8 @@ static ThriftCall door_call(ThriftDoor *door, gpointer session, const NetRequest
 		.method = method,
 		.trust_set_ugi = trust_set_ugi,
 		.started_s = door->started_s,
+		.tokens = door->tokens,
+		.by_token = info->sasl_mechanism != NULL && strcmp(info->sasl_mechanism, "DIGEST-MD5") == 0,
 	};
 }
 
@@ -363,6 +371,51 @@ static gboolean door_authenticate(gpointer door_data, const NetRequestInfo *info
 	return ok;
 }
 
+/*
+ * Names the caller of a Kerberos ticket (net/ calls it on a worker once GSSAPI succeeded): the
+ * auth_to_local rules map alice@REALM to alice. A ticket that maps to nothing is refused; both
+ * outcomes are audited.
+ */
+static char *door_map_kerberos(gpointer door_data, const NetRequestInfo *info, const char *kerberos_principal,
+                               GError **error)
+{
+	ThriftDoor *door = door_data;
+	char *name = NULL;
+	if (door->krb_rules == NULL)
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "no kerberos_principal_rules loaded");
+	else
+		name = kerberos_rules_map(door->krb_rules, kerberos_principal, door->krb_default_realm, error);
+	g_autofree char *why = name ? NULL : g_strdup_printf("AuthenticationFailed: %s", (*error)->message);
+	thrift_audit_login(door->config, info->peer, "sasl:GSSAPI", kerberos_principal, name, why);
+	return name;
+}
+
+/*
+ * The password of a delegation token for DIGEST-MD5 (net/ calls it on a worker): the token's
+ * owner acts; a token a proxy user got is audited as "<proxy> on behalf of <owner>".
+ */
+static char *door_token_password(gpointer door_data, const NetRequestInfo *info, const char *username,
+                                 char **principal, GError **error)
+{
+	ThriftDoor *door = door_data;
+	g_autofree char *owner = NULL, *real_user = NULL;
+	char *password = NULL;
+	if (door->tokens == NULL)
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "this server has no delegation tokens");
+	else if (auth_tokens_digest_password(door->tokens, username, &password, &owner, &real_user, error))
+		*principal = auth_tokens_short_name(door->tokens, owner, error);
+	if (password != NULL && *principal == NULL) {
+		memset(password, 0, strlen(password));
+		g_clear_pointer(&password, g_free);
+	}
+	g_autofree char *as = owner == NULL ? g_strdup("a delegation token")
+	                    : real_user && *real_user ? g_strdup_printf("%s on behalf of %s (delegation token)", real_user, owner)
+	                                              : g_strdup_printf("%s (delegation token)", owner);
+	g_autofree char *why = password ? NULL : g_strdup_printf("AuthenticationFailed: %s", (*error)->message);
+	thrift_audit_login(door->config, info->peer, "sasl:DIGEST-MD5", as, password ? *principal : NULL, why);
+	return password;
+}
+
 /* The NetDoor callbacks of the Thrift door. */
 const NetDoor *thrift_door_vtable(void)
 {
@@ -371,6 +424,8 @@ const NetDoor *thrift_door_vtable(void)
 		.session_free = door_session_free,
 		.handle = door_handle,
 		.authenticate = door_authenticate,
+		.map_kerberos = door_map_kerberos,
+		.token_password = door_token_password,
 	};
 	return &vtable;
 }
@@ -428,6 +483,27 @@ void thrift_door_set_keyring(gpointer door, AuthKeyring *keyring)
 	((ThriftDoor *)door)->keyring = keyring;
 }
 
+/* See door.h. */
+void thrift_door_set_tokens(gpointer door_data, AuthTokens *tokens)
+{
+	ThriftDoor *door = door_data;
+	door->tokens = tokens;
+	if (tokens && door->krb_rules)
+		auth_tokens_set_rules(tokens, door->krb_rules, door->krb_default_realm);
+}
+
+/* See door.h. */
+void thrift_door_set_kerberos(gpointer door_data, KerberosRules *rules, const char *default_realm)
+{
+	ThriftDoor *door = door_data;
+	g_clear_pointer(&door->krb_rules, kerberos_rules_free);
+	g_free(door->krb_default_realm);
+	door->krb_rules = rules;
+	door->krb_default_realm = g_strdup(default_realm);
+	if (door->tokens)
+		auth_tokens_set_rules(door->tokens, rules, default_realm);
+}
+
 /* Frees a door no worker uses any more. */
 void thrift_door_free(gpointer door_data)
 {
@@ -436,5 +512,7 @@ void thrift_door_free(gpointer door_data)
 		return;
 	g_object_unref(door->processor);
 	g_object_unref(door->handler);
+	kerberos_rules_free(door->krb_rules);
+	g_free(door->krb_default_realm);
 	g_free(door);
 }

@@ -17,6 +17,8 @@
 
 #include <glib.h>
 
+#include "auth/dtoken_manager.h"
+#include "auth/kerberos_name.h"
 #include "auth/keys.h"
 #include "catalog/catalog.h"
 #include "config.h"
@@ -34,6 +36,12 @@ gpointer thrift_door_new(Catalog *cat, const PropolisConfig *config);
 
 /* The key ring SASL PLAIN passwords are checked with (NULL: every login is refused). Before serving. */
 void thrift_door_set_keyring(gpointer door, AuthKeyring *keyring);
+
+/* The delegation token manager (borrowed; outlives the door's serving). Before serving. */
+void thrift_door_set_tokens(gpointer door, AuthTokens *tokens);
+
+/* The auth_to_local rules (taken) and default realm Kerberos tickets are mapped with. Before serving. */
+void thrift_door_set_kerberos(gpointer door, KerberosRules *rules, const char *default_realm);
 
 void thrift_door_free(gpointer door);
 

@@ -56,7 +56,7 @@ const char *const *thrift_handler_methods(guint *n)
 		for (guint i = 0; i < G_N_ELEMENTS(implemented_methods); i++)
 			g_ptr_array_add(a, (gpointer)implemented_methods[i]);
 		const char *const *(*more[])(guint *) = {thrift_partition_methods, thrift_stats_methods,
-		                                          thrift_txn_methods};
+		                                          thrift_txn_methods, thrift_token_methods};
 		for (guint m = 0; m < G_N_ELEMENTS(more); m++) {
 			guint k = 0;
 			const char *const *names = more[m](&k);
@@ -1086,6 +1086,7 @@ static void propolis_handler_class_init(PropolisHandlerClass *klass)
 	thrift_partition_install(h);
 	thrift_stats_install(h);
 	thrift_txn_install(h);
+	thrift_token_install(h);
 }
 
 /* A new handler; free with g_object_unref(). */

@@ -42,6 +42,8 @@ typedef struct {
 	gint64 started_s;      /* server start, wall clock seconds (aliveSince) */
 	gboolean audited;      /* its audit line is written (audit.c); zero-initialised by the door */
 	char audit_object[256]; /* "db" or "db.table" noted by the handler for the audit line, or "" */
+	struct AuthTokens *tokens; /* the delegation token manager (handler_token.c), or NULL */
+	gboolean by_token;         /* the connection authenticated with a delegation token (DIGEST-MD5) */
 } ThriftCall;
 
 /* The current thread's call, or NULL outside handle(). */
@@ -58,6 +60,14 @@ void thrift_call_set_current(ThriftCall *call);
  */
 void thrift_audit_log(const ThriftCall *call, const char *method, const char *object, const char *result, double ms);
 /* Notes the current call's object (table may be NULL); a later note with a table wins. */
+/*
+ * The audit line of a SASL login on the Thrift door (method "sasl:GSSAPI"): authid is what the
+ * mechanism proved (the Kerberos principal), principal what it maps to (NULL when refused),
+ * result NULL for "ok" or why it was refused.
+ */
+void thrift_audit_login(const PropolisConfig *config, const char *peer, const char *mechanism, const char *authid,
+                        const char *principal, const char *result);
+
 void thrift_audit_note_object(const char *db, const char *table);
 /* Milliseconds since the call's request arrived (net/ sets its deadline from arrival). */
 double thrift_audit_elapsed_ms(const ThriftCall *call);
@@ -102,6 +112,8 @@ void thrift_stats_install(ThriftHiveMetastoreHandlerClass *klass);
 const char *const *thrift_stats_methods(guint *n);
 void thrift_txn_install(ThriftHiveMetastoreHandlerClass *klass);
 const char *const *thrift_txn_methods(guint *n);
+void thrift_token_install(ThriftHiveMetastoreHandlerClass *klass);
+const char *const *thrift_token_methods(guint *n);
 
 /* Where a method's declared exceptions go; NULL slots are not declared by that method. */
 typedef struct {

@@ -878,6 +878,30 @@ def _(c):
     return c.propolis("ListCompactions", {})
 
 
+# issue 16: delegation tokens
+def fresh_token(w, tag):
+    """A delegation token of the administrator, got over Thrift; the identifier is what the CLI shows."""
+    import base64
+    thr = w.thrift()
+    try:
+        tok = thr.get_delegation_token("admin", "admin")
+    finally:
+        thr.close()
+    raw = base64.urlsafe_b64decode(tok + "=" * (-len(tok) % 4))
+    n = raw[0]  # identifiers are shorter than 112 bytes here: a one-byte vint
+    return {"token_ident": base64.urlsafe_b64encode(raw[1:1 + n]).decode().rstrip("=")}
+
+
+@admin_op("ListDelegationTokens")
+def _(c):
+    return c.propolis("ListDelegationTokens", {})
+
+
+@admin_op("CancelDelegationToken", prepare=fresh_token)
+def _(c):
+    return c.propolis("CancelDelegationToken", {"TokenIdentifier": c.token_ident})
+
+
 # ---- running a row ----
 
 def resource_of(on, objs):
@@ -1073,6 +1097,9 @@ def snapshot(w, objs):
     if objs.get("lockid"):
         grab("lock", lambda: [x for x in propolis_call(w.srv, *w.keys["admin"], "ListLocks", {})[1]["Locks"]
                               if x["LockId"] == objs["lockid"]])
+    if objs.get("token_ident"):
+        grab("token", lambda: [x for x in propolis_call(w.srv, *w.keys["admin"], "ListDelegationTokens", {})[1]["Tokens"]
+                               if x["TokenIdentifier"] == objs["token_ident"]])
     return out
 
 

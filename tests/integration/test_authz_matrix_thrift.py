@@ -193,7 +193,9 @@ class Run:
         self.watched = []  # functions reading (as admin) the fresh objects a denied call must leave as they were
         method = row["method"].lower()
         self.who = {"admin": "admin", "colsel": "colsel", "nobody": "nobody"}.get(role)
-        if role == "needed":
+        if role == "needed" and row["rule"] == "admin":
+            self.who = "admin"  # what an ADMIN row needs is to be a data lake administrator
+        elif role == "needed":
             self.who = m.principal("n_" + method)
         elif role == "noloc":
             self.who = m.principal("l_" + method)
@@ -397,6 +399,23 @@ def _own_txn(fn):
     def build(r):
         txn = r.subject_txn()
         return lambda c: fn(c, txn)
+    return build
+
+
+def b_get_delegation_token(r):
+    """A token owned by the caller (admin, needed); others ask for one owned by OWNER (impersonation,
+    which no proxy_users entry allows here)."""
+    owner = r.who if r.role in ("admin", "needed") else OWNER
+    return lambda c: c.get_delegation_token(owner, owner)
+
+
+def _own_token(fn, admin_overrides):
+    """A token whose owner and renewer is the caller ('needed'; 'admin' too when only the renewer may
+    act, as for renew) or OWNER (everyone else)."""
+    def build(r):
+        owner = r.who if r.role == "needed" or (r.role == "admin" and not admin_overrides) else OWNER
+        tok = r.m.client(owner).get_delegation_token(owner, owner)
+        return lambda c: fn(c, tok)
     return build
 
 
@@ -694,10 +713,28 @@ BUILDERS = {
     "get_notification_events_count": _list(lambda c: c.get_notification_events_count(
         T.NotificationEventsCountRequest(fromEventId=0, dbName=DB))),
     "fire_listener_event": b_fire_listener_event,
+    # ---- delegation tokens (issue 16) ----
+    "get_delegation_token": b_get_delegation_token,
+    "renew_delegation_token": _own_token(lambda c, tok: c.renew_delegation_token(tok), False),
+    "cancel_delegation_token": _own_token(lambda c, tok: c.cancel_delegation_token(tok), True),
+    "add_token": lambda r: (lambda c: c.add_token(harness.uniq("mxtok"), "x")),
+    "remove_token": _fixed(lambda c: c.remove_token("no-such-token")),
+    "get_token": _fixed(lambda c: c.get_token("no-such-token")),
+    "get_all_token_identifiers": _fixed(lambda c: c.get_all_token_identifiers()),
+    "add_master_key": _fixed(lambda c: c.add_master_key("not-a-key")),
+    "update_master_key": _fixed(lambda c: c.update_master_key(999999, "not-a-key")),
+    "remove_master_key": _fixed(lambda c: c.remove_master_key(999999)),
+    "get_master_keys": _fixed(lambda c: c.get_master_keys()),
 }
 
+# Token-store methods Hive declares no exception for: a non-administrator gets the empty answer
+# (server/thrift/handler_token.c), which counts as the denial here.
+EMPTY_DENIAL = {"add_token": False, "remove_token": False, "get_token": "", "get_all_token_identifiers": [],
+                "remove_master_key": False, "get_master_keys": []}
+
 # Calls every caller gets the same non-authorization error from (the row says why).
-EXPECTED_ERROR = {"exchange_partition": NOT_SUPPORTED, "exchange_partitions": NOT_SUPPORTED}
+EXPECTED_ERROR = {"exchange_partition": NOT_SUPPORTED, "exchange_partitions": NOT_SUPPORTED,
+                  "update_master_key": "No key found with keyId"}
 
 
 def _count(res):
@@ -723,7 +760,10 @@ LIST_SHOWS = {
 
 def denial(exc):
     msg = getattr(exc, "message", None) or str(exc)
-    return "Insufficient Lake Formation permission" in msg or "AccessDenied" in msg
+    return ("Insufficient Lake Formation permission" in msg or "AccessDenied" in msg
+            # delegation tokens (issue 16): Hive's own refusals, and the token store's administrator check
+            or "is not allowed to impersonate" in msg or "non-matching renewer" in msg
+            or "only data lake administrators may" in msg)
 
 
 def expected_allowed(row, role):
@@ -785,6 +825,8 @@ def run_one(m, row, role, tally):
         if role in ("needed", "noloc"):
             m.drop_client(r.who)
     want = expected_allowed(row, role)
+    if ok and not want and method in EMPTY_DENIAL and res == EMPTY_DENIAL[method]:
+        ok, err = False, TApplicationException(message="AccessDenied: answered empty")
     msg = "" if err is None else "%s: %s" % (type(err).__name__, getattr(err, "message", None) or err)
     if err is not None and method in EXPECTED_ERROR and EXPECTED_ERROR[method] in msg:
         ok = True

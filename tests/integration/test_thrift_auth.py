@@ -441,7 +441,8 @@ def test_print_config_shows_listeners_and_env(certs, tmp_path):
 
 
 @pytest.mark.parametrize("args,env,message", [
-    (["--thrift-auth", "kerberos"], {}, "unknown mode 'kerberos'"),
+    (["--thrift-auth", "ldap"], {}, "unknown mode 'ldap'"),
+    (["--thrift-auth", "kerberos,sasl-plain"], {}, "at most one of anonymous, trust-ugi, sasl-plain, kerberos"),
     (["--thrift-auth", "trust-ugi,sasl-plain"], {}, "at most one of anonymous, trust-ugi, sasl-plain"),
     (["--thrift-auth", "tls"], {}, "tls and mtls need tls_cert and tls_key"),
     (["--thrift-auth", "mtls", "--tls-cert", "/c", "--tls-key", "/k"], {}, "mtls needs tls_ca"),

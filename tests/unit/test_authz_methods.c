@@ -93,8 +93,9 @@ START_TEST(test_rows_are_well_formed)
 			ck_assert_msg(r->perms == 0, "%s: a VISIBLE row names no permission", m);
 			break;
 		case AUTHZ_RULE_SELF:
-			/* a lock, a transaction, or (issue 22) a principal's own access keys */
-			ck_assert_msg(r->on == AUTHZ_ON_LOCK || r->on == AUTHZ_ON_TXN || r->on == AUTHZ_ON_PRINCIPAL,
+			/* a lock, a transaction, (issue 22) a principal's own access keys, (issue 16) a token */
+			ck_assert_msg(r->on == AUTHZ_ON_LOCK || r->on == AUTHZ_ON_TXN || r->on == AUTHZ_ON_PRINCIPAL ||
+				      r->on == AUTHZ_ON_TOKEN,
 				      "%s: self of a %s", m,
 				      authz_on_name(r->on));
 			/* fall through */
