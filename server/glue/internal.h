@@ -27,6 +27,7 @@ typedef struct {
 	CatalogCtx ctx;
 	const char *operation;
 	JsonObject *in; /* the request body */
+	char *catalog;  /* the Hive catalog CatalogId "<account>:<name>" selects (glue_check_catalog_id); NULL = default */
 } GlueCall;
 
 /* An operation: reads call->in, returns the response object (new), or NULL with error. */

@@ -166,3 +166,32 @@ def test_metastore_db_uuid_is_stable_and_flush_cache_is_a_noop(pg, start_server,
     c = harness.connect(other.port)
     assert c.get_metastore_db_uuid() != first
     c.close()
+
+
+def test_glue_catalog_id_selects_the_catalog(world, admin):
+    from test_permissions import ACCOUNT
+    glue = world.client("glue", "admin")
+    cat = new_catalog(admin)
+    cid = "%s:%s" % (ACCOUNT, cat)
+    db = uniq("gluecat")
+    glue.create_database(CatalogId=cid, DatabaseInput={"Name": db, "Description": "in " + cat})
+    got = glue.get_database(CatalogId=cid, Name=db)["Database"]
+    assert got["CatalogId"] == cid and got["Description"] == "in " + cat
+    assert admin.get_database_req(T.GetDatabaseRequest(name=db, catalogName=cat)).catalogName == cat
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_database(Name=db)  # the account id alone is catalog hive
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_database(CatalogId=ACCOUNT, Name=db)
+    names = [d["Name"] for d in glue.get_databases(CatalogId=cid)["DatabaseList"]]
+    assert sorted(names) == sorted(["default", db])
+    glue.create_table(CatalogId=cid, DatabaseName=db, TableInput={"Name": "t", "StorageDescriptor": {
+        "Columns": [{"Name": "id", "Type": "bigint"}], "Location": "file:///tmp/cats/t"}})
+    assert glue.get_table(CatalogId=cid, DatabaseName=db, Name="t")["Table"]["CatalogId"] == cid
+    assert admin.get_table_req(T.GetTableRequest(dbName=db, tblName="t", catName=cat)).table.tableName == "t"
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_database(CatalogId="111122223333", Name=db)  # another account's catalog
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_database(CatalogId="%s:%s" % (ACCOUNT, uniq("nocat")), Name=db)
+    glue.delete_table(CatalogId=cid, DatabaseName=db, Name="t")
+    glue.delete_database(CatalogId=cid, Name=db)
+    admin.drop_catalog(T.DropCatalogRequest(name=cat))
