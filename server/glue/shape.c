@@ -145,12 +145,18 @@ gboolean glue_check_catalog_id(GlueCall *call, GError **error)
 		g_propagate_error(error, e);
 		return FALSE;
 	}
+	return glue_catalog_id_select(call, id, error);
+}
+
+/* See internal.h: id (NULL = none given) → call->catalog, or NOT_FOUND. */
+gboolean glue_catalog_id_select(GlueCall *call, const char *id, GError **error)
+{
 	if (id == NULL || strcmp(id, call->door->config->account_id) == 0)
 		return TRUE;
 	gsize alen = strlen(call->door->config->account_id);
 	const char *sub = strncmp(id, call->door->config->account_id, alen) == 0 && id[alen] == ':' ? id + alen + 1 : NULL;
 	if (sub == NULL || !catalog_name_is_valid(sub)) {
-		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Catalog %s not found", id);
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Catalog %.64s not found", id);
 		return FALSE;
 	}
 	g_free(call->catalog);

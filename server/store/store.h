@@ -675,6 +675,7 @@ typedef struct {
 	char **columns;  /* COLUMNS: include list (lower-case), or NULL */
 	char **excluded; /* COLUMNS: every column but these (may be empty), or NULL */
 	char *location;  /* DATA_LOCATION: its ResourceArn (arn:aws:s3:::bucket/prefix) */
+	char *catalog;   /* the Hive catalog (Catalog{Id} / CatalogId "<account>:<name>"); NULL = the default */
 } StoreLfResource;
 
 void store_lf_resource_clear(StoreLfResource *r);

@@ -141,6 +141,10 @@ def test_catalog_writes_are_for_administrators(world, admin):
     assert name in nobody.get_catalogs().names
     assert nobody.get_catalog(T.GetCatalogRequest(name=name)).catalog.name == name
     assert nobody.get_databases("@%s#*" % name) == []
+    # Lake Formation's closed defaults hold in a new catalog too: nobody may not create databases there
+    with pytest.raises(T.MetaException) as e:
+        nobody.create_database_req(T.CreateDatabaseRequest(databaseName=uniq("nope"), catalogName=name))
+    assert "Insufficient Lake Formation permission" in e.value.message
     nobody.close()
     admin.drop_catalog(T.DropCatalogRequest(name=name))
 
@@ -194,4 +198,40 @@ def test_glue_catalog_id_selects_the_catalog(world, admin):
         glue.get_database(CatalogId="%s:%s" % (ACCOUNT, uniq("nocat")), Name=db)
     glue.delete_table(CatalogId=cid, DatabaseName=db, Name="t")
     glue.delete_database(CatalogId=cid, Name=db)
+    admin.drop_catalog(T.DropCatalogRequest(name=cat))
+
+
+def test_lake_formation_grants_per_catalog(world, admin):
+    from test_permissions import ACCOUNT
+    lf = world.client("lakeformation", "admin")
+    world.create_principal("catgrantee")
+    who = {"DataLakePrincipalIdentifier": world.arns["catgrantee"]}
+    cat = new_catalog(admin)
+    cid = "%s:%s" % (ACCOUNT, cat)
+    me = world.thrift("catgrantee")
+    with pytest.raises(T.MetaException):
+        me.create_database_req(T.CreateDatabaseRequest(databaseName=uniq("g"), catalogName=cat))
+    # CREATE_DATABASE on the Catalog resource of CatalogId "<account>:<cat>" opens that catalog only
+    lf.grant_permissions(CatalogId=cid, Principal=who, Resource={"Catalog": {}}, Permissions=["CREATE_DATABASE"])
+    db = uniq("granted")
+    me.create_database_req(T.CreateDatabaseRequest(databaseName=db, catalogName=cat))
+    with pytest.raises(T.MetaException) as e:
+        me.create_database_req(T.CreateDatabaseRequest(databaseName=uniq("g")))
+    assert "Insufficient Lake Formation permission" in e.value.message
+    # a database grant through CatalogId "<account>:<cat>"
+    other = uniq("other")
+    admin.create_database(T.Database(name=other, parameters={}, catalogName=cat))
+    with pytest.raises(T.MetaException):
+        me.get_database_req(T.GetDatabaseRequest(name=other, catalogName=cat))
+    lf.grant_permissions(Principal=who, Resource={"Database": {"CatalogId": cid, "Name": other}},
+                         Permissions=["DESCRIBE"])
+    assert me.get_database_req(T.GetDatabaseRequest(name=other, catalogName=cat)).name == other
+    with pytest.raises(lf.exceptions.EntityNotFoundException):
+        lf.grant_permissions(CatalogId="%s:%s" % (ACCOUNT, uniq("nocat")), Principal=who, Resource={"Catalog": {}},
+                             Permissions=["CREATE_DATABASE"])
+    me.close()
+    admin.drop_database_req(T.DropDatabaseRequest(name=other, catalogName=cat, deleteData=False, cascade=True,
+                                                  ignoreUnknownDb=False))
+    admin.drop_database_req(T.DropDatabaseRequest(name=db, catalogName=cat, deleteData=False, cascade=True,
+                                                  ignoreUnknownDb=False))
     admin.drop_catalog(T.DropCatalogRequest(name=cat))
