@@ -194,3 +194,90 @@ def test_denied_caller(denied, call):
     assert _is_denial(e.value), e.value
     assert admin.get_table(dbname, "t").tableName == "t"
     assert admin.get_partition_names(dbname, "t", -1) == []
+
+
+# ---- get_partitions_with_specs and get_open_txns_req ----
+
+def _specs_table(bclient, db, name):
+    bclient.create_table(make_table(db, name, partition_keys=list(PK), location="file:///tmp/req/" + name))
+    for v in ("1", "2"):
+        p = part(db, name, v)
+        p.sd.location = "file:///tmp/req/%s/ds=%s" % (name, v)
+        bclient.add_partition(p)
+    p = part(db, name, "3")
+    p.sd.location = "file:///elsewhere/ds=3"
+    bclient.add_partition(p)
+
+
+def test_get_partitions_with_specs_groups_by_shared_sd(bclient, db):
+    _specs_table(bclient, db, "sp")
+    res = bclient.get_partitions_with_specs(T.GetPartitionsRequest(
+        dbName=db, tblName="sp", projectionSpec=T.GetProjectionsSpec(fieldList=[]),
+        filterSpec=T.GetPartitionsFilterSpec()))
+    shared = [s for s in res.partitionSpec if s.sharedSDPartitionSpec is not None]
+    lists = [s for s in res.partitionSpec if s.partitionList is not None]
+    assert len(shared) == 1 and len(lists) == 1
+    s = shared[0]
+    assert s.rootPath == "file:///tmp/req/sp" and s.sharedSDPartitionSpec.sd.location == "file:///tmp/req/sp"
+    assert [c.name for c in s.sharedSDPartitionSpec.sd.cols] == ["id", "name"]
+    got = sorted((p.values, p.relativePath) for p in s.sharedSDPartitionSpec.partitions)
+    assert got == [(["1"], "/ds=1"), (["2"], "/ds=2")]
+    assert s.catName == "hive" and s.dbName == db and s.tableName == "sp"
+    assert [p.values for p in lists[0].partitionList.partitions] == [["3"]]
+    assert lists[0].partitionList.partitions[0].sd.location == "file:///elsewhere/ds=3"
+
+
+def test_get_partitions_with_specs_filters_and_projection(bclient, db):
+    _specs_table(bclient, db, "sf")
+
+    def call(mode=None, filters=None, fields=(), include="", exclude=""):
+        return bclient.get_partitions_with_specs(T.GetPartitionsRequest(
+            dbName=db, tblName="sf",
+            projectionSpec=T.GetProjectionsSpec(fieldList=list(fields), includeParamKeyPattern=include,
+                                                excludeParamKeyPattern=exclude),
+            filterSpec=T.GetPartitionsFilterSpec(filterMode=mode, filters=filters))).partitionSpec
+
+    def values(specs):
+        out = []
+        for s in specs:
+            if s.sharedSDPartitionSpec is not None:
+                out += [p.values[0] for p in s.sharedSDPartitionSpec.partitions]
+            if s.partitionList is not None:
+                out += [p.values[0] for p in s.partitionList.partitions]
+        return sorted(out)
+
+    assert values(call(T.PartitionFilterMode.BY_NAMES, ["ds=1", "ds=3"])) == ["1", "3"]
+    assert values(call(T.PartitionFilterMode.BY_VALUES, ["2"])) == ["2"]
+    assert values(call(T.PartitionFilterMode.BY_EXPR, ["ds > \"1\"", "ds < \"3\""])) == ["2"]
+    with pytest.raises(T.MetaException):
+        call(T.PartitionFilterMode.BY_EXPR, ["nokey = 1"])
+    # no descriptor asked: one shared spec with an empty descriptor, every partition in it
+    specs = call(fields=["values", "parameters"], include="keep%")
+    assert len(specs) == 1 and specs[0].sharedSDPartitionSpec is not None
+    assert not specs[0].sharedSDPartitionSpec.sd.cols
+    parts = specs[0].sharedSDPartitionSpec.partitions
+    assert sorted(p.values[0] for p in parts) == ["1", "2", "3"]
+    assert all(p.parameters == {"keep.me": "1"} for p in parts)
+    specs = call(fields=["values"], exclude="keep%")
+    assert all(p.parameters == {} for p in specs[0].sharedSDPartitionSpec.partitions)
+    with pytest.raises(T.MetaException):
+        bclient.get_partitions_with_specs(T.GetPartitionsRequest(
+            dbName=db, tblName="missing", projectionSpec=T.GetProjectionsSpec(fieldList=[]),
+            filterSpec=T.GetPartitionsFilterSpec()))
+
+
+def test_get_open_txns_req(bclient):
+    txn = bclient.open_txns(T.OpenTxnRequest(num_txns=1, user="u", hostname="h")).txn_ids[0]
+    res = bclient.get_open_txns_req(T.GetOpenTxnsRequest(excludeTxnTypes=[T.TxnType.READ_ONLY]))
+    assert res.txn_high_water_mark >= txn and txn in res.open_txns
+    bclient.abort_txn(T.AbortTxnRequest(txnid=txn))
+    assert txn not in bclient.get_open_txns_req(T.GetOpenTxnsRequest()).open_txns
+
+
+def test_denied_caller_specs(denied):
+    nobody, admin, dbname = denied
+    with pytest.raises(Exception) as e:
+        nobody.get_partitions_with_specs(T.GetPartitionsRequest(
+            dbName=dbname, tblName="t", projectionSpec=T.GetProjectionsSpec(fieldList=[]),
+            filterSpec=T.GetPartitionsFilterSpec()))
+    assert _is_denial(e.value), e.value
