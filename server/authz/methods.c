@@ -218,6 +218,7 @@ static const AuthzMethodRule rules[] = {
 	T_PERM("drop_table_req", AUTHZ_DROP, TABLE, 0, NULL),
 	T_PERM("truncate_table_req", AUTHZ_DELETE, TABLE, 0, NULL),
 	T_SEE("get_fields_req", TABLE, "only the caller's columns"),
+	T_SEE("get_tables_ext", DATABASE, FILTERED),
 	T_SEE("get_schema_req", TABLE, "only the caller's columns (partition keys stay)"),
 	T_PERM("append_partition_req", AUTHZ_ALTER, TABLE, 0, "the location is derived under the table's"),
 	T_SEE("get_partition_names_req", TABLE, NULL),

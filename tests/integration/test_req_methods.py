@@ -281,3 +281,28 @@ def test_denied_caller_specs(denied):
             dbName=dbname, tblName="t", projectionSpec=T.GetProjectionsSpec(fieldList=[]),
             filterSpec=T.GetPartitionsFilterSpec()))
     assert _is_denial(e.value), e.value
+
+
+def test_get_tables_ext(bclient, db):
+    for name in ("ext_a", "ext_b", "other"):
+        bclient.create_table(make_table(db, name))
+    res = bclient.get_tables_ext(T.GetTablesExtRequest(catalog="hive", database=db, tableNamePattern="ext_*",
+                                                       requestedFields=1))
+    assert [r.tblName for r in res] == ["ext_a", "ext_b"]
+    res = bclient.get_tables_ext(T.GetTablesExtRequest(catalog="hive", database=db, tableNamePattern="*",
+                                                       requestedFields=2147483647, limit=2))
+    assert len(res) == 2
+    with pytest.raises(T.MetaException):
+        bclient.get_tables_ext(T.GetTablesExtRequest(catalog=uniq("nocat"), database=db, tableNamePattern="*",
+                                                     requestedFields=1))
+
+
+def test_denied_caller_tables_ext(denied):
+    nobody, admin, dbname = denied
+    res = None
+    try:
+        res = nobody.get_tables_ext(T.GetTablesExtRequest(catalog="hive", database=dbname, tableNamePattern="*",
+                                                          requestedFields=1))
+    except Exception as e:  # noqa: BLE001 — a denial is the other correct answer
+        assert _is_denial(e), e
+    assert not res
