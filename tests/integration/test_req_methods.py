@@ -306,3 +306,34 @@ def test_denied_caller_tables_ext(denied):
     except Exception as e:  # noqa: BLE001 — a denial is the other correct answer
         assert _is_denial(e), e
     assert not res
+
+
+def test_exceptions_as_hive_raises_them(bclient, db):
+    """The audit of issue 17: each method's missing-object answer is the exception HMSHandler throws."""
+    bclient.create_table(make_table(db, "ex", partition_keys=list(PK)))
+    nodb = uniq("nodb")
+    orphan = part(db, "missing", "1")
+    other = part(db, "ex", "9")
+    func = T.Function(functionName="nof", dbName=db, className="a.B", ownerName="x", ownerType=1, createTime=0,
+                      functionType=1, resourceUris=[])
+    cases = [
+        (T.InvalidObjectException, lambda: bclient.add_partition(orphan)),
+        (T.InvalidObjectException, lambda: bclient.append_partition(db, "missing", ["1"])),
+        (T.InvalidObjectException, lambda: bclient.append_partition_req(
+            T.AppendPartitionsRequest(dbName=db, tableName="missing", partVals=["1"]))),
+        (T.InvalidObjectException, lambda: bclient.create_table(make_table(nodb, "t"))),
+        (T.InvalidOperationException, lambda: bclient.alter_table(db, "missing", make_table(db, "missing"))),
+        (T.InvalidOperationException, lambda: bclient.alter_partition(db, "ex", other)),
+        (T.InvalidOperationException, lambda: bclient.rename_partition(db, "ex", ["9"], part(db, "ex", "10"))),
+        (T.MetaException, lambda: bclient.alter_function(db, "nof", func)),
+        (T.NoSuchObjectException, lambda: bclient.drop_function(db, "nof")),
+        (T.NoSuchObjectException, lambda: bclient.get_partition(db, "ex", ["9"])),
+        (T.NoSuchObjectException, lambda: bclient.drop_table_req(T.DropTableRequest(dbName=db, tableName="no"))),
+        (T.MetaException, lambda: bclient.alter_database_req(T.AlterDatabaseRequest(
+            oldDbName=nodb, newDb=T.Database(name=nodb, parameters={})))),
+        (T.UnknownTableException, lambda: bclient.get_fields_req(T.GetFieldsRequest(dbName=nodb, tblName="t"))),
+    ]
+    for exc, call in cases:
+        with pytest.raises(exc):
+            call()
+    assert bclient.get_tables(nodb, "*") == []  # Hive lists a missing database as empty
