@@ -85,6 +85,9 @@ JsonObject *catalog_create_database_tagged(Catalog *cat, const CatalogCtx *ctx, 
 		g_autofree char *exists = g_strdup_printf("Database %s already exists", name);
 		g_autofree char *nocat = g_strdup_printf("Catalog %s does not exist", catname);
 		catalog_error_from_store(serr, nocat, exists, error);
+		/* Hive's create_database turns the missing catalog into InvalidObjectException */
+		if (error && *error && (*error)->code == CATALOG_ERROR_NOT_FOUND)
+			(*error)->code = CATALOG_ERROR_INVALID_OBJECT;
 	}
 	StoreTagged tagged = {STORE_TAGGED_DATABASE, catname, name, NULL};
 	ok = ok && catalog_tags_put_new(&work, &tagged, tags, error);

@@ -227,6 +227,7 @@ static gboolean lf_normalise(const StoreLfGrant *in, gboolean revoke, StoreLfGra
 	r->kind = in->resource.kind;
 	r->database = in->resource.database ? g_utf8_strdown(in->resource.database, -1) : NULL;
 	r->table = in->resource.table ? g_utf8_strdown(in->resource.table, -1) : NULL;
+	r->catalog = in->resource.catalog ? g_ascii_strdown(in->resource.catalog, -1) : NULL;
 	/* What ListPermissions shows for SELECT on all tables, given back (Glue names are lower-case). */
 	if (r->kind == AUTHZ_KIND_COLUMNS && g_strcmp0(in->resource.table, LF_ALL_TABLES) == 0 &&
 	    in->resource.excluded && in->resource.excluded[0] == NULL && in->resource.columns == NULL) {
@@ -325,12 +326,13 @@ static gboolean lf_locate(CatalogWork *work, const CatalogCtx *ctx, const StoreL
 {
 	GError *serr = NULL;
 	gboolean in_db = r->kind != AUTHZ_KIND_CATALOG && r->kind != AUTHZ_KIND_DATA_LOCATION;
-	if (!store_lf_resolve(work->conn, work->cat->default_catalog, in_db ? r->database : NULL,
-	                      in_db ? r->table : NULL, r->location, ids, &serr)) {
+	g_autofree char *catname = catalog_resolve(work->cat, r->catalog);
+	if (!store_lf_resolve(work->conn, catname, in_db ? r->database : NULL, in_db ? r->table : NULL, r->location, ids,
+	                      &serr)) {
 		catalog_error_from_store(serr, NULL, NULL, error);
 		return FALSE;
 	}
-	*facts = catalog_authz_facts(work, ctx, NULL, in_db ? r->database : NULL, error);
+	*facts = catalog_authz_facts(work, ctx, catname, in_db ? r->database : NULL, error);
 	if (*facts == NULL)
 		return FALSE;
 	const AuthzFacts *f = *facts;
@@ -791,13 +793,14 @@ GPtrArray *catalog_lf_list_permissions(Catalog *cat, const CatalogCtx *ctx, cons
 		g_ptr_array_unref(out);
 		return NULL;
 	}
-	g_autoptr(AuthzFacts) f = catalog_authz_facts(&work, ctx, NULL, NULL, error);
+	g_autofree char *catname = catalog_resolve(cat, r && r->catalog ? r->catalog : q->catalog);
+	g_autoptr(AuthzFacts) f = catalog_authz_facts(&work, ctx, catname, NULL, error);
 	g_autoptr(GPtrArray) groups = NULL, keys = NULL;
 	if (f != NULL) {
 		g_ptr_array_add(kinds, NULL);
 		StoreLfListQuery sq = {
 			.see_all = f->is_admin || f->is_readonly_admin, .caller = f->caller, .account = cat->config->account_id,
-			.catalog = cat->default_catalog, .principal = q->principal,
+			.catalog = catname, .principal = q->principal,
 			.kinds = kinds->len > 1 ? (const char *const *)kinds->pdata : NULL, .database = db, .table = table,
 			.resource_arn = arn, .path = path, .after_key = after_key, .limit = q->limit + 2,
 		};

@@ -41,7 +41,8 @@ static JsonObject *glue_create_database(GlueCall *call, GError **error)
 	g_autoptr(JsonObject) db = glue_database_doc(input, error);
 	if (db == NULL)
 		return NULL;
-	g_autoptr(JsonObject) made = catalog_create_database_tagged(call->door->cat, &call->ctx, NULL, db, tags, error);
+	g_autoptr(JsonObject) made =
+		catalog_create_database_tagged(call->door->cat, &call->ctx, call->catalog, db, tags, error);
 	return made ? json_object_new() : NULL;
 }
 
@@ -50,7 +51,7 @@ static JsonObject *glue_get_database(GlueCall *call, GError **error)
 	const char *name = glue_in_name(call->in, "Name", TRUE, error);
 	if (name == NULL || !glue_check_catalog_id(call, error))
 		return NULL;
-	g_autoptr(JsonObject) db = catalog_get_database(call->door->cat, &call->ctx, NULL, name, error);
+	g_autoptr(JsonObject) db = catalog_get_database(call->door->cat, &call->ctx, call->catalog, name, error);
 	if (db == NULL)
 		return NULL;
 	JsonObject *out = json_object_new();
@@ -94,7 +95,7 @@ static JsonObject *glue_get_databases(GlueCall *call, GError **error)
 	    !glue_token_read(call, "", token, &after, error))
 		return NULL;
 	g_autoptr(GPtrArray) names = none ? g_ptr_array_new_with_free_func(g_free)
-	                                  : catalog_list_databases(call->door->cat, &call->ctx, NULL, NULL, error);
+	                                  : catalog_list_databases(call->door->cat, &call->ctx, call->catalog, NULL, error);
 	if (names == NULL)
 		return NULL;
 	g_ptr_array_sort(names, glue_cmp_names);
@@ -105,7 +106,7 @@ static JsonObject *glue_get_databases(GlueCall *call, GError **error)
 	const char *last = NULL;
 	for (; i < names->len && json_array_get_length(list) < (guint)max; i++) {
 		GError *e = NULL;
-		g_autoptr(JsonObject) db = catalog_get_database(call->door->cat, &call->ctx, NULL, g_ptr_array_index(names, i), &e);
+		g_autoptr(JsonObject) db = catalog_get_database(call->door->cat, &call->ctx, call->catalog, g_ptr_array_index(names, i), &e);
 		if (db == NULL && g_error_matches(e, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND)) {
 			g_clear_error(&e); /* dropped since the listing */
 			continue;
@@ -137,12 +138,12 @@ static JsonObject *glue_update_database(GlueCall *call, GError **error)
 	if (db == NULL)
 		return NULL;
 	/* Hive-only fields (owner, privileges) are not Glue's to change: keep them. */
-	g_autoptr(JsonObject) old = catalog_get_database(call->door->cat, &call->ctx, NULL, name, error);
+	g_autoptr(JsonObject) old = catalog_get_database(call->door->cat, &call->ctx, call->catalog, name, error);
 	if (old == NULL)
 		return NULL;
 	if (json_object_has_member(old, "Hive"))
 		json_object_set_object_member(db, "Hive", json_object_ref(json_object_get_object_member(old, "Hive")));
-	if (!catalog_alter_database(call->door->cat, &call->ctx, NULL, name, db, error))
+	if (!catalog_alter_database(call->door->cat, &call->ctx, call->catalog, name, db, error))
 		return NULL;
 	return json_object_new();
 }
@@ -152,7 +153,7 @@ static JsonObject *glue_delete_database(GlueCall *call, GError **error)
 	const char *name = glue_in_name(call->in, "Name", TRUE, error);
 	if (name == NULL || !glue_check_catalog_id(call, error))
 		return NULL;
-	if (!catalog_drop_database(call->door->cat, &call->ctx, NULL, name, TRUE, FALSE, error))
+	if (!catalog_drop_database(call->door->cat, &call->ctx, call->catalog, name, TRUE, FALSE, error))
 		return NULL;
 	return json_object_new();
 }

@@ -114,6 +114,11 @@ void thrift_txn_install(ThriftHiveMetastoreHandlerClass *klass);
 const char *const *thrift_txn_methods(guint *n);
 void thrift_token_install(ThriftHiveMetastoreHandlerClass *klass);
 const char *const *thrift_token_methods(guint *n);
+void thrift_catalog_install(ThriftHiveMetastoreHandlerClass *klass);
+/* get_partitions_with_specs (partition_specs.c), installed by handler_partition.c. */
+gboolean thrift_get_partitions_with_specs(ThriftHiveMetastoreIf *iface, GetPartitionsResponse **ret,
+                                          const GetPartitionsRequest *req, MetaException **o1, GError **error);
+const char *const *thrift_catalog_methods(guint *n);
 
 /* Where a method's declared exceptions go; NULL slots are not declared by that method. */
 typedef struct {
