@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 # tests/compat/make_idl.py — derives one client release's Thrift IDL from OUR
-# schema/hive_metastore.thrift and that release's facts (tests/compat/releases/<r>.json):
-# only the service methods the release has, and for each struct the release's facts
-# list, only the field ids it has (checked by name). Structs the facts do not list keep
-# our fields (Thrift skips fields a reader does not know, so extra reply fields are the
-# same on the wire for a client that lacks them). Fields or methods a release has and our
-# IDL lacks come from the facts as written there ("extra_fields", "extra_methods"); a
-# field Hive renamed is listed under "renamed" ("Struct.id": release name); methods we
-# leave out on purpose (the Type API) are listed under "omitted_methods" with the reason.
+# schema/hive_metastore.thrift and that release's facts (tests/compat/releases/<r>.json,
+# written by extract_facts.py or by hand from a read of the release's IDL):
+#   - only the service methods the release has ("methods"); methods it has that our IDL
+#     lacks are added from their recorded declarations ("extra_methods"), with the structs
+#     they need ("extra_structs"); "omitted_methods" are left out, with the reason;
+#   - for each struct the facts list ("structs": id -> name), only the fields the release
+#     has; its fields we lack are added ("extra_fields"); a field whose name or wire type
+#     Hive changed is declared as the release declares it ("replaced_fields").
+# Structs the facts do not list keep our fields (Thrift skips fields a reader does not
+# know, so extra reply fields are the same on the wire for a client that lacks them).
 # Method arguments are ours: Hive only ever appended optional arguments, and the Python
 # client sends an argument only when it is set, so a call made with the release's
 # arguments is the same bytes as the release's client sends.
@@ -42,7 +44,7 @@ def derive(schema_text, facts):
     structs = {name: {int(i): n for i, n in fields.items()}
                for name, fields in facts.get("structs", {}).items()}
     extra_fields = facts.get("extra_fields", {})
-    renamed = facts.get("renamed", {})
+    replaced = facts.get("replaced_fields", {})
     out, block, seen_methods, seen_structs = [], None, set(), set()
     in_service = False
     for line in schema_text.splitlines():
@@ -66,15 +68,19 @@ def derive(schema_text, facts):
                 fid, fname = int(f.group(1)), f.group(2)
                 if fid not in structs[block]:
                     continue
-                if structs[block][fid] != fname:
-                    # A field Hive renamed keeps its id and type: the wire carries no names.
-                    if renamed.get("%s.%d" % (block, fid)) != structs[block][fid]:
-                        raise FactError("%s.%d is %r in our IDL, %r in the release"
-                                        % (block, fid, fname, structs[block][fid]))
-                    line = re.sub(r"\b%s\b" % fname, structs[block][fid], line, count=1)
+                key = "%s.%d" % (block, fid)
+                if key in replaced:
+                    line = "  %s," % replaced[key]
+                elif structs[block][fid] != fname:
+                    raise FactError("%s is %r in our IDL, %r in the release" % (key, fname, structs[block][fid]))
             out.append(line)
             continue
         if line.startswith("service "):
+            for name, st in facts.get("extra_structs", {}).items():
+                out.append("%s %s {" % (st["kind"], name))
+                out.extend("  %s," % f for f in st["fields"])
+                out.append("}")
+                out.append("")
             in_service = True
             out.append(line)
             continue

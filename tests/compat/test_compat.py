@@ -239,9 +239,17 @@ def test_locks_and_transactions(release, hms):
     hms.unlock(T.UnlockRequest(lockid=second.lockid))
     txns = hms.open_txns(build(R, "OpenTxnRequest", num_txns=1, user="compat", hostname="h"))
     [txn] = txns.txn_ids
-    assert txn in hms.get_open_txns().open_txns
+    open_now = hms.get_open_txns()
+    assert open_now.txn_high_water_mark >= txn
+    if R.facts.get("replaced_fields", {}).get("GetOpenTxnsResponse.2", "").endswith("set<i64> open_txns"):
+        # Hive 3 changed open_txns from set<i64> to list<i64>: a 2.x client skips the field
+        # (a wire-type mismatch) against any Hive 3+ server, Propolis included.
+        assert open_now.open_txns is None
+    else:
+        assert txn in open_now.open_txns
     hms.commit_txn(build(R, "CommitTxnRequest", txnid=txn))
-    assert txn not in hms.get_open_txns().open_txns
+    if open_now.open_txns is not None:
+        assert txn not in hms.get_open_txns().open_txns
     hms.drop_database(db, True, True)
 
 
@@ -354,10 +362,32 @@ def _hive4_calls():
         first = hms.get_metastore_db_uuid()
         assert first and first == hms.get_metastore_db_uuid()
 
+    # Hive 4.2's request-style twins of served reads (its HiveMetaStoreClient calls these).
+    def get_databases_req(R, hms, db):
+        res = hms.get_databases_req(build(R, "GetDatabaseObjectsRequest", catalogName="hive", pattern=db))
+        assert [d.name for d in res.databases] == [db]
+
+    def get_functions_req(R, hms, db):
+        fn = build(R, "Function", functionName="f_req", dbName=db, className="com.example.F", ownerName="compat",
+                   ownerType=R.T.PrincipalType.USER, createTime=0, functionType=R.T.FunctionType.JAVA, resourceUris=[])
+        hms.create_function(fn)
+        res = hms.get_functions_req(build(R, "GetFunctionsRequest", dbName=db, catalogName="hive", pattern="f_*",
+                                          returnNames=True))
+        assert res.function_names == ["f_req"]
+
+    def delete_column_statistics_req(R, hms, db):
+        hms.create_table(make_table(R, db, "ds"))
+        assert hms.update_table_column_statistics(long_stats(R, db, "ds"))
+        assert hms.delete_column_statistics_req(build(R, "DeleteColumnStatisticsRequest", db_name=db, tbl_name="ds",
+                                                      col_names=["id"], engine="hive", tableLevel=True))
+        req = build(R, "TableStatsRequest", dbName=db, tblName="ds", colNames=["id"], engine="hive")
+        assert hms.get_table_statistics_req(req).tableStats == []
+
     return {f.__name__: f for f in (create_database_req, alter_database_req, get_database_req, drop_table_req,
                                      truncate_table_req, append_partition_req, get_partition_names_req,
                                      get_partitions_with_specs, get_fields_req, get_schema_req, get_tables_ext,
-                                     get_catalogs, get_catalog, get_metastore_db_uuid)}
+                                     get_catalogs, get_catalog, get_metastore_db_uuid, get_databases_req,
+                                     get_functions_req, delete_column_statistics_req)}
 
 
 HIVE4_CALLS = _hive4_calls()
@@ -369,11 +399,14 @@ def test_hive4_request_methods(release, hms, method):
     if not release.has(method):
         pytest.skip("%s's IDL has no %s" % (release.name, method))
     db = make_db(release, hms, "h4")
+    unserved = None
     try:
         HIVE4_CALLS[method](release, hms, db)
     except TApplicationException as e:
-        if e.type == TApplicationException.UNKNOWN_METHOD:
-            pytest.fail("UNSERVED: Propolis answers %s with UNKNOWN_METHOD (%s)" % (method, e.message))
-        raise
+        if e.type != TApplicationException.UNKNOWN_METHOD:
+            raise
+        unserved = e.message
     finally:
         hms.drop_database(db, True, True)
+    if unserved:
+        pytest.fail("UNSERVED: Propolis answers %s with UNKNOWN_METHOD (%s)" % (method, unserved), pytrace=False)
