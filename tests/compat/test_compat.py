@@ -80,7 +80,8 @@ def test_databases(release, hms):
 def test_tables(release, hms):
     R, T = release, release.T
     db = make_db(R, hms)
-    hms.create_table(make_table(R, db, "t_plain"))
+    hms.create_table(make_table(R, db, "t_plain", params={"EXTERNAL": "TRUE", "table_type": "ICEBERG",
+                                                          "metadata_location": "s3://b/m0.json"}))
     names = ["t_plain"]
     if R.has("create_table_with_environment_context"):  # Spark
         hms.create_table_with_environment_context(make_table(R, db, "t_env"),
@@ -103,6 +104,8 @@ def test_tables(release, hms):
     assert sorted(hms.get_tables(db, "t_*")) == sorted(names)
     if R.has("get_tables_by_type"):  # Spark 3+, Trino views
         assert sorted(hms.get_tables_by_type(db, "*", "EXTERNAL_TABLE")) == sorted(names)
+    # Iceberg's HiveCatalog.listTables.
+    assert hms.get_table_names_by_filter(db, 'hive_filter_field_params__table_type like "ICEBERG"', -1) == ["t_plain"]
     metas = hms.get_table_meta(db, "*", [])
     assert sorted(m.tableName for m in metas) == sorted(names)
     # Iceberg's commit: alter with DO_NOT_UPDATE_STATS, parameters carry metadata_location.
@@ -147,6 +150,8 @@ def test_partitions(release, hms):
     # Spark's pruning filter and Trino's names-by-spec.
     got = hms.get_partitions_by_filter(db, "p", 'ds >= "2024-01-02"', -1)
     assert sorted(p.values[0] for p in got) == ["2024-01-02", "2024-01-03"]
+    got = hms.get_partitions_by_filter(db, "p", '(ds = "2024-01-01" or ds = "2024-01-03")', -1)  # Spark's IN
+    assert sorted(p.values[0] for p in got) == ["2024-01-01", "2024-01-03"]
     assert [p.values for p in hms.get_partitions_ps(db, "p", ["2024-01-01"], -1)] == [["2024-01-01"]]
     assert hms.get_partition_names_ps(db, "p", [""], -1).__len__() == 3
     got = hms.get_partitions_by_names(db, "p", ["ds=2024-01-01", "ds=2024-01-03"])
@@ -232,6 +237,10 @@ def test_locks_and_transactions(release, hms):
     assert first.state == T.LockState.ACQUIRED
     second = hms.lock(req)
     assert second.state == T.LockState.WAITING
+    # Iceberg adopts a lock it may have lost the answer to through show_locks and agentInfo.
+    shown = hms.show_locks(build(R, "ShowLocksRequest", dbname=db, tablename="l")).locks
+    assert {x.lockid for x in shown} == {first.lockid, second.lockid}
+    assert {x.agentInfo for x in shown} == {req.agentInfo}
     assert hms.check_lock(build(R, "CheckLockRequest", lockid=second.lockid)).state == T.LockState.WAITING
     hms.heartbeat(build(R, "HeartbeatRequest", lockid=first.lockid))
     hms.unlock(T.UnlockRequest(lockid=first.lockid))
