@@ -212,6 +212,23 @@ static const AuthzMethodRule rules[] = {
 	T_LIST("get_notification_events_count", "counts only events of databases and tables the caller sees"),
 	T_PERM("fire_listener_event", AUTHZ_INSERT, TABLE, 0, NULL),
 
+	/* ---- Thrift: issue 17 (request-style twins, Hive 3+ catalogs, store id) ---- */
+	T_PERM("create_database_req", AUTHZ_CREATE_DATABASE, CATALOG, LOC, NULL),
+	T_PERM("alter_database_req", AUTHZ_ALTER, DATABASE, LOC, NULL),
+	T_PERM("drop_table_req", AUTHZ_DROP, TABLE, 0, NULL),
+	T_PERM("truncate_table_req", AUTHZ_DELETE, TABLE, 0, NULL),
+	T_SEE("get_fields_req", TABLE, "only the caller's columns"),
+	T_SEE("get_schema_req", TABLE, "only the caller's columns (partition keys stay)"),
+	T_PERM("append_partition_req", AUTHZ_ALTER, TABLE, 0, "the location is derived under the table's"),
+	T_SEE("get_partition_names_req", TABLE, NULL),
+	ROW("thrift", "create_catalog", ADMIN, 0, CATALOG, 0, "a new namespace above databases: data lake administrators only"),
+	ROW("thrift", "alter_catalog", ADMIN, 0, CATALOG, 0, "a catalog's description and location: data lake administrators only"),
+	ROW("thrift", "drop_catalog", ADMIN, 0, CATALOG, 0, "removes a namespace: data lake administrators only"),
+	T_PUB("get_catalog", "a catalog's name, description and location, no data; its databases stay filtered by grants"),
+	T_PUB("get_catalogs", "the names of the catalogs, no data; their databases stay filtered by grants"),
+	T_PUB("get_metastore_db_uuid", "the store's fixed id, no catalog data (replication tools compare it)"),
+	T_PUB("flushCache", NOOP),
+
 	/* ---- Glue ---- */
 	G_PERM("CreateDatabase", AUTHZ_CREATE_DATABASE, CATALOG, LOC, NULL),
 	G_SEE("GetDatabase", DATABASE, NULL),

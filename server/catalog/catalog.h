@@ -88,6 +88,21 @@ GPtrArray *catalog_list_databases(Catalog *cat, const CatalogCtx *ctx, const cha
 gboolean catalog_alter_database(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *name, JsonObject *db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean catalog_drop_database(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *name, gboolean cascade, gboolean if_exists, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * ---- Hive 3+ catalogs and the store's id (catalog/hive_catalog.c) ----
+ * A catalog document is {"Name","Description"?,"LocationUri","CreateTime"?}. Create, alter and
+ * drop are for data lake administrators; create adds the catalog's `default` database; drop
+ * refuses a catalog holding more than an empty `default` (INVALID_OPERATION) and the default
+ * catalog (INVALID_INPUT). Missing: NOT_FOUND "No catalog <name>".
+ */
+gboolean catalog_create_catalog(Catalog *cat, const CatalogCtx *ctx, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonObject *catalog_get_catalog(Catalog *cat, const CatalogCtx *ctx, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *catalog_list_catalogs(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_alter_catalog(Catalog *cat, const CatalogCtx *ctx, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean catalog_drop_catalog(Catalog *cat, const CatalogCtx *ctx, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A stable id of the store (get_metastore_db_uuid), new string. */
+char *catalog_metastore_uuid(Catalog *cat, const CatalogCtx *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* ---- tables and views (catalog/table.c) ---- */
 
 /* Options of create_table beyond the document. */

@@ -63,6 +63,9 @@ JsonObject *catalog_create_database(Catalog *cat, const CatalogCtx *ctx, const c
 		g_autofree char *exists = g_strdup_printf("Database %s already exists", name);
 		g_autofree char *nocat = g_strdup_printf("Catalog %s does not exist", catname);
 		catalog_error_from_store(serr, nocat, exists, error);
+		/* Hive's create_database turns the missing catalog into InvalidObjectException */
+		if (error && *error && (*error)->code == CATALOG_ERROR_NOT_FOUND)
+			(*error)->code = CATALOG_ERROR_INVALID_OBJECT;
 	}
 	ok = ok && catalog_notify_create_database(&work, catname, db, error);
 	if (!catalog_work_end(&work, ok, error))

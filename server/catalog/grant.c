@@ -227,6 +227,7 @@ static gboolean lf_normalise(const StoreLfGrant *in, gboolean revoke, StoreLfGra
 	r->kind = in->resource.kind;
 	r->database = in->resource.database ? g_utf8_strdown(in->resource.database, -1) : NULL;
 	r->table = in->resource.table ? g_utf8_strdown(in->resource.table, -1) : NULL;
+	r->catalog = in->resource.catalog ? g_ascii_strdown(in->resource.catalog, -1) : NULL;
 	/* What ListPermissions shows for SELECT on all tables, given back (Glue names are lower-case). */
 	if (r->kind == AUTHZ_KIND_COLUMNS && g_strcmp0(in->resource.table, LF_ALL_TABLES) == 0 &&
 	    in->resource.excluded && in->resource.excluded[0] == NULL && in->resource.columns == NULL) {
@@ -325,12 +326,13 @@ static gboolean lf_locate(CatalogWork *work, const CatalogCtx *ctx, const StoreL
 {
 	GError *serr = NULL;
 	gboolean in_db = r->kind != AUTHZ_KIND_CATALOG && r->kind != AUTHZ_KIND_DATA_LOCATION;
-	if (!store_lf_resolve(work->conn, work->cat->default_catalog, in_db ? r->database : NULL,
-	                      in_db ? r->table : NULL, r->location, ids, &serr)) {
+	g_autofree char *catname = catalog_resolve(work->cat, r->catalog);
+	if (!store_lf_resolve(work->conn, catname, in_db ? r->database : NULL, in_db ? r->table : NULL, r->location, ids,
+	                      &serr)) {
 		catalog_error_from_store(serr, NULL, NULL, error);
 		return FALSE;
 	}
-	*facts = catalog_authz_facts(work, ctx, NULL, in_db ? r->database : NULL, error);
+	*facts = catalog_authz_facts(work, ctx, catname, in_db ? r->database : NULL, error);
 	if (*facts == NULL)
 		return FALSE;
 	const AuthzFacts *f = *facts;

@@ -39,7 +39,7 @@ static JsonObject *glue_create_database(GlueCall *call, GError **error)
 	g_autoptr(JsonObject) db = glue_database_doc(input, error);
 	if (db == NULL)
 		return NULL;
-	g_autoptr(JsonObject) made = catalog_create_database(call->door->cat, &call->ctx, NULL, db, error);
+	g_autoptr(JsonObject) made = catalog_create_database(call->door->cat, &call->ctx, call->catalog, db, error);
 	return made ? json_object_new() : NULL;
 }
 
@@ -48,7 +48,7 @@ static JsonObject *glue_get_database(GlueCall *call, GError **error)
 	const char *name = glue_in_name(call->in, "Name", TRUE, error);
 	if (name == NULL || !glue_check_catalog_id(call, error))
 		return NULL;
-	g_autoptr(JsonObject) db = catalog_get_database(call->door->cat, &call->ctx, NULL, name, error);
+	g_autoptr(JsonObject) db = catalog_get_database(call->door->cat, &call->ctx, call->catalog, name, error);
 	if (db == NULL)
 		return NULL;
 	JsonObject *out = json_object_new();
@@ -65,7 +65,7 @@ static JsonObject *glue_get_databases(GlueCall *call, GError **error)
 	    ((token = glue_in_string(call->in, "NextToken", FALSE, 0, error)), error && *error) ||
 	    !glue_token_read(call, "", token, &after, error))
 		return NULL;
-	g_autoptr(GPtrArray) names = catalog_list_databases(call->door->cat, &call->ctx, NULL, NULL, error);
+	g_autoptr(GPtrArray) names = catalog_list_databases(call->door->cat, &call->ctx, call->catalog, NULL, error);
 	if (names == NULL)
 		return NULL;
 	g_ptr_array_sort(names, glue_cmp_names);
@@ -76,7 +76,7 @@ static JsonObject *glue_get_databases(GlueCall *call, GError **error)
 	const char *last = NULL;
 	for (; i < names->len && json_array_get_length(list) < (guint)max; i++) {
 		GError *e = NULL;
-		g_autoptr(JsonObject) db = catalog_get_database(call->door->cat, &call->ctx, NULL, g_ptr_array_index(names, i), &e);
+		g_autoptr(JsonObject) db = catalog_get_database(call->door->cat, &call->ctx, call->catalog, g_ptr_array_index(names, i), &e);
 		if (db == NULL && g_error_matches(e, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND)) {
 			g_clear_error(&e); /* dropped since the listing */
 			continue;
@@ -106,12 +106,12 @@ static JsonObject *glue_update_database(GlueCall *call, GError **error)
 	if (db == NULL)
 		return NULL;
 	/* Hive-only fields (owner, privileges) are not Glue's to change: keep them. */
-	g_autoptr(JsonObject) old = catalog_get_database(call->door->cat, &call->ctx, NULL, name, error);
+	g_autoptr(JsonObject) old = catalog_get_database(call->door->cat, &call->ctx, call->catalog, name, error);
 	if (old == NULL)
 		return NULL;
 	if (json_object_has_member(old, "Hive"))
 		json_object_set_object_member(db, "Hive", json_object_ref(json_object_get_object_member(old, "Hive")));
-	if (!catalog_alter_database(call->door->cat, &call->ctx, NULL, name, db, error))
+	if (!catalog_alter_database(call->door->cat, &call->ctx, call->catalog, name, db, error))
 		return NULL;
 	return json_object_new();
 }
@@ -121,7 +121,7 @@ static JsonObject *glue_delete_database(GlueCall *call, GError **error)
 	const char *name = glue_in_name(call->in, "Name", TRUE, error);
 	if (name == NULL || !glue_check_catalog_id(call, error))
 		return NULL;
-	if (!catalog_drop_database(call->door->cat, &call->ctx, NULL, name, TRUE, FALSE, error))
+	if (!catalog_drop_database(call->door->cat, &call->ctx, call->catalog, name, TRUE, FALSE, error))
 		return NULL;
 	return json_object_new();
 }

@@ -152,9 +152,11 @@ JsonObject *glue_door_run(GlueDoor *door, GlueOpFn fn, const char *op, const cha
 	g_autoptr(JsonObject) in = glue_parse_body(door, req, error);
 	if (in == NULL)
 		return NULL;
-	GlueCall call = {door, {principal, rid, 0, "glue", op}, op, in};
+	GlueCall call = {door, {principal, rid, 0, "glue", op}, op, in, NULL};
 	call.ctx.deadline_us = g_get_monotonic_time() + (gint64)door->config->request_deadline_ms * 1000;
-	return fn(&call, error);
+	JsonObject *out = fn(&call, error);
+	g_free(call.catalog);
+	return out;
 }
 
 /* Serves one POST /. */

@@ -45,7 +45,7 @@ static JsonObject *glue_create_function(GlueCall *call, GError **error)
 	g_autoptr(JsonObject) fn = glue_function_doc(input, db, error);
 	if (fn == NULL)
 		return NULL;
-	g_autoptr(JsonObject) made = catalog_create_function(call->door->cat, &call->ctx, NULL, fn, error);
+	g_autoptr(JsonObject) made = catalog_create_function(call->door->cat, &call->ctx, call->catalog, fn, error);
 	return made ? json_object_new() : NULL;
 }
 
@@ -55,7 +55,7 @@ static JsonObject *glue_get_function(GlueCall *call, GError **error)
 	const char *name = db ? glue_in_name(call->in, "FunctionName", TRUE, error) : NULL;
 	if (name == NULL || !glue_check_catalog_id(call, error))
 		return NULL;
-	g_autoptr(JsonObject) fn = catalog_get_function(call->door->cat, &call->ctx, NULL, db, name, error);
+	g_autoptr(JsonObject) fn = catalog_get_function(call->door->cat, &call->ctx, call->catalog, db, name, error);
 	if (fn == NULL)
 		return NULL;
 	JsonObject *out = json_object_new();
@@ -92,7 +92,7 @@ static JsonObject *glue_get_functions(GlueCall *call, GError **error)
 	if (!glue_token_read(call, scope, token, &after, error))
 		return NULL;
 	if (db != NULL) {
-		g_autoptr(JsonObject) dbdoc = catalog_get_database(call->door->cat, &call->ctx, NULL, db, error);
+		g_autoptr(JsonObject) dbdoc = catalog_get_database(call->door->cat, &call->ctx, call->catalog, db, error);
 		if (dbdoc == NULL)
 			return NULL;
 	}
@@ -104,7 +104,7 @@ static JsonObject *glue_get_functions(GlueCall *call, GError **error)
 		g_error_free(rerr);
 		return NULL;
 	}
-	g_autoptr(GPtrArray) all = catalog_list_functions(call->door->cat, &call->ctx, NULL, db, NULL, error);
+	g_autoptr(GPtrArray) all = catalog_list_functions(call->door->cat, &call->ctx, call->catalog, db, NULL, error);
 	if (all == NULL)
 		return NULL;
 	g_ptr_array_sort(all, glue_cmp_functions);
@@ -137,7 +137,7 @@ static JsonObject *glue_update_function(GlueCall *call, GError **error)
 	JsonObject *input = name ? glue_in_object(call->in, "FunctionInput", TRUE, error) : NULL;
 	if (input == NULL || !glue_check_catalog_id(call, error))
 		return NULL;
-	g_autoptr(JsonObject) old = catalog_get_function(call->door->cat, &call->ctx, NULL, db, name, error);
+	g_autoptr(JsonObject) old = catalog_get_function(call->door->cat, &call->ctx, call->catalog, db, name, error);
 	if (old == NULL)
 		return NULL;
 	g_autoptr(JsonObject) fn = glue_function_doc(input, db, error);
@@ -147,7 +147,7 @@ static JsonObject *glue_update_function(GlueCall *call, GError **error)
 		json_object_set_string_member(fn, "FunctionName", name);
 	if (json_object_has_member(old, "CreateTime"))
 		json_object_set_int_member(fn, "CreateTime", json_object_get_int_member(old, "CreateTime"));
-	if (!catalog_alter_function(call->door->cat, &call->ctx, NULL, db, name, fn, error))
+	if (!catalog_alter_function(call->door->cat, &call->ctx, call->catalog, db, name, fn, error))
 		return NULL;
 	return json_object_new();
 }
@@ -158,7 +158,7 @@ static JsonObject *glue_delete_function(GlueCall *call, GError **error)
 	const char *name = db ? glue_in_name(call->in, "FunctionName", TRUE, error) : NULL;
 	if (name == NULL || !glue_check_catalog_id(call, error))
 		return NULL;
-	if (!catalog_drop_function(call->door->cat, &call->ctx, NULL, db, name, error))
+	if (!catalog_drop_function(call->door->cat, &call->ctx, call->catalog, db, name, error))
 		return NULL;
 	return json_object_new();
 }

@@ -27,6 +27,7 @@ typedef struct {
 	CatalogCtx ctx;
 	const char *operation;
 	JsonObject *in; /* the request body */
+	char *catalog;  /* the Hive catalog CatalogId "<account>:<name>" selects (glue_check_catalog_id); NULL = default */
 } GlueCall;
 
 /* An operation: reads call->in, returns the response object (new), or NULL with error. */
@@ -96,6 +97,8 @@ gboolean glue_in_int(JsonObject *in, const char *member, gint64 min, gint64 max,
                      GError **error);
 /* Checks CatalogId, when given, is the account id (other accounts: EntityNotFound). */
 gboolean glue_check_catalog_id(GlueCall *call, GError **error);
+/* A CatalogId value: the account id (default catalog) or "<account id>:<catalog>" into call->catalog; else NOT_FOUND. */
+gboolean glue_catalog_id_select(GlueCall *call, const char *id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- shape.c: documents ---- */
 /* A deep copy of an input object. */

@@ -98,7 +98,7 @@ static JsonObject *glue_part_doc(JsonObject *input, const char *db, const char *
 /* The table's partition key names (new strv), or NULL with EntityNotFound. */
 char **glue_part_keys(GlueCall *call, const char *db, const char *table, GError **error)
 {
-	g_autoptr(JsonObject) t = catalog_get_table(call->door->cat, &call->ctx, NULL, db, table, error);
+	g_autoptr(JsonObject) t = catalog_get_table(call->door->cat, &call->ctx, call->catalog, db, table, error);
 	if (t == NULL)
 		return NULL;
 	JsonNode *kn = json_object_get_member(t, "PartitionKeys");
@@ -184,7 +184,7 @@ static JsonObject *glue_create_partition(GlueCall *call, GError **error)
 		return NULL;
 	g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
 	g_ptr_array_add(parts, glue_part_doc(input, db, table, NULL));
-	g_autoptr(GPtrArray) added = catalog_add_partitions(call->door->cat, &call->ctx, NULL, db, table, parts, FALSE, error);
+	g_autoptr(GPtrArray) added = catalog_add_partitions(call->door->cat, &call->ctx, call->catalog, db, table, parts, FALSE, error);
 	if (added == NULL) {
 		glue_part_write_error(error);
 		return NULL;
@@ -198,7 +198,7 @@ static void glue_part_add_one(GlueCall *call, const char *db, const char *table,
 	g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
 	g_ptr_array_add(one, json_object_ref(doc));
 	GError *e = NULL;
-	g_autoptr(GPtrArray) added = catalog_add_partitions(call->door->cat, &call->ctx, NULL, db, table, one, FALSE, &e);
+	g_autoptr(GPtrArray) added = catalog_add_partitions(call->door->cat, &call->ctx, call->catalog, db, table, one, FALSE, &e);
 	if (added == NULL) {
 		glue_part_write_error(&e);
 		json_array_add_object_element(errors, glue_part_error(glue_part_doc_values(doc), "PartitionValues",
@@ -252,7 +252,7 @@ static JsonObject *glue_batch_create_partition(GlueCall *call, GError **error)
 	}
 	GError *berr = NULL;
 	g_autoptr(GPtrArray) added =
-		docs->len ? catalog_add_partitions(call->door->cat, &call->ctx, NULL, db, table, docs, TRUE, &berr) : NULL;
+		docs->len ? catalog_add_partitions(call->door->cat, &call->ctx, call->catalog, db, table, docs, TRUE, &berr) : NULL;
 	if (docs->len > 0 && added == NULL) {
 		g_clear_error(&berr);
 		for (guint i = 0; i < docs->len; i++)
@@ -285,7 +285,7 @@ static JsonObject *glue_get_partition(GlueCall *call, GError **error)
 	g_autoptr(GPtrArray) vals = glue_part_values_member(call->in, "PartitionValues", error);
 	if (vals == NULL)
 		return NULL;
-	g_autoptr(JsonObject) doc = catalog_get_partition(call->door->cat, &call->ctx, NULL, db, table, vals, NULL, error);
+	g_autoptr(JsonObject) doc = catalog_get_partition(call->door->cat, &call->ctx, call->catalog, db, table, vals, NULL, error);
 	if (doc == NULL)
 		return NULL;
 	JsonObject *out = json_object_new();
@@ -506,7 +506,7 @@ static JsonObject *glue_get_partitions(GlueCall *call, GError **error)
 	g_autofree char *filter = expr ? glue_part_filter_of(expr) : NULL;
 	CatalogPartitionQuery q = {.filter = filter, .max_parts = segtotal > 1 ? -1 : (gint)MIN(pg.skip + max + 1, G_MAXINT)};
 	CatalogPartitionSink sink = {glue_part_page_begin, glue_part_page_batch, &pg, NULL};
-	if (!catalog_list_partitions(call->door->cat, &call->ctx, NULL, db, table, &q, &sink, error)) {
+	if (!catalog_list_partitions(call->door->cat, &call->ctx, call->catalog, db, table, &q, &sink, error)) {
 		json_array_unref(list);
 		return NULL;
 	}
@@ -570,7 +570,7 @@ static JsonObject *glue_batch_get_partition(GlueCall *call, GError **error)
 		g_ptr_array_add(names, name);
 	}
 	g_autoptr(GPtrArray) docs =
-		names->len ? catalog_get_partitions_by_names(call->door->cat, &call->ctx, NULL, db, table, names, error)
+		names->len ? catalog_get_partitions_by_names(call->door->cat, &call->ctx, call->catalog, db, table, names, error)
 		           : g_ptr_array_new();
 	if (docs == NULL)
 		return NULL;
@@ -587,7 +587,7 @@ static JsonObject *glue_batch_get_partition(GlueCall *call, GError **error)
 static gboolean glue_part_update_one(GlueCall *call, const char *db, const char *table, GPtrArray *old_vals,
                                      JsonObject *input, GError **error)
 {
-	g_autoptr(JsonObject) old = catalog_get_partition(call->door->cat, &call->ctx, NULL, db, table, old_vals, NULL, error);
+	g_autoptr(JsonObject) old = catalog_get_partition(call->door->cat, &call->ctx, call->catalog, db, table, old_vals, NULL, error);
 	if (old == NULL)
 		return FALSE;
 	gboolean has_vals = json_object_has_member(input, "Values");
@@ -607,9 +607,9 @@ static gboolean glue_part_update_one(GlueCall *call, const char *db, const char 
 	if (same) {
 		g_autoptr(GPtrArray) docs = g_ptr_array_new();
 		g_ptr_array_add(docs, doc);
-		ok = catalog_alter_partitions(call->door->cat, &call->ctx, NULL, db, table, docs, error);
+		ok = catalog_alter_partitions(call->door->cat, &call->ctx, call->catalog, db, table, docs, error);
 	} else {
-		ok = catalog_rename_partition(call->door->cat, &call->ctx, NULL, db, table, old_vals, doc, error);
+		ok = catalog_rename_partition(call->door->cat, &call->ctx, call->catalog, db, table, old_vals, doc, error);
 	}
 	if (!ok)
 		glue_part_write_error(error);
@@ -701,7 +701,7 @@ static JsonObject *glue_delete_partition(GlueCall *call, GError **error)
 	if (vals == NULL)
 		return NULL;
 	g_autoptr(GPtrArray) dropped =
-		catalog_drop_partitions(call->door->cat, &call->ctx, NULL, db, table, NULL, vals, NULL, FALSE, error);
+		catalog_drop_partitions(call->door->cat, &call->ctx, call->catalog, db, table, NULL, vals, NULL, FALSE, error);
 	return dropped ? json_object_new() : NULL;
 }
 
@@ -722,7 +722,7 @@ static JsonObject *glue_batch_delete_partition(GlueCall *call, GError **error)
 		GPtrArray *v = g_ptr_array_index(wanted, i);
 		GError *e = NULL;
 		g_autoptr(GPtrArray) dropped =
-			catalog_drop_partitions(call->door->cat, &call->ctx, NULL, db, table, NULL, v, NULL, FALSE, &e);
+			catalog_drop_partitions(call->door->cat, &call->ctx, call->catalog, db, table, NULL, v, NULL, FALSE, &e);
 		if (dropped == NULL) {
 			JsonArray *vals = json_array_new();
 			for (guint j = 0; j < v->len; j++)

@@ -53,7 +53,7 @@ static JsonObject *glue_create_partition_index(GlueCall *call, GError **error)
 	JsonObject *index = table ? glue_in_object(call->in, "PartitionIndex", TRUE, error) : NULL;
 	if (index == NULL || !glue_in_partition_index(index, error))
 		return NULL;
-	if (!catalog_create_partition_index(call->door->cat, &call->ctx, NULL, db, table, index, error))
+	if (!catalog_create_partition_index(call->door->cat, &call->ctx, call->catalog, db, table, index, error))
 		return NULL;
 	return json_object_new();
 }
@@ -68,7 +68,7 @@ static JsonObject *glue_get_partition_indexes(GlueCall *call, GError **error)
 	g_autofree char *scope = g_strdup_printf("%s\n%s", db, table);
 	if (!glue_token_read(call, scope, token, &after, error))
 		return NULL;
-	g_autoptr(GPtrArray) docs = catalog_get_partition_indexes(call->door->cat, &call->ctx, NULL, db, table, error);
+	g_autoptr(GPtrArray) docs = catalog_get_partition_indexes(call->door->cat, &call->ctx, call->catalog, db, table, error);
 	if (docs == NULL)
 		return NULL;
 	JsonArray *list = json_array_new();
@@ -86,7 +86,7 @@ static JsonObject *glue_delete_partition_index(GlueCall *call, GError **error)
 	const char *name = table ? glue_in_name(call->in, "IndexName", TRUE, error) : NULL;
 	if (name == NULL)
 		return NULL;
-	if (!catalog_delete_partition_index(call->door->cat, &call->ctx, NULL, db, table, name, error))
+	if (!catalog_delete_partition_index(call->door->cat, &call->ctx, call->catalog, db, table, name, error))
 		return NULL;
 	return json_object_new();
 }

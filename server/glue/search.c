@@ -115,7 +115,7 @@ static JsonObject *glue_search_tables(GlueCall *call, GError **error)
 	q.after = after;
 	q.limit = (guint)max;
 	g_autofree char *next = NULL;
-	g_autoptr(GPtrArray) docs = catalog_search_tables(call->door->cat, &call->ctx, NULL, &q, &next, error);
+	g_autoptr(GPtrArray) docs = catalog_search_tables(call->door->cat, &call->ctx, call->catalog, &q, &next, error);
 	if (docs == NULL) {
 		json_object_unref(out);
 		return NULL;

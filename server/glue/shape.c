@@ -131,7 +131,12 @@ gboolean glue_in_int(JsonObject *in, const char *member, gint64 min, gint64 max,
 	return TRUE;
 }
 
-/* CatalogId, when given, must be ours: another account's catalog does not exist here. */
+/*
+ * CatalogId, when given, must be ours: the account id selects the default Hive catalog, and
+ * "<account id>:<name>" (Glue's form for a catalog below the account's) selects Hive catalog
+ * <name> (create_catalog), kept in call->catalog for the operation. Another account's catalog
+ * does not exist here.
+ */
 gboolean glue_check_catalog_id(GlueCall *call, GError **error)
 {
 	GError *e = NULL;
@@ -140,11 +145,32 @@ gboolean glue_check_catalog_id(GlueCall *call, GError **error)
 		g_propagate_error(error, e);
 		return FALSE;
 	}
-	if (id != NULL && strcmp(id, call->door->config->account_id) != 0) {
-		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Catalog %s not found", id);
+	return glue_catalog_id_select(call, id, error);
+}
+
+/* See internal.h: id (NULL = none given) → call->catalog, or NOT_FOUND. */
+gboolean glue_catalog_id_select(GlueCall *call, const char *id, GError **error)
+{
+	if (id == NULL || strcmp(id, call->door->config->account_id) == 0)
+		return TRUE;
+	gsize alen = strlen(call->door->config->account_id);
+	const char *sub = strncmp(id, call->door->config->account_id, alen) == 0 && id[alen] == ':' ? id + alen + 1 : NULL;
+	if (sub == NULL || !catalog_name_is_valid(sub)) {
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Catalog %.64s not found", id);
 		return FALSE;
 	}
+	g_free(call->catalog);
+	call->catalog = g_ascii_strdown(sub, -1);
 	return TRUE;
+}
+
+/* The CatalogId answers carry: the account id, or "<account id>:<catalog>" for another Hive catalog. */
+static char *glue_catalog_id_out(GlueCall *call)
+{
+	const char *account = call->door->config->account_id;
+	if (call->catalog == NULL || strcmp(call->catalog, catalog_default_name(call->door->cat)) == 0)
+		return g_strdup(account);
+	return g_strdup_printf("%s:%s", account, call->catalog);
 }
 
 /* A deep copy of o. */
@@ -238,7 +264,8 @@ JsonObject *glue_shape_out(GlueCall *call, JsonObject *doc)
 	g_autoptr(JsonNode) n = json_node_new(JSON_NODE_OBJECT);
 	json_node_set_object(n, o);
 	glue_strip(n);
-	json_object_set_string_member(o, "CatalogId", call->door->config->account_id);
+	g_autofree char *catalog_id = glue_catalog_id_out(call);
+	json_object_set_string_member(o, "CatalogId", catalog_id);
 	return o;
 }
 

@@ -314,7 +314,7 @@ static gboolean glue_stats_target(GlueCall *call, gboolean partition, const char
 	if (*part_name == NULL)
 		return FALSE;
 	/* a missing partition is EntityNotFound before anything else */
-	g_autoptr(JsonObject) p = catalog_get_partition(call->door->cat, &call->ctx, NULL, *db, *table, vals, NULL, error);
+	g_autoptr(JsonObject) p = catalog_get_partition(call->door->cat, &call->ctx, call->catalog, *db, *table, vals, NULL, error);
 	return p != NULL;
 }
 
@@ -360,10 +360,10 @@ static JsonObject *glue_stats_get(GlueCall *call, gboolean partition, GError **e
 	if (partition) {
 		g_autoptr(GPtrArray) parts = g_ptr_array_new();
 		g_ptr_array_add(parts, part);
-		entries = catalog_get_partition_column_stats(call->door->cat, &call->ctx, NULL, db, table, parts, lower, NULL,
+		entries = catalog_get_partition_column_stats(call->door->cat, &call->ctx, call->catalog, db, table, parts, lower, NULL,
 		                                             error);
 	} else {
-		entries = catalog_get_table_column_stats(call->door->cat, &call->ctx, NULL, db, table, lower, NULL, error);
+		entries = catalog_get_table_column_stats(call->door->cat, &call->ctx, call->catalog, db, table, lower, NULL, error);
 	}
 	if (entries == NULL)
 		return NULL;
@@ -465,7 +465,7 @@ static JsonObject *glue_stats_delete(GlueCall *call, gboolean partition, GError 
 	    (col = glue_in_name(call->in, "ColumnName", TRUE, error)) == NULL)
 		return NULL;
 	g_autofree char *lower = g_utf8_strdown(col, -1);
-	if (!catalog_delete_column_stats(call->door->cat, &call->ctx, NULL, db, table, part, lower, NULL, error))
+	if (!catalog_delete_column_stats(call->door->cat, &call->ctx, call->catalog, db, table, part, lower, NULL, error))
 		return NULL;
 	return json_object_new();
 }

@@ -76,7 +76,7 @@ static JsonObject *glue_create_table(GlueCall *call, GError **error)
 		return NULL;
 	if (!json_object_has_member(t, "Owner"))
 		json_object_set_string_member(t, "Owner", call->ctx.principal);
-	g_autoptr(JsonObject) made = catalog_create_table(call->door->cat, &call->ctx, NULL, db, t, &opts, error);
+	g_autoptr(JsonObject) made = catalog_create_table(call->door->cat, &call->ctx, call->catalog, db, t, &opts, error);
 	if (made == NULL && error && *error && (*error)->code == CATALOG_ERROR_NOT_FOUND)
 		g_prefix_error(error, "Database %s not found. ", db);
 	return made ? json_object_new() : NULL;
@@ -88,7 +88,7 @@ static JsonObject *glue_get_table(GlueCall *call, GError **error)
 	const char *name = db ? glue_in_name(call->in, "Name", TRUE, error) : NULL;
 	if (name == NULL || !glue_check_catalog_id(call, error))
 		return NULL;
-	g_autoptr(JsonObject) t = catalog_get_table(call->door->cat, &call->ctx, NULL, db, name, error);
+	g_autoptr(JsonObject) t = catalog_get_table(call->door->cat, &call->ctx, call->catalog, db, name, error);
 	if (t == NULL)
 		return NULL;
 	JsonObject *out = json_object_new();
@@ -129,10 +129,10 @@ static JsonObject *glue_get_tables(GlueCall *call, GError **error)
 	g_autofree char *scope = g_strdup_printf("%s\n%s", db, expr ? expr : "");
 	if (!glue_token_read(call, scope, token, &after, error))
 		return NULL;
-	g_autoptr(JsonObject) dbdoc = catalog_get_database(call->door->cat, &call->ctx, NULL, db, error);
+	g_autoptr(JsonObject) dbdoc = catalog_get_database(call->door->cat, &call->ctx, call->catalog, db, error);
 	if (dbdoc == NULL)
 		return NULL;
-	g_autoptr(GPtrArray) names = catalog_list_tables(call->door->cat, &call->ctx, NULL, db, NULL, NULL, error);
+	g_autoptr(GPtrArray) names = catalog_list_tables(call->door->cat, &call->ctx, call->catalog, db, NULL, NULL, error);
 	if (names == NULL || !glue_filter_names(names, expr, error))
 		return NULL;
 	g_ptr_array_sort(names, glue_cmp_names);
@@ -141,7 +141,7 @@ static JsonObject *glue_get_tables(GlueCall *call, GError **error)
 	g_autoptr(GPtrArray) page = g_ptr_array_new();
 	for (guint i = from; i < to; i++)
 		g_ptr_array_add(page, g_ptr_array_index(names, i));
-	g_autoptr(GPtrArray) docs = catalog_get_tables(call->door->cat, &call->ctx, NULL, db, page, error);
+	g_autoptr(GPtrArray) docs = catalog_get_tables(call->door->cat, &call->ctx, call->catalog, db, page, error);
 	if (docs == NULL)
 		return NULL;
 	JsonObject *out = json_object_new();
@@ -157,7 +157,7 @@ static JsonObject *glue_get_tables(GlueCall *call, GError **error)
 static gboolean glue_update_once(GlueCall *call, const char *db, JsonObject *input, gint64 expected, GError **error)
 {
 	const char *name = json_object_get_string_member(input, "Name");
-	g_autoptr(JsonObject) old = catalog_get_table(call->door->cat, &call->ctx, NULL, db, name, error);
+	g_autoptr(JsonObject) old = catalog_get_table(call->door->cat, &call->ctx, call->catalog, db, name, error);
 	if (old == NULL)
 		return FALSE;
 	g_autoptr(JsonObject) t = glue_table_doc(input, error);
@@ -170,7 +170,7 @@ static gboolean glue_update_once(GlueCall *call, const char *db, JsonObject *inp
 	json_object_set_int_member(t, "UpdateTime", g_get_real_time() / G_USEC_PER_SEC);
 	CatalogAlterTableOpts opts = {0};
 	opts.expected_version = expected > 0 ? expected : atoll(json_object_get_string_member_with_default(old, "VersionId", "0"));
-	return catalog_alter_table(call->door->cat, &call->ctx, NULL, db, name, t, &opts, error);
+	return catalog_alter_table(call->door->cat, &call->ctx, call->catalog, db, name, t, &opts, error);
 }
 
 static JsonObject *glue_update_table(GlueCall *call, GError **error)
@@ -210,7 +210,7 @@ static JsonObject *glue_delete_table(GlueCall *call, GError **error)
 	const char *name = db ? glue_in_name(call->in, "Name", TRUE, error) : NULL;
 	if (name == NULL || !glue_check_catalog_id(call, error))
 		return NULL;
-	if (!catalog_drop_table(call->door->cat, &call->ctx, NULL, db, name, FALSE, error))
+	if (!catalog_drop_table(call->door->cat, &call->ctx, call->catalog, db, name, FALSE, error))
 		return NULL;
 	return json_object_new();
 }
@@ -247,14 +247,14 @@ static JsonObject *glue_batch_delete_table(GlueCall *call, GError **error)
 			return NULL;
 		}
 	}
-	g_autoptr(JsonObject) db_doc = catalog_get_database(call->door->cat, &call->ctx, NULL, db, error);
+	g_autoptr(JsonObject) db_doc = catalog_get_database(call->door->cat, &call->ctx, call->catalog, db, error);
 	if (db_doc == NULL)
 		return NULL;
 	JsonArray *errors = json_array_new();
 	for (guint i = 0; i < json_array_get_length(names); i++) {
 		const char *name = json_array_get_string_element(names, i);
 		GError *e = NULL;
-		if (!catalog_drop_table(call->door->cat, &call->ctx, NULL, db, name, FALSE, &e)) {
+		if (!catalog_drop_table(call->door->cat, &call->ctx, call->catalog, db, name, FALSE, &e)) {
 			json_array_add_object_element(errors, glue_table_error(name, e));
 			g_error_free(e);
 		}
@@ -289,7 +289,7 @@ static JsonObject *glue_get_table_versions(GlueCall *call, GError **error)
 		return NULL;
 	gint64 before = after ? atoll(after) : 0;
 	g_autoptr(GPtrArray) docs =
-		catalog_get_table_versions(call->door->cat, &call->ctx, NULL, db, name, before, (gint)max + 1, error);
+		catalog_get_table_versions(call->door->cat, &call->ctx, call->catalog, db, name, before, (gint)max + 1, error);
 	if (docs == NULL)
 		return NULL;
 	JsonArray *list = json_array_new();
@@ -315,7 +315,7 @@ static JsonObject *glue_get_table_version(GlueCall *call, GError **error)
 		return NULL;
 	g_autoptr(JsonObject) doc = NULL;
 	if (version == NULL) {
-		doc = catalog_get_table(call->door->cat, &call->ctx, NULL, db, name, error);
+		doc = catalog_get_table(call->door->cat, &call->ctx, call->catalog, db, name, error);
 	} else {
 		char *end = NULL;
 		gint64 v = g_ascii_strtoll(version, &end, 10);
@@ -323,7 +323,7 @@ static JsonObject *glue_get_table_version(GlueCall *call, GError **error)
 			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Invalid VersionId %s", version);
 			return NULL;
 		}
-		doc = catalog_get_table_version(call->door->cat, &call->ctx, NULL, db, name, v, error);
+		doc = catalog_get_table_version(call->door->cat, &call->ctx, call->catalog, db, name, v, error);
 	}
 	if (doc == NULL)
 		return NULL;
@@ -351,7 +351,7 @@ static JsonObject *glue_delete_table_version(GlueCall *call, GError **error)
 	if (version == NULL || !glue_check_catalog_id(call, error) || !glue_version_number(version, &v, error))
 		return NULL;
 	GError *item = NULL;
-	if (!catalog_delete_table_versions(call->door->cat, &call->ctx, NULL, db, name, &v, 1, &item, error))
+	if (!catalog_delete_table_versions(call->door->cat, &call->ctx, call->catalog, db, name, &v, 1, &item, error))
 		return NULL;
 	if (item != NULL) {
 		g_propagate_error(error, item);
@@ -401,7 +401,7 @@ static JsonObject *glue_batch_delete_table_version(GlueCall *call, GError **erro
 		}
 	}
 	g_autofree GError **found = g_new0(GError *, numbers->len + 1);
-	gboolean ok = catalog_delete_table_versions(call->door->cat, &call->ctx, NULL, db, name,
+	gboolean ok = catalog_delete_table_versions(call->door->cat, &call->ctx, call->catalog, db, name,
 	                                            (const gint64 *)(void *)numbers->data, numbers->len, found, error);
 	for (guint j = 0; j < numbers->len; j++)
 		item[slot[j]] = found[j];

@@ -84,9 +84,10 @@ void lf_door_handle(GlueDoor *door, const HttpRequest *req, HttpResponse *resp)
 	const char *op = lf_route(req, &fn, &error);
 	metrics_call_begin("lakeformation", op);
 	if (op != NULL && glue_authenticate(door, req, &principal, &error) && (in = glue_parse_body(door, req, &error))) {
-		GlueCall call = {door, {principal.arn, rid, 0, "lakeformation", op}, op, in};
+		GlueCall call = {door, {principal.arn, rid, 0, "lakeformation", op}, op, in, NULL};
 		call.ctx.deadline_us = g_get_monotonic_time() + (gint64)config->request_deadline_ms * 1000;
 		out = fn(&call, &error);
+		g_free(call.catalog);
 	}
 	if (out != NULL) {
 		lf_respond_ok(out, resp);

@@ -34,11 +34,7 @@ gboolean lf_check_catalog_id(GlueCall *call, JsonObject *o, GError **error)
 		g_propagate_error(error, e);
 		return FALSE;
 	}
-	if (id != NULL && strcmp(id, call->door->config->account_id) != 0) {
-		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Catalog %.64s not found", id);
-		return FALSE;
-	}
-	return TRUE;
+	return glue_catalog_id_select(call, id, error);
 }
 
 /* A DataLakePrincipal member: {DataLakePrincipalIdentifier: 1..255}. */
@@ -197,15 +193,19 @@ gboolean lf_in_resource(GlueCall *call, JsonObject *res, StoreLfResource *out, G
 	if (strcmp(which, "Catalog") == 0) {
 		JsonNode *id = json_object_get_member(o, "Id");
 		if (id && JSON_NODE_HOLDS_VALUE(id) && json_node_get_value_type(id) == G_TYPE_STRING &&
-		    strcmp(json_node_get_string(id), call->door->config->account_id) != 0) {
-			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Catalog %.64s not found",
-			            json_node_get_string(id));
+		    !glue_catalog_id_select(call, json_node_get_string(id), error))
 			return FALSE;
-		}
 		out->kind = AUTHZ_KIND_CATALOG;
+		out->catalog = g_strdup(call->catalog);
 		return TRUE;
 	}
-	if (!lf_check_catalog_id(call, o, error))
+	/* the resource's own CatalogId selects its catalog for this resource only (batch entries differ) */
+	g_autofree char *request_catalog = g_strdup(call->catalog);
+	gboolean ok = lf_check_catalog_id(call, o, error);
+	out->catalog = g_strdup(call->catalog);
+	g_free(call->catalog);
+	call->catalog = g_steal_pointer(&request_catalog);
+	if (!ok)
 		return FALSE;
 	if (strcmp(which, "Database") == 0) {
 		const char *name = glue_in_name(o, "Name", TRUE, &e);

@@ -154,3 +154,88 @@ gboolean store_database_count_children(StoreConn *conn, const char *catalog, con
 		*functions = g_ascii_strtoll(PQgetvalue(res, 0, 1), NULL, 10);
 	return TRUE;
 }
+
+/* ---- catalogs themselves (Hive 3+ create_catalog and friends; issue 17) ---- */
+
+/* Inserts a catalog row with its document; UNIQUE if the name is taken. */
+gboolean store_catalog_insert(StoreConn *conn, const char *name, JsonObject *doc, GError **error)
+{
+	static const char sql[] = "INSERT INTO catalogs (name, doc) VALUES ($1, $2::jsonb)";
+	g_autofree char *text = store_json_text(doc, NULL);
+	const char *params[] = {name, text};
+	g_autoptr(PGresult) res = store_exec(conn, "catalog_insert", sql, 2, params, error);
+	return res != NULL;
+}
+
+/* The catalog's document; NOT_FOUND if missing. */
+JsonObject *store_catalog_get(StoreConn *conn, const char *name, GError **error)
+{
+	static const char sql[] = "SELECT doc::text FROM catalogs WHERE name = $1";
+	const char *params[] = {name};
+	g_autoptr(PGresult) res = store_exec(conn, "catalog_get", sql, 1, params, error);
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "catalog %s not found", name);
+		return NULL;
+	}
+	return store_json_parse_object(PQgetvalue(res, 0, 0), error);
+}
+
+/* Sorted names of every catalog. */
+GPtrArray *store_catalog_list(StoreConn *conn, GError **error)
+{
+	static const char sql[] = "SELECT name FROM catalogs ORDER BY name";
+	g_autoptr(PGresult) res = store_exec(conn, "catalog_list", sql, 0, NULL, error);
+	if (res == NULL)
+		return NULL;
+	GPtrArray *names = g_ptr_array_new_full(PQntuples(res), g_free);
+	for (int r = 0; r < PQntuples(res); r++)
+		g_ptr_array_add(names, g_strdup(PQgetvalue(res, r, 0)));
+	return names;
+}
+
+/* Replaces the catalog's document; NOT_FOUND if it is gone. */
+gboolean store_catalog_update(StoreConn *conn, const char *name, JsonObject *doc, GError **error)
+{
+	static const char sql[] = "UPDATE catalogs SET doc = $2::jsonb WHERE name = $1 RETURNING id";
+	g_autofree char *text = store_json_text(doc, NULL);
+	const char *params[] = {name, text};
+	g_autoptr(PGresult) res = store_exec(conn, "catalog_update", sql, 2, params, error);
+	if (res == NULL)
+		return FALSE;
+	if (PQntuples(res) == 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "catalog %s not found", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Deletes the catalog row (its databases and grants go by cascade); NOT_FOUND if missing. */
+gboolean store_catalog_delete(StoreConn *conn, const char *name, GError **error)
+{
+	static const char sql[] = "DELETE FROM catalogs WHERE name = $1 RETURNING id";
+	const char *params[] = {name};
+	g_autoptr(PGresult) res = store_exec(conn, "catalog_delete", sql, 1, params, error);
+	if (res == NULL)
+		return FALSE;
+	if (PQntuples(res) == 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "catalog %s not found", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* The store's stable id (migration 0014), new string. */
+char *store_metastore_uuid(StoreConn *conn, GError **error)
+{
+	static const char sql[] = "SELECT uuid FROM metastore_db";
+	g_autoptr(PGresult) res = store_exec(conn, "metastore_uuid", sql, 0, NULL, error);
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0) {
+		g_set_error_literal(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "the store has no id");
+		return NULL;
+	}
+	return g_strdup(PQgetvalue(res, 0, 0));
+}

@@ -21,6 +21,7 @@ void store_lf_resource_clear(StoreLfResource *r)
 	g_clear_pointer(&r->columns, g_strfreev);
 	g_clear_pointer(&r->excluded, g_strfreev);
 	g_clear_pointer(&r->location, g_free);
+	g_clear_pointer(&r->catalog, g_free);
 }
 
 /* Frees a grant's strings (its resource's too). */

@@ -65,6 +65,19 @@ gboolean store_migrate(const char *conninfo, const char *dir, GError **error) G_
 /* Ensures catalog `name` and its database `default` (doc given) exist. Idempotent, race-safe. */
 gboolean store_catalog_ensure(StoreConn *conn, const char *name, JsonObject *default_db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Catalog rows (issue 17): doc is Hive's Catalog as {"Description","LocationUri","CreateTime"}. UNIQUE if taken. */
+gboolean store_catalog_insert(StoreConn *conn, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The catalog's document, or NULL with STORE_ERROR_NOT_FOUND. */
+JsonObject *store_catalog_get(StoreConn *conn, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Sorted names (char*) of every catalog. */
+GPtrArray *store_catalog_list(StoreConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Replaces the catalog's document; STORE_ERROR_NOT_FOUND if gone. */
+gboolean store_catalog_update(StoreConn *conn, const char *name, JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deletes the catalog and everything in it; STORE_ERROR_NOT_FOUND if missing. */
+gboolean store_catalog_delete(StoreConn *conn, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The store's stable id (table metastore_db), new string. */
+char *store_metastore_uuid(StoreConn *conn, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Inserts a database document (Glue Database shape, Name lower-case). STORE_ERROR_UNIQUE if it exists. */
 gboolean store_database_insert(StoreConn *conn, const char *catalog, JsonObject *db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
@@ -662,6 +675,7 @@ typedef struct {
 	char **columns;  /* COLUMNS: include list (lower-case), or NULL */
 	char **excluded; /* COLUMNS: every column but these (may be empty), or NULL */
 	char *location;  /* DATA_LOCATION: its ResourceArn (arn:aws:s3:::bucket/prefix) */
+	char *catalog;   /* the Hive catalog (Catalog{Id} / CatalogId "<account>:<name>"); NULL = the default */
 } StoreLfResource;
 
 void store_lf_resource_clear(StoreLfResource *r);

@@ -43,6 +43,9 @@ static const char *const implemented_methods[] = {
 	"get_primary_keys", "get_foreign_keys", "get_unique_constraints", "get_not_null_constraints",
 	"get_default_constraints", "get_check_constraints", "get_all_table_constraints",
 	"create_function", "get_function", "get_functions", "alter_function", "drop_function", "get_all_functions",
+	/* issue 17: request-style twins */
+	"create_database_req", "alter_database_req", "drop_table_req", "truncate_table_req", "get_fields_req",
+	"get_schema_req",
 };
 
 /* See handler.h: implemented_methods[] and each handler file's list, NULL-terminated. */
@@ -56,7 +59,7 @@ const char *const *thrift_handler_methods(guint *n)
 		for (guint i = 0; i < G_N_ELEMENTS(implemented_methods); i++)
 			g_ptr_array_add(a, (gpointer)implemented_methods[i]);
 		const char *const *(*more[])(guint *) = {thrift_partition_methods, thrift_stats_methods,
-		                                          thrift_txn_methods};
+		                                          thrift_txn_methods, thrift_catalog_methods};
 		for (guint m = 0; m < G_N_ELEMENTS(more); m++) {
 			guint k = 0;
 			const char *const *names = more[m](&k);
@@ -406,6 +409,28 @@ static gboolean h_alter_database(ThriftHiveMetastoreIf *iface, const gchar *dbna
 	return TRUE;
 }
 
+static gboolean h_create_database_req(ThriftHiveMetastoreIf *iface, const CreateDatabaseRequest *req,
+                                      AlreadyExistsException **o1, InvalidObjectException **o2, MetaException **o3,
+                                      GError **error)
+{
+	ThriftErrOut out = {.meta = o3, .exists = o1, .invalid_object = o2};
+	CatalogCtx ctx = ctx_now();
+	g_autoptr(JsonObject) doc = translate_create_database_request_to_json(req);
+	GError *err = NULL;
+	const char *catalog = req->__isset_catalogName ? req->catalogName : NULL;
+	g_autoptr(JsonObject) made = catalog_create_database(cat_now(), &ctx, catalog, doc, &err);
+	return made ? TRUE : thrift_error_raise(err, &out, error);
+}
+
+static gboolean h_alter_database_req(ThriftHiveMetastoreIf *iface, const AlterDatabaseRequest *req,
+                                     MetaException **o1, NoSuchObjectException **o2, GError **error)
+{
+	ThriftErrOut out = {.meta = o1, .no_such = o2};
+	if (req->newDb == NULL)
+		return thrift_error_raise(missing("Database"), &out, error);
+	return h_alter_database(iface, req->oldDbName, req->newDb, o1, o2, error);
+}
+
 static gboolean drop_database(const char *name, const char *catalog, gboolean cascade, gboolean if_exists,
                               const ThriftErrOut *out, GError **error)
 {
@@ -468,7 +493,12 @@ static gboolean create_table(const Table *tbl, const ConstraintLists *lists, con
 	CatalogCreateTableOpts opts = {.constraints = json_object_get_size(cons) > 0 ? cons : NULL};
 	GError *err = NULL;
 	g_autoptr(JsonObject) made = catalog_create_table(cat_now(), &ctx, n.catalog, n.db, doc, &opts, &err);
-	return made ? TRUE : thrift_error_raise(err, out, error);
+	if (made)
+		return TRUE;
+	/* Hive's create_table_core turns the missing database into InvalidObjectException */
+	if (err->domain == CATALOG_ERROR && err->code == CATALOG_ERROR_NOT_FOUND)
+		err->code = CATALOG_ERROR_INVALID_OBJECT;
+	return thrift_error_raise(err, out, error);
 }
 
 static gboolean h_create_table(ThriftHiveMetastoreIf *iface, const Table *tbl, AlreadyExistsException **o1,
@@ -673,10 +703,10 @@ static gboolean h_get_table_names_by_filter(ThriftHiveMetastoreIf *iface, GPtrAr
 
 /* ---- tables: columns ---- */
 
-static gboolean table_columns(const char *db, const char *name, gboolean with_keys, GPtrArray *ret,
-                              const ThriftErrOut *out, GError **error)
+static gboolean table_columns(const char *db, const char *catalog, const char *name, gboolean with_keys,
+                              GPtrArray *ret, const ThriftErrOut *out, GError **error)
 {
-	g_autoptr(JsonObject) doc = fetch_table(db, NULL, name, out, error);
+	g_autoptr(JsonObject) doc = fetch_table(db, catalog, name, out, error);
 	if (doc == NULL)
 		return FALSE;
 	JsonNode *sd = json_object_get_member(doc, "StorageDescriptor");
@@ -695,7 +725,7 @@ static gboolean h_get_fields(ThriftHiveMetastoreIf *iface, GPtrArray **ret, cons
                              MetaException **o1, UnknownTableException **o2, UnknownDBException **o3, GError **error)
 {
 	ThriftErrOut out = {.meta = o1, .unknown_table = o2, .unknown_db = o3};
-	return table_columns(db, table, FALSE, *ret, &out, error);
+	return table_columns(db, NULL, table, FALSE, *ret, &out, error);
 }
 
 static gboolean h_get_fields_env(ThriftHiveMetastoreIf *iface, GPtrArray **ret, const gchar *db, const gchar *table,
@@ -703,14 +733,14 @@ static gboolean h_get_fields_env(ThriftHiveMetastoreIf *iface, GPtrArray **ret, 
                                  UnknownDBException **o3, GError **error)
 {
 	ThriftErrOut out = {.meta = o1, .unknown_table = o2, .unknown_db = o3};
-	return table_columns(db, table, FALSE, *ret, &out, error);
+	return table_columns(db, NULL, table, FALSE, *ret, &out, error);
 }
 
 static gboolean h_get_schema(ThriftHiveMetastoreIf *iface, GPtrArray **ret, const gchar *db, const gchar *table,
                              MetaException **o1, UnknownTableException **o2, UnknownDBException **o3, GError **error)
 {
 	ThriftErrOut out = {.meta = o1, .unknown_table = o2, .unknown_db = o3};
-	return table_columns(db, table, TRUE, *ret, &out, error);
+	return table_columns(db, NULL, table, TRUE, *ret, &out, error);
 }
 
 static gboolean h_get_schema_env(ThriftHiveMetastoreIf *iface, GPtrArray **ret, const gchar *db, const gchar *table,
@@ -718,7 +748,25 @@ static gboolean h_get_schema_env(ThriftHiveMetastoreIf *iface, GPtrArray **ret, 
                                  UnknownDBException **o3, GError **error)
 {
 	ThriftErrOut out = {.meta = o1, .unknown_table = o2, .unknown_db = o3};
-	return table_columns(db, table, TRUE, *ret, &out, error);
+	return table_columns(db, NULL, table, TRUE, *ret, &out, error);
+}
+
+static gboolean h_get_fields_req(ThriftHiveMetastoreIf *iface, GetFieldsResponse **ret, const GetFieldsRequest *req,
+                                 MetaException **o1, UnknownTableException **o2, UnknownDBException **o3,
+                                 GError **error)
+{
+	ThriftErrOut out = {.meta = o1, .unknown_table = o2, .unknown_db = o3};
+	return table_columns(req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName, FALSE,
+	                     (*ret)->fields, &out, error);
+}
+
+static gboolean h_get_schema_req(ThriftHiveMetastoreIf *iface, GetSchemaResponse **ret, const GetSchemaRequest *req,
+                                 MetaException **o1, UnknownTableException **o2, UnknownDBException **o3,
+                                 GError **error)
+{
+	ThriftErrOut out = {.meta = o1, .unknown_table = o2, .unknown_db = o3};
+	return table_columns(req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName, TRUE,
+	                     (*ret)->fields, &out, error);
 }
 
 /* ---- tables: alter, drop, truncate ---- */
@@ -777,12 +825,13 @@ static gboolean h_alter_table_req(ThriftHiveMetastoreIf *iface, AlterTableRespon
 	                   req->__isset_expectedParameterValue ? req->expectedParameterValue : NULL, &out, error);
 }
 
-static gboolean drop_table(const char *db, const char *name, const ThriftErrOut *out, GError **error)
+static gboolean drop_table(const char *db, const char *catalog, const char *name, const ThriftErrOut *out,
+                           GError **error)
 {
 	CatalogCtx ctx = ctx_now();
 	if (db == NULL || name == NULL)
 		return thrift_error_raise(missing(db == NULL ? "Database name" : "Table name"), out, error);
-	g_auto(DbName) n = db_name_parse(db, NULL);
+	g_auto(DbName) n = db_name_parse(db, catalog);
 	GError *err = NULL;
 	if (!catalog_drop_table(cat_now(), &ctx, n.catalog, n.db, name, FALSE, &err))
 		return thrift_error_raise(err, out, error);
@@ -794,7 +843,7 @@ static gboolean h_drop_table(ThriftHiveMetastoreIf *iface, const gchar *db, cons
                              GError **error)
 {
 	ThriftErrOut out = {.meta = o3, .no_such = o1};
-	return drop_table(db, name, &out, error);
+	return drop_table(db, NULL, name, &out, error);
 }
 
 static gboolean h_drop_table_env(ThriftHiveMetastoreIf *iface, const gchar *db, const gchar *name,
@@ -802,11 +851,18 @@ static gboolean h_drop_table_env(ThriftHiveMetastoreIf *iface, const gchar *db, 
                                  NoSuchObjectException **o1, MetaException **o3, GError **error)
 {
 	ThriftErrOut out = {.meta = o3, .no_such = o1};
-	return drop_table(db, name, &out, error);
+	return drop_table(db, NULL, name, &out, error);
 }
 
-static gboolean h_truncate_table(ThriftHiveMetastoreIf *iface, const gchar *db, const gchar *name,
-                                 const GPtrArray *part_names, MetaException **o1, GError **error)
+static gboolean h_drop_table_req(ThriftHiveMetastoreIf *iface, const DropTableRequest *req, NoSuchObjectException **o1,
+                                 MetaException **o3, GError **error)
+{
+	ThriftErrOut out = {.meta = o3, .no_such = o1};
+	return drop_table(req->dbName, req->__isset_catalogName ? req->catalogName : NULL, req->tableName, &out, error);
+}
+
+/* truncate_table(_req): metadata only (catalog_truncate_table); the data is the client's. */
+static gboolean truncate_table(const char *db, const char *name, MetaException **o1, GError **error)
 {
 	ThriftErrOut out = {.meta = o1};
 	CatalogCtx ctx = ctx_now();
@@ -817,6 +873,18 @@ static gboolean h_truncate_table(ThriftHiveMetastoreIf *iface, const gchar *db, 
 	if (!catalog_truncate_table(cat_now(), &ctx, n.catalog, n.db, name, &err))
 		return thrift_error_raise(err, &out, error);
 	return TRUE;
+}
+
+static gboolean h_truncate_table(ThriftHiveMetastoreIf *iface, const gchar *db, const gchar *name,
+                                 const GPtrArray *part_names, MetaException **o1, GError **error)
+{
+	return truncate_table(db, name, o1, error);
+}
+
+static gboolean h_truncate_table_req(ThriftHiveMetastoreIf *iface, TruncateTableResponse **ret,
+                                     const TruncateTableRequest *req, MetaException **o1, GError **error)
+{
+	return truncate_table(req->dbName, req->tableName, o1, error);
 }
 
 /* ---- constraints ---- */
@@ -1082,10 +1150,17 @@ static void propolis_handler_class_init(PropolisHandlerClass *klass)
 	h->alter_function = h_alter_function;
 	h->drop_function = h_drop_function;
 	h->get_all_functions = h_get_all_functions;
+	h->create_database_req = h_create_database_req;
+	h->alter_database_req = h_alter_database_req;
+	h->drop_table_req = h_drop_table_req;
+	h->truncate_table_req = h_truncate_table_req;
+	h->get_fields_req = h_get_fields_req;
+	h->get_schema_req = h_get_schema_req;
 
 	thrift_partition_install(h);
 	thrift_stats_install(h);
 	thrift_txn_install(h);
+	thrift_catalog_install(h);
 }
 
 /* A new handler; free with g_object_unref(). */

@@ -102,6 +102,8 @@ void thrift_stats_install(ThriftHiveMetastoreHandlerClass *klass);
 const char *const *thrift_stats_methods(guint *n);
 void thrift_txn_install(ThriftHiveMetastoreHandlerClass *klass);
 const char *const *thrift_txn_methods(guint *n);
+void thrift_catalog_install(ThriftHiveMetastoreHandlerClass *klass);
+const char *const *thrift_catalog_methods(guint *n);
 
 /* Where a method's declared exceptions go; NULL slots are not declared by that method. */
 typedef struct {

@@ -35,6 +35,8 @@ static const char *const partition_methods[] = {
 	"drop_partition", "drop_partition_with_environment_context", "drop_partition_by_name",
 	"drop_partition_by_name_with_environment_context", "drop_partition_req", "drop_partitions_req",
 	"exchange_partition", "exchange_partitions",
+	/* issue 17: request-style twins */
+	"append_partition_req", "get_partition_names_req",
 };
 
 /* ---- shared steps ---- */
@@ -230,11 +232,11 @@ static gboolean h_add_partitions_req(ThriftHiveMetastoreIf *iface, AddPartitions
 	return TRUE;
 }
 
-static gboolean append(const char *db, const char *tbl, const GPtrArray *vals, const char *name, Partition *ret,
-                       const ThriftErrOut *out, GError **error)
+static gboolean append_in(const char *db, const char *catalog, const char *tbl, const GPtrArray *vals,
+                          const char *name, Partition *ret, const ThriftErrOut *out, GError **error)
 {
 	CatalogCtx ctx = ctx_now();
-	g_auto(ThriftDbName) n = thrift_db_name_parse(db, NULL);
+	g_auto(ThriftDbName) n = thrift_db_name_parse(db, catalog);
 	GError *err = NULL;
 	g_autoptr(JsonObject) doc =
 		catalog_append_partition(cat_now(), &ctx, n.catalog, n.db, tbl, (GPtrArray *)vals, name, &err);
@@ -242,6 +244,26 @@ static gboolean append(const char *db, const char *tbl, const GPtrArray *vals, c
 		return thrift_error_raise(err, out, error);
 	translate_partition_from_json(doc, ret);
 	return TRUE;
+}
+
+static gboolean append(const char *db, const char *tbl, const GPtrArray *vals, const char *name, Partition *ret,
+                       const ThriftErrOut *out, GError **error)
+{
+	return append_in(db, NULL, tbl, vals, name, ret, out, error);
+}
+
+/* append_partition_req: by name when given, else by values (Hive's AppendPartitionsRequest). */
+static gboolean h_append_partition_req(ThriftHiveMetastoreIf *iface, Partition **ret,
+                                       const AppendPartitionsRequest *req, InvalidObjectException **o1,
+                                       AlreadyExistsException **o2, MetaException **o3, GError **error)
+{
+	ThriftErrOut out = {.invalid_object = o1, .exists = o2, .meta = o3};
+	const char *catalog = req->__isset_catalogName ? req->catalogName : NULL;
+	if (req->__isset_name && req->name)
+		return append_in(req->dbName, catalog, req->tableName, NULL, req->name, *ret, &out, error);
+	if (!req->__isset_partVals || req->partVals == NULL)
+		return thrift_error_raise(thrift_missing_arg("Partition name or values"), &out, error);
+	return append_in(req->dbName, catalog, req->tableName, req->partVals, NULL, *ret, &out, error);
 }
 
 static gboolean h_append_partition(ThriftHiveMetastoreIf *iface, Partition **ret, const gchar *db, const gchar *tbl,
@@ -407,6 +429,25 @@ static gboolean h_get_partition_names_ps_req(ThriftHiveMetastoreIf *iface, GetPa
 	                  req->__isset_maxParts ? req->maxParts : -1, TRUE, (*ret)->names, &out, error);
 }
 
+/*
+ * get_partition_names_req: Hive's request carries a Kryo-serialized Java expression (see the
+ * README's "Partition expressions"); the server cannot evaluate it, so an empty expression
+ * lists every name (maxParts honoured) and any other is a MetaException Hive's caller reports.
+ */
+static gboolean h_get_partition_names_req(ThriftHiveMetastoreIf *iface, GPtrArray **ret,
+                                          const PartitionsByExprRequest *req, MetaException **o1,
+                                          NoSuchObjectException **o2, GError **error)
+{
+	ThriftErrOut out = {.meta = o1, .no_such = o2};
+	if (req->expr && req->expr->len > 0)
+		return thrift_error_raise(g_error_new_literal(CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT,
+		                                              "Partition expressions (Kryo-serialized) are not supported: "
+		                                              "filter partitions with get_partitions_by_filter"),
+		                          &out, error);
+	return list_parts(req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName, NULL, NULL,
+	                  req->__isset_maxParts ? req->maxParts : -1, TRUE, *ret, &out, error);
+}
+
 static gboolean h_get_partitions_by_filter(ThriftHiveMetastoreIf *iface, GPtrArray **ret, const gchar *db,
                                            const gchar *tbl, const gchar *filter, const gint16 max,
                                            MetaException **o1, NoSuchObjectException **o2, GError **error)
@@ -440,6 +481,51 @@ static gboolean h_get_num_partitions_by_filter(ThriftHiveMetastoreIf *iface, gin
 	return TRUE;
 }
 
+/* The reply options of Hive 4's partition requests (skipColumnSchemaForPartition, param key patterns). */
+typedef struct {
+	gboolean skip_columns;
+	const char *include, *exclude; /* SQL LIKE patterns on parameter keys, as Hive's direct SQL applies them */
+} PartitionTrim;
+
+/* SQL LIKE: % any run, _ one character, \ escapes. */
+static gboolean like_match(const char *p, const char *s)
+{
+	for (; *p; p++, s++) {
+		if (*p == '%') {
+			for (const char *t = s;; t++) {
+				if (like_match(p + 1, t))
+					return TRUE;
+				if (*t == '\0')
+					return FALSE;
+			}
+		}
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '_' && *s) {
+			continue;
+		}
+		if (*s == '\0' || *s != *p)
+			return FALSE;
+	}
+	return *s == '\0';
+}
+
+/* Applies a request's reply options to one partition. */
+static void partition_trim(Partition *p, const PartitionTrim *t)
+{
+	if (t->skip_columns && p->sd && p->sd->cols)
+		g_ptr_array_set_size(p->sd->cols, 0);
+	if ((t->include == NULL && t->exclude == NULL) || p->parameters == NULL)
+		return;
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, p->parameters);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		if ((t->include && *t->include && !like_match(t->include, key)) ||
+		    (t->exclude && *t->exclude && like_match(t->exclude, key)))
+			g_hash_table_iter_remove(&it);
+}
+
 static gboolean by_names(const char *db, const char *catalog, const char *tbl, const GPtrArray *names, GPtrArray *ret,
                          const ThriftErrOut *out, GError **error)
 {
@@ -467,8 +553,17 @@ static gboolean h_get_partitions_by_names_req(ThriftHiveMetastoreIf *iface, GetP
                                               NoSuchObjectException **o2, InvalidObjectException **o3, GError **error)
 {
 	ThriftErrOut out = {.meta = o1, .no_such = o2, .invalid_object = o3};
-	return by_names(req->db_name, NULL, req->tbl_name, req->__isset_names ? req->names : NULL, (*ret)->partitions,
-	                &out, error);
+	if (!by_names(req->db_name, NULL, req->tbl_name, req->__isset_names ? req->names : NULL, (*ret)->partitions,
+	              &out, error))
+		return FALSE;
+	PartitionTrim trim = {
+		.skip_columns = req->__isset_skipColumnSchemaForPartition && req->skipColumnSchemaForPartition,
+		.include = req->__isset_includeParamKeyPattern ? req->includeParamKeyPattern : NULL,
+		.exclude = req->__isset_excludeParamKeyPattern ? req->excludeParamKeyPattern : NULL,
+	};
+	for (guint i = 0; i < (*ret)->partitions->len; i++)
+		partition_trim(g_ptr_array_index((*ret)->partitions, i), &trim);
+	return TRUE;
 }
 
 /* ---- names ---- */
@@ -751,6 +846,8 @@ void thrift_partition_install(ThriftHiveMetastoreHandlerClass *h)
 	h->add_partitions = h_add_partitions;
 	h->add_partitions_req = h_add_partitions_req;
 	h->append_partition = h_append_partition;
+	h->append_partition_req = h_append_partition_req;
+	h->get_partition_names_req = h_get_partition_names_req;
 	h->append_partition_with_environment_context = h_append_partition_env;
 	h->append_partition_by_name = h_append_partition_by_name;
 	h->append_partition_by_name_with_environment_context = h_append_partition_by_name_env;

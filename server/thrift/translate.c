@@ -307,6 +307,49 @@ JsonObject *translate_database_to_json(const Database *db)
 	return o;
 }
 
+/* A database document from create_database_req's flat request (same members as a Database). */
+JsonObject *translate_create_database_request_to_json(const CreateDatabaseRequest *r)
+{
+	JsonObject *o = json_object_new();
+	put_str(o, "Name", r->databaseName, TRUE);
+	put_str(o, "Description", r->description, r->__isset_description);
+	put_str(o, "LocationUri", r->locationUri, r->__isset_locationUri);
+	json_object_set_object_member(o, "Parameters", map_to_json(r->__isset_parameters ? r->parameters : NULL));
+	if (r->__isset_createTime)
+		json_object_set_int_member(o, "CreateTime", r->createTime);
+	JsonObject *h = hive_obj(o);
+	if (r->__isset_privileges)
+		json_object_set_object_member(h, "Privileges", privileges_to_json(r->privileges));
+	put_str(h, "OwnerName", r->ownerName, r->__isset_ownerName);
+	put_enum(h, "OwnerType", principal_types, r->ownerType, r->__isset_ownerType);
+	put_str(h, "ManagedLocationUri", r->managedLocationUri, r->__isset_managedLocationUri);
+	put_enum(h, "Type", database_types, r->type, r->__isset_type);
+	put_str(h, "ConnectorName", r->dataConnectorName, r->__isset_dataConnectorName);
+	put_str(h, "RemoteDbName", r->remote_dbname, r->__isset_remote_dbname);
+	hive_prune(o);
+	return o;
+}
+
+/* A catalog document {"Name","Description"?,"LocationUri"?} from Hive's Catalog. */
+JsonObject *translate_catalog_to_json(const HiveCatalog *c)
+{
+	JsonObject *o = json_object_new();
+	put_str(o, "Name", c->name, c->name != NULL);
+	put_str(o, "Description", c->description, c->__isset_description);
+	put_str(o, "LocationUri", c->locationUri, c->locationUri != NULL);
+	return o;
+}
+
+/* Fills Hive's Catalog from a catalog document. */
+void translate_catalog_from_json(JsonObject *doc, HiveCatalog *out)
+{
+	gboolean isset = FALSE;
+	take_str(doc, "Name", &out->name, &isset);
+	take_str(doc, "Description", &out->description, &out->__isset_description);
+	take_str(doc, "LocationUri", &out->locationUri, &isset);
+	take_i32(doc, "CreateTime", &out->createTime, &out->__isset_createTime);
+}
+
 /* Fills out from a database document. */
 void translate_database_from_json(JsonObject *doc, Database *out)
 {

@@ -23,6 +23,11 @@
 G_BEGIN_DECLS
 
 JsonObject *translate_database_to_json(const Database *db);
+/* create_database_req's request as a database document (issue 17). */
+JsonObject *translate_create_database_request_to_json(const CreateDatabaseRequest *r);
+/* Hive's Catalog ⇄ catalog document {"Name","Description"?,"LocationUri","CreateTime"?}. */
+JsonObject *translate_catalog_to_json(const HiveCatalog *c);
+void translate_catalog_from_json(JsonObject *doc, HiveCatalog *out);
 void translate_database_from_json(JsonObject *doc, Database *out);
 
 JsonObject *translate_table_to_json(const Table *table);

@@ -114,7 +114,7 @@ static JsonNode *fuzz_reparse(const char *text)
 /* An input document through the door's output path: from-input, shaped, serialised, re-read. */
 static void fuzz_shape_doc(GlueDoor *door, JsonObject *input)
 {
-	GlueCall call = {door, {FUZZ_PRINCIPAL, 1, 0, "glue", "Fuzz"}, "Fuzz", NULL};
+	GlueCall call = {door, {FUZZ_PRINCIPAL, 1, 0, "glue", "Fuzz"}, "Fuzz", NULL, NULL};
 	g_autoptr(JsonObject) doc = glue_copy_object(input);
 	glue_table_from_input(doc);
 	g_autoptr(JsonObject) out = glue_shape_out(&call, doc);

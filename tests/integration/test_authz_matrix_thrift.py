@@ -512,6 +512,71 @@ def b_update_stats_req(part):
     return build
 
 
+# ---- issue 17: request-style twins and Hive 3+ catalogs ----
+
+def b_create_database_req(r):
+    r.catalog()
+    req = T.CreateDatabaseRequest(databaseName=harness.uniq("cdbr"), description="d", locationUri=r.loc("cdbr"),
+                                  parameters={})
+    return lambda c: c.create_database_req(req)
+
+
+def b_alter_database_req(r):
+    name = r.fresh_db()
+    d = db_obj(name, r.loc("adbr"))
+    d.description = "changed"
+    return lambda c: c.alter_database_req(T.AlterDatabaseRequest(oldDbName=name, newDb=d))
+
+
+def _fresh_catalog(r):
+    name = harness.uniq("fcat")
+    r.a.create_catalog(T.CreateCatalogRequest(catalog=T.Catalog(name=name, locationUri="file:///tmp/authzmx/" + name)))
+    r.watched.append(lambda: r.a.get_catalog(T.GetCatalogRequest(name=name)))
+    r.cleanup.append(lambda: r.a.drop_catalog(T.DropCatalogRequest(name=name)))
+    return name
+
+
+def b_create_catalog(r):
+    name = harness.uniq("ccat")
+    r.cleanup.append(lambda: r.a.drop_catalog(T.DropCatalogRequest(name=name)))
+    cat = T.Catalog(name=name, description="c", locationUri="file:///tmp/authzmx/" + name)
+    return lambda c: c.create_catalog(T.CreateCatalogRequest(catalog=cat))
+
+
+def b_alter_catalog(r):
+    name = _fresh_catalog(r)
+    cat = T.Catalog(name=name, description="changed", locationUri="file:///tmp/authzmx/" + name)
+    return lambda c: c.alter_catalog(T.AlterCatalogRequest(name=name, newCat=cat))
+
+
+def b_drop_catalog(r):
+    name = _fresh_catalog(r)
+    return lambda c: c.drop_catalog(T.DropCatalogRequest(name=name))
+
+
+ISSUE17_BUILDERS = {
+    "create_database_req": b_create_database_req,
+    "alter_database_req": b_alter_database_req,
+    "drop_table_req": _fresh_table_op(lambda c, db, n: c.drop_table_req(
+        T.DropTableRequest(dbName=db, tableName=n, deleteData=False)), partition=False),
+    "truncate_table_req": _fresh_table_op(lambda c, db, n: c.truncate_table_req(
+        T.TruncateTableRequest(dbName=db, tableName=n)), partition=False),
+    "get_fields_req": _t1_read(lambda c, db, t: c.get_fields_req(T.GetFieldsRequest(dbName=db, tblName=t))),
+    "get_schema_req": _t1_read(lambda c, db, t: c.get_schema_req(T.GetSchemaRequest(dbName=db, tblName=t))),
+    "append_partition_req": _fresh_table_op(lambda c, db, t: c.append_partition_req(
+        T.AppendPartitionsRequest(dbName=db, tableName=t, partVals=["2"]))),
+    "get_partition_names_req": _t1_read(lambda c, db, t: c.get_partition_names_req(
+        T.PartitionsByExprRequest(dbName=db, tblName=t, expr=b""))),
+    "create_catalog": b_create_catalog,
+    "alter_catalog": b_alter_catalog,
+    "drop_catalog": b_drop_catalog,
+    "get_catalog": _fixed(lambda c: c.get_catalog(T.GetCatalogRequest(name="hive"))),
+    "get_catalogs": _fixed(lambda c: c.get_catalogs()),
+    "get_metastore_db_uuid": _fixed(lambda c: c.get_metastore_db_uuid()),
+    "flushCache": _fixed(lambda c: c.flushCache()),
+}
+
+
 PS = T.PartitionsStatsRequest
 NOT_SUPPORTED = "not supported"
 
@@ -715,6 +780,8 @@ BUILDERS = {
     "fire_listener_event": b_fire_listener_event,
 }
 
+BUILDERS.update(ISSUE17_BUILDERS)
+
 # Calls every caller gets the same non-authorization error from (the row says why).
 EXPECTED_ERROR = {"exchange_partition": NOT_SUPPORTED, "exchange_partitions": NOT_SUPPORTED}
 
@@ -742,12 +809,13 @@ LIST_SHOWS = {
 
 def denial(exc):
     msg = getattr(exc, "message", None) or str(exc)
-    return "Insufficient Lake Formation permission" in msg or "AccessDenied" in msg
+    return ("Insufficient Lake Formation permission" in msg or "AccessDenied" in msg
+            or "only data lake administrators may" in msg)
 
 
 def expected_allowed(row, role):
     if role in ("admin", "needed"):
-        return True
+        return True  # (ADMIN rows have no "needed" role: no grant makes an administrator)
     if role == "noloc":
         return False
     if row["rule"] in ("public", "list"):
@@ -758,6 +826,8 @@ def expected_allowed(row, role):
 
 
 def roles_of(row):
+    if row["rule"] == "admin":
+        return ("admin", "colsel", "nobody")
     return ("admin", "needed", "colsel", "nobody") + (("noloc",) if row["location"] else ())
 
 

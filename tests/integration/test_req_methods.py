@@ -1,0 +1,196 @@
+# tests/integration/test_req_methods.py — issue 17: the request-style twins Hive 4 clients call
+# (create_database_req, alter_database_req, drop_table_req, truncate_table_req, get_fields_req,
+# get_schema_req, append_partition_req, get_partition_names_req, get_partitions_by_names_req
+# options) through the generated Python client: each one's happy path, its missing object with
+# Hive's exception, and a caller without grants denied; plus create_table into a missing database
+# raising InvalidObjectException as Hive's create_table_core does.
+
+import sys
+
+import pytest
+
+sys.path.insert(0, "/usr/lib/python3/dist-packages")
+boto3 = pytest.importorskip("boto3")
+
+import harness  # noqa: E402
+from harness import T, uniq, make_table  # noqa: E402
+from test_permissions import IAM_ALLOWED, World, perm_server  # noqa: E402,F401 — the fixture is used below
+
+PK = [T.FieldSchema(name="ds", type="string")]
+
+
+def part(db, table, value):
+    return T.Partition(values=[value], dbName=db, tableName=table, createTime=0, lastAccessTime=0,
+                       sd=harness.make_sd(None, "file:///tmp/req/%s/ds=%s" % (table, value)),
+                       parameters={"keep.me": "1", "drop.me": "2"})
+
+
+def test_create_database_req_round_trip_and_errors(bclient):
+    name = uniq("cdbreq")
+    bclient.create_database_req(T.CreateDatabaseRequest(
+        databaseName=name, description="by request", locationUri="file:///data/" + name,
+        parameters={"a": "b"}, ownerName="bob", ownerType=T.PrincipalType.USER, catalogName="hive"))
+    got = bclient.get_database(name)
+    assert (got.description, got.locationUri, got.parameters, got.ownerName) == \
+        ("by request", "file:///data/" + name, {"a": "b"}, "bob")
+    assert got.catalogName == "hive" and got.createTime > 1600000000
+    with pytest.raises(T.AlreadyExistsException):
+        bclient.create_database_req(T.CreateDatabaseRequest(databaseName=name))
+    with pytest.raises(T.InvalidObjectException):
+        bclient.create_database_req(T.CreateDatabaseRequest(databaseName="bad-name"))
+    bclient.drop_database(name, True, False)
+
+
+def test_alter_database_req(bclient, db):
+    d = bclient.get_database(db)
+    d.description = "altered by request"
+    d.parameters = {"k": "v"}
+    bclient.alter_database_req(T.AlterDatabaseRequest(oldDbName=db, newDb=d))
+    got = bclient.get_database(db)
+    assert got.description == "altered by request" and got.parameters == {"k": "v"}
+    with pytest.raises(T.MetaException) as e:
+        bclient.alter_database_req(T.AlterDatabaseRequest(oldDbName=uniq("gone"), newDb=d))
+    assert "Could not alter database" in e.value.message
+
+
+def test_drop_table_req(bclient, db):
+    bclient.create_table(make_table(db, "t"))
+    bclient.drop_table_req(T.DropTableRequest(catalogName="hive", dbName=db, tableName="t", deleteData=True))
+    with pytest.raises(T.NoSuchObjectException):
+        bclient.get_table(db, "t")
+    with pytest.raises(T.NoSuchObjectException):
+        bclient.drop_table_req(T.DropTableRequest(dbName=db, tableName="t"))
+
+
+def test_truncate_table_req_resets_stats_and_ddl_time_only(bclient, db):
+    t = make_table(db, "tr", params={"numRows": "42", "numFiles": "3", "totalSize": "100", "keep": "x",
+                                     "transient_lastDdlTime": "1000"})
+    bclient.create_table(t)
+    before = bclient.get_table(db, "tr")
+    bclient.truncate_table_req(T.TruncateTableRequest(dbName=db, tableName="tr"))
+    after = bclient.get_table(db, "tr")
+    assert after.parameters["numRows"] == "0" and after.parameters["numFiles"] == "0"
+    assert after.parameters["totalSize"] == "0" and after.parameters["keep"] == "x"
+    assert int(after.parameters["transient_lastDdlTime"]) > 1000
+    assert after.sd.location == before.sd.location and after.sd.cols == before.sd.cols
+    with pytest.raises(T.MetaException):
+        bclient.truncate_table_req(T.TruncateTableRequest(dbName=db, tableName="missing"))
+
+
+def test_get_fields_req_and_get_schema_req(bclient, db):
+    bclient.create_table(make_table(db, "f", partition_keys=list(PK)))
+    fields = bclient.get_fields_req(T.GetFieldsRequest(catName="hive", dbName=db, tblName="f")).fields
+    assert [f.name for f in fields] == ["id", "name"]
+    schema = bclient.get_schema_req(T.GetSchemaRequest(dbName=db, tblName="f")).fields
+    assert [f.name for f in schema] == ["id", "name", "ds"]
+    with pytest.raises(T.UnknownTableException):
+        bclient.get_fields_req(T.GetFieldsRequest(dbName=db, tblName="missing"))
+    with pytest.raises(T.UnknownTableException):
+        bclient.get_schema_req(T.GetSchemaRequest(dbName=uniq("nodb"), tblName="f"))
+
+
+def test_append_partition_req_by_values_and_by_name(bclient, db):
+    bclient.create_table(make_table(db, "ap", partition_keys=list(PK), location="file:///tmp/req/ap"))
+    p = bclient.append_partition_req(T.AppendPartitionsRequest(dbName=db, tableName="ap", partVals=["1"]))
+    assert p.values == ["1"] and p.sd.location.endswith("/ap/ds=1")
+    p = bclient.append_partition_req(T.AppendPartitionsRequest(catalogName="hive", dbName=db, tableName="ap",
+                                                               name="ds=2"))
+    assert p.values == ["2"]
+    assert sorted(bclient.get_partition_names(db, "ap", -1)) == ["ds=1", "ds=2"]
+    with pytest.raises(T.AlreadyExistsException):
+        bclient.append_partition_req(T.AppendPartitionsRequest(dbName=db, tableName="ap", partVals=["1"]))
+    with pytest.raises((T.InvalidObjectException, T.MetaException)):
+        bclient.append_partition_req(T.AppendPartitionsRequest(dbName=db, tableName="missing", partVals=["1"]))
+
+
+def test_get_partition_names_req(bclient, db):
+    bclient.create_table(make_table(db, "pn", partition_keys=list(PK)))
+    for v in ("a", "b", "c"):
+        bclient.add_partition(part(db, "pn", v))
+    names = bclient.get_partition_names_req(T.PartitionsByExprRequest(dbName=db, tblName="pn", expr=b""))
+    assert sorted(names) == ["ds=a", "ds=b", "ds=c"]
+    two = bclient.get_partition_names_req(T.PartitionsByExprRequest(dbName=db, tblName="pn", expr=b"",
+                                                                    maxParts=2))
+    assert len(two) == 2
+    with pytest.raises(T.NoSuchObjectException):
+        bclient.get_partition_names_req(T.PartitionsByExprRequest(dbName=db, tblName="missing", expr=b""))
+    # a Kryo-serialized expression: a typed MetaException, never a broken connection
+    with pytest.raises(T.MetaException) as e:
+        bclient.get_partition_names_req(T.PartitionsByExprRequest(dbName=db, tblName="pn", expr=b"\x01\x00kryo"))
+    assert "not supported" in e.value.message
+    assert bclient.get_partition_names(db, "pn", -1)
+
+
+def test_get_partitions_by_names_req_options(bclient, db):
+    bclient.create_table(make_table(db, "bn", partition_keys=list(PK)))
+    bclient.add_partition(part(db, "bn", "1"))
+    req = T.GetPartitionsByNamesRequest(db_name="@hive#" + db, tbl_name="bn", names=["ds=1"])
+    full = bclient.get_partitions_by_names_req(req).partitions
+    assert [c.name for c in full[0].sd.cols] == ["id", "name"]
+    assert {"keep.me", "drop.me"} <= set(full[0].parameters)
+    req.skipColumnSchemaForPartition = True
+    req.includeParamKeyPattern = "keep%"
+    got = bclient.get_partitions_by_names_req(req).partitions
+    assert got[0].sd.cols == [] and "keep.me" in got[0].parameters and "drop.me" not in got[0].parameters
+    req.includeParamKeyPattern = None
+    req.excludeParamKeyPattern = "drop._e"
+    got = bclient.get_partitions_by_names_req(req).partitions
+    assert "keep.me" in got[0].parameters and "drop.me" not in got[0].parameters
+
+
+def test_create_table_in_missing_database_is_invalid_object(bclient):
+    with pytest.raises(T.InvalidObjectException):
+        bclient.create_table(make_table(uniq("nodb"), "t"))
+    with pytest.raises(T.InvalidObjectException):
+        bclient.create_table_req(T.CreateTableRequest(table=make_table(uniq("nodb"), "t")))
+
+
+# ---- a caller without grants is denied each of them ----
+
+def closed_world(srv):
+    """The permission server with Lake Formation's open defaults closed, as an operator does."""
+    w = World(srv)
+    lf = w.client("lakeformation", "admin")
+    settings = lf.get_data_lake_settings()["DataLakeSettings"]
+    settings["CreateDatabaseDefaultPermissions"] = []
+    settings["CreateTableDefaultPermissions"] = []
+    lf.put_data_lake_settings(DataLakeSettings=settings)
+    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Catalog": {}}, Permissions=["CREATE_DATABASE"])
+    lf.revoke_permissions(Principal=IAM_ALLOWED, Resource={"Database": {"Name": "default"}}, Permissions=["ALL"])
+    return w
+
+
+@pytest.fixture(scope="module")
+def denied(perm_server):
+    w = closed_world(perm_server)
+    w.create_principal("nobody17")
+    a = w.thrift("admin")
+    dbname = uniq("reqdeny")
+    a.create_database(T.Database(name=dbname, parameters={}))
+    a.create_table(make_table(dbname, "t", partition_keys=list(PK)))
+    return w.thrift("nobody17"), a, dbname
+
+
+def _is_denial(exc):
+    return "Insufficient Lake Formation permission" in (getattr(exc, "message", "") or "")
+
+
+@pytest.mark.parametrize("call", [
+    lambda c, db: c.create_database_req(T.CreateDatabaseRequest(databaseName=uniq("nope"))),
+    lambda c, db: c.alter_database_req(T.AlterDatabaseRequest(oldDbName=db, newDb=T.Database(name=db,
+                                                                                              parameters={}))),
+    lambda c, db: c.drop_table_req(T.DropTableRequest(dbName=db, tableName="t")),
+    lambda c, db: c.truncate_table_req(T.TruncateTableRequest(dbName=db, tableName="t")),
+    lambda c, db: c.get_fields_req(T.GetFieldsRequest(dbName=db, tblName="t")),
+    lambda c, db: c.get_schema_req(T.GetSchemaRequest(dbName=db, tblName="t")),
+    lambda c, db: c.append_partition_req(T.AppendPartitionsRequest(dbName=db, tableName="t", partVals=["9"])),
+    lambda c, db: c.get_partition_names_req(T.PartitionsByExprRequest(dbName=db, tblName="t", expr=b"")),
+], ids=["create_database_req", "alter_database_req", "drop_table_req", "truncate_table_req", "get_fields_req",
+        "get_schema_req", "append_partition_req", "get_partition_names_req"])
+def test_denied_caller(denied, call):
+    nobody, admin, dbname = denied
+    with pytest.raises(Exception) as e:
+        call(nobody, dbname)
+    assert _is_denial(e.value), e.value
+    assert admin.get_table(dbname, "t").tableName == "t"
+    assert admin.get_partition_names(dbname, "t", -1) == []
