@@ -25,7 +25,7 @@ def build(R, struct, **kw):
     return getattr(R.T, struct)(**{k: v for k, v in kw.items() if k in have})
 
 
-def make_table(R, db, name, part_keys=(), params=None):
+def make_table(R, db, name, part_keys=(), params=None, table_type="EXTERNAL_TABLE"):
     T = R.T
     sd = build(R, "StorageDescriptor",
                cols=[T.FieldSchema(name="id", type="bigint", comment="the id"),
@@ -40,7 +40,7 @@ def make_table(R, db, name, part_keys=(), params=None):
     return build(R, "Table", tableName=name, dbName=db, owner="compat", createTime=0, lastAccessTime=0,
                  retention=0, sd=sd,
                  partitionKeys=[T.FieldSchema(name=k, type=t, comment=None) for k, t in part_keys],
-                 parameters=dict(params or {"EXTERNAL": "TRUE"}), tableType="EXTERNAL_TABLE")
+                 parameters=dict(params if params is not None else {"EXTERNAL": "TRUE"}), tableType=table_type)
 
 
 def make_db(R, hms, prefix="cdb"):
@@ -310,9 +310,12 @@ def _hive4_calls():
         assert "dt" not in hms.get_all_tables(db)
 
     def truncate_table_req(R, hms, db):
-        hms.create_table(make_table(R, db, "tt"))
+        # Hive truncates managed tables only; metadata effects: basic statistics reset.
+        hms.create_table(make_table(R, db, "tt", params={"numRows": "42", "numFiles": "3", "keep": "x"},
+                                    table_type="MANAGED_TABLE"))
         hms.truncate_table_req(build(R, "TruncateTableRequest", dbName=db, tableName="tt"))
-        assert "tt" in hms.get_all_tables(db)
+        after = get_table(R, hms, db, "tt").parameters
+        assert (after["numRows"], after["numFiles"], after["keep"]) == ("0", "0", "x")
 
     def append_partition_req(R, hms, db):
         hms.create_table(make_table(R, db, "ap", part_keys=[("ds", "string")]))
