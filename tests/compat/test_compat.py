@@ -116,6 +116,11 @@ def test_tables(release, hms):
     else:
         hms.alter_table(db, "t_plain", t)
     assert get_table(R, hms, db, "t_plain").parameters["metadata_location"] == "s3://b/m1.json"
+    if R.has("alter_table_req"):  # Hive 4's client; Trino tries it first
+        t.parameters["metadata_location"] = "s3://b/m2.json"
+        hms.alter_table_req(build(R, "AlterTableRequest", catName="hive", dbName=db, tableName="t_plain", table=t,
+                                  environmentContext=T.EnvironmentContext(properties={"DO_NOT_UPDATE_STATS": "true"})))
+        assert get_table(R, hms, db, "t_plain").parameters["metadata_location"] == "s3://b/m2.json"
     t.tableName = "t_renamed"
     hms.alter_table(db, "t_plain", t)
     assert "t_renamed" in hms.get_all_tables(db)
@@ -161,6 +166,29 @@ def test_partitions(release, hms):
                     engine="hive")
         assert [p.values for p in hms.get_partitions_by_names_req(req).partitions] == [["2024-01-02"]]
     assert hms.get_partition(db, "p", ["2024-01-01"]).values == ["2024-01-01"]
+    if R.has("get_partitions_by_filter_req"):  # Hive 4.2's client
+        got = hms.get_partitions_by_filter_req(build(R, "GetPartitionsByFilterRequest", catName="hive", dbName=db,
+                                                     tblName="p", filter='ds < "2024-01-02"', maxParts=-1))
+        assert [p.values for p in got] == [["2024-01-01"]]
+    if R.has("get_partitions_ps_with_auth_req"):  # Hive 4's listPartitionsWithAuthInfo
+        got = hms.get_partitions_ps_with_auth_req(build(R, "GetPartitionsPsWithAuthRequest", catName="hive",
+                                                        dbName=db, tblName="p", partVals=["2024-01-02"],
+                                                        maxParts=-1, userName="compat", groupNames=[]))
+        assert [p.values for p in got.partitions] == [["2024-01-02"]]
+    if R.has("get_partition_names_ps_req"):
+        got = hms.get_partition_names_ps_req(build(R, "GetPartitionNamesPsRequest", catName="hive", dbName=db,
+                                                   tblName="p", partValues=[""], maxParts=-1))
+        assert sorted(got.names) == all_names
+    if R.has("fetch_partition_names_req"):  # Hive 4.2
+        got = hms.fetch_partition_names_req(build(R, "PartitionsRequest", catName="hive", dbName=db, tblName="p",
+                                                  maxParts=-1))
+        assert sorted(got) == all_names
+    if R.has("alter_partitions_req"):  # Hive 4's client; Trino tries it first
+        part = hms.get_partition(db, "p", ["2024-01-03"])
+        part.parameters = {"k": "v"}
+        hms.alter_partitions_req(build(R, "AlterPartitionsRequest", catName="hive", dbName=db, tableName="p",
+                                       partitions=[part]))
+        assert hms.get_partition(db, "p", ["2024-01-03"]).parameters.get("k") == "v"
     assert hms.drop_partition(db, "p", ["2024-01-01"], False)
     with pytest.raises(T.NoSuchObjectException):
         hms.get_partition(db, "p", ["2024-01-01"])
@@ -169,6 +197,10 @@ def test_partitions(release, hms):
                 needResult=True)
     assert [p.values for p in hms.drop_partitions_req(req).partitions] == [["2024-01-02"]]
     assert hms.get_partition_names(db, "p", -1) == ["ds=2024-01-03"]
+    if R.has("drop_partition_req"):  # Hive 4.2
+        assert hms.drop_partition_req(build(R, "DropPartitionRequest", catName="hive", dbName=db, tblName="p",
+                                            partVals=["2024-01-03"], deleteData=False))
+        assert hms.get_partition_names(db, "p", -1) == []
     hms.drop_database(db, True, True)
 
 
@@ -200,6 +232,18 @@ def test_column_statistics(release, hms):
     assert res.partStats["ds=a"][0].statsData.longStats.numNulls == 2
     aggr = hms.get_aggr_stats_for(req)
     assert aggr.partsFound == 1 and aggr.colStats[0].statsData.longStats.highValue == 99
+    if R.has("update_table_column_statistics_req"):  # Hive 4's client
+        stats = long_stats(R, db, "s")
+        stats.statsObj[0].statsData.longStats.highValue = 199
+        res = hms.update_table_column_statistics_req(build(R, "SetPartitionsStatsRequest", colStats=[stats],
+                                                           engine="hive"))
+        assert res.result
+        req1 = build(R, "TableStatsRequest", dbName=db, tblName="s", colNames=["id"], engine="hive")
+        assert hms.get_table_statistics_req(req1).tableStats[0].statsData.longStats.highValue == 199
+    if R.has("update_partition_column_statistics_req"):
+        res = hms.update_partition_column_statistics_req(
+            build(R, "SetPartitionsStatsRequest", colStats=[long_stats(R, db, "s", "ds=a")], engine="hive"))
+        assert res.result
     # Spark/Hive's ANALYZE path for several columns at once.
     sreq = build(R, "SetPartitionsStatsRequest", colStats=[long_stats(R, db, "s")], engine="hive")
     assert hms.set_aggr_stats_for(sreq) is True
