@@ -4,9 +4,10 @@
 # structs that our schema/hive_metastore.thrift also has, the field ids and names; fields
 # it has and we lack are written with their declaration ("extra_fields"), a field whose name
 # or wire type differs from ours likewise ("replaced_fields"), and its methods and structs
-# we lack with their declarations ("extra_methods", "extra_structs"). make_idl.py later derives the release's IDL from OUR IDL and
-# these facts. The release's IDL is read from a local path given on the command line (a
-# copy you looked up; it is never committed, only the facts are).
+# we lack with their declarations ("extra_methods", "extra_structs"). make_idl.py later
+# derives the release's IDL from OUR IDL and these facts. The release's IDL is read from a
+# local path given on the command line (a copy you looked up; it is never committed, only
+# the facts are).
 #
 #   extract_facts.py IDL RELEASE MODULE LABEL SOURCE_JSON > releases/RELEASE.json
 #
@@ -28,16 +29,20 @@ WIRE = {"binary": "string", "byte": "i8"}
 METHOD_DECL = re.compile(r"([\w.]+(?:\s*<(?:[^<>]|<[^<>]*>)*>)?)\s+(\w+)\s*\(([^)]*)\)\s*(?:throws\s*\(([^)]*)\))?")
 
 
+def one_line_list(text):
+    """A Thrift argument or throws list on one line: "1: string a, 2: i32 b"."""
+    parts = re.split(r"[,;]\s*(?=\d+\s*:)", re.sub(r"\s+", " ", text))
+    return ", ".join(p.strip() for p in parts if p.strip()).rstrip(", ")
+
+
 def method_decls(text):
     """{method: one-line declaration} of the service of a Thrift IDL text."""
     body = SERVICE.search(COMMENT.sub("", text)).group(1)
     out = {}
     for m in METHOD_DECL.finditer(body):
-        args = ", ".join(a.strip() for a in re.split(r"[,;]\s*(?=\d+\s*:)", re.sub(r"\s+", " ", m.group(3))) if a.strip())
-        decl = "%s %s(%s)" % (re.sub(r"\s+", " ", m.group(1)), m.group(2), args.rstrip(", "))
+        decl = "%s %s(%s)" % (re.sub(r"\s+", " ", m.group(1)), m.group(2), one_line_list(m.group(3)))
         if m.group(4):
-            exc = ", ".join(a.strip() for a in re.split(r"[,;]\s*(?=\d+\s*:)", re.sub(r"\s+", " ", m.group(4))) if a.strip())
-            decl += " throws (%s)" % exc.rstrip(", ")
+            decl += " throws (%s)" % one_line_list(m.group(4))
         out[m.group(2)] = decl
     return out
 
@@ -67,7 +72,7 @@ def parse(text):
 
 def main(argv):
     if len(argv) != 6:
-        sys.stderr.write(__doc__ if __doc__ else "usage: see the header\n")
+        sys.stderr.write("usage: extract_facts.py IDL RELEASE MODULE LABEL SOURCE_JSON\n")
         return 2
     idl, release, module, label, source = argv[1:]
     with open(idl) as f:

@@ -132,7 +132,6 @@ def test_tables(release, hms):
 
 
 def add_parts(R, hms, db, tbl, values):
-    T = R.T
     t = get_table(R, hms, db, tbl)
     parts = [build(R, "Partition", values=[v], dbName=db, tableName=tbl, createTime=0, lastAccessTime=0,
                    sd=t.sd, parameters={}) for v in values]
@@ -214,7 +213,7 @@ def long_stats(R, db, tbl, part_name=None):
 
 
 def test_column_statistics(release, hms):
-    R, T = release, release.T
+    R = release
     db = make_db(R, hms)
     hms.create_table(make_table(R, db, "s", part_keys=[("ds", "string")]))
     hms.add_partitions(add_parts(R, hms, db, "s", ["a"]))
@@ -307,7 +306,7 @@ def test_locks_and_transactions(release, hms):
 
 
 def test_notifications(release, hms):
-    R, T = release, release.T
+    R = release
     before = hms.get_current_notificationEventId().eventId
     db = make_db(R, hms)
     hms.create_table(make_table(R, db, "n"))
