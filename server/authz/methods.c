@@ -218,9 +218,11 @@ static const AuthzMethodRule rules[] = {
 	T_PERM("drop_table_req", AUTHZ_DROP, TABLE, 0, NULL),
 	T_PERM("truncate_table_req", AUTHZ_DELETE, TABLE, 0, NULL),
 	T_SEE("get_fields_req", TABLE, "only the caller's columns"),
+	T_SEE("get_tables_ext", DATABASE, FILTERED),
 	T_SEE("get_schema_req", TABLE, "only the caller's columns (partition keys stay)"),
 	T_PERM("append_partition_req", AUTHZ_ALTER, TABLE, 0, "the location is derived under the table's"),
 	T_SEE("get_partition_names_req", TABLE, NULL),
+	T_SEE("get_partitions_with_specs", TABLE, "column-limited callers get each descriptor trimmed to their columns"),
 	ROW("thrift", "create_catalog", ADMIN, 0, CATALOG, 0, "a new namespace above databases: data lake administrators only"),
 	ROW("thrift", "alter_catalog", ADMIN, 0, CATALOG, 0, "a catalog's description and location: data lake administrators only"),
 	ROW("thrift", "drop_catalog", ADMIN, 0, CATALOG, 0, "removes a namespace: data lake administrators only"),
@@ -228,6 +230,7 @@ static const AuthzMethodRule rules[] = {
 	T_PUB("get_catalogs", "the names of the catalogs, no data; their databases stay filtered by grants"),
 	T_PUB("get_metastore_db_uuid", "the store's fixed id, no catalog data (replication tools compare it)"),
 	T_PUB("flushCache", NOOP),
+	T_PUB("get_open_txns_req", "transaction ids and the high-water mark only, as get_open_txns"),
 
 	/* ---- Glue ---- */
 	G_PERM("CreateDatabase", AUTHZ_CREATE_DATABASE, CATALOG, LOC, NULL),

@@ -45,7 +45,7 @@ static const char *const implemented_methods[] = {
 	"create_function", "get_function", "get_functions", "alter_function", "drop_function", "get_all_functions",
 	/* issue 17: request-style twins */
 	"create_database_req", "alter_database_req", "drop_table_req", "truncate_table_req", "get_fields_req",
-	"get_schema_req",
+	"get_schema_req", "get_tables_ext",
 };
 
 /* See handler.h: implemented_methods[] and each handler file's list, NULL-terminated. */
@@ -701,6 +701,33 @@ static gboolean h_get_table_names_by_filter(ThriftHiveMetastoreIf *iface, GPtrAr
 	return TRUE;
 }
 
+/*
+ * get_tables_ext: the names get_tables gives in the request's catalog, at most `limit`. Hive
+ * fills accessType and the capabilities only through a metadata transformer, which Propolis
+ * does not have: they stay unset, as from a Hive server without one.
+ */
+static gboolean h_get_tables_ext(ThriftHiveMetastoreIf *iface, GPtrArray **ret, const GetTablesExtRequest *req,
+                                 MetaException **o1, GError **error)
+{
+	ThriftErrOut out = {.meta = o1};
+	CatalogCtx ctx = ctx_now();
+	if (req->database == NULL)
+		return thrift_error_raise(missing("Database name"), &out, error);
+	g_auto(DbName) n = db_name_parse(req->database, req->catalog && *req->catalog ? req->catalog : NULL);
+	GError *err = NULL;
+	g_autoptr(GPtrArray) names =
+		catalog_list_tables(cat_now(), &ctx, n.catalog, n.db, req->tableNamePattern, NULL, &err);
+	if (names == NULL)
+		return thrift_error_raise(err, &out, error);
+	gint limit = req->__isset_limit && req->limit >= 0 ? req->limit : G_MAXINT;
+	for (guint i = 0; i < names->len && (gint)i < limit; i++) {
+		ExtendedTableInfo *info = g_object_new(TYPE_EXTENDED_TABLE_INFO, NULL);
+		info->tblName = g_strdup(g_ptr_array_index(names, i));
+		g_ptr_array_add(*ret, info);
+	}
+	return TRUE;
+}
+
 /* ---- tables: columns ---- */
 
 static gboolean table_columns(const char *db, const char *catalog, const char *name, gboolean with_keys,
@@ -1156,6 +1183,7 @@ static void propolis_handler_class_init(PropolisHandlerClass *klass)
 	h->truncate_table_req = h_truncate_table_req;
 	h->get_fields_req = h_get_fields_req;
 	h->get_schema_req = h_get_schema_req;
+	h->get_tables_ext = h_get_tables_ext;
 
 	thrift_partition_install(h);
 	thrift_stats_install(h);

@@ -103,6 +103,9 @@ const char *const *thrift_stats_methods(guint *n);
 void thrift_txn_install(ThriftHiveMetastoreHandlerClass *klass);
 const char *const *thrift_txn_methods(guint *n);
 void thrift_catalog_install(ThriftHiveMetastoreHandlerClass *klass);
+/* get_partitions_with_specs (partition_specs.c), installed by handler_partition.c. */
+gboolean thrift_get_partitions_with_specs(ThriftHiveMetastoreIf *iface, GetPartitionsResponse **ret,
+                                          const GetPartitionsRequest *req, MetaException **o1, GError **error);
 const char *const *thrift_catalog_methods(guint *n);
 
 /* Where a method's declared exceptions go; NULL slots are not declared by that method. */

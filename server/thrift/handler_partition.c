@@ -36,7 +36,7 @@ static const char *const partition_methods[] = {
 	"drop_partition_by_name_with_environment_context", "drop_partition_req", "drop_partitions_req",
 	"exchange_partition", "exchange_partitions",
 	/* issue 17: request-style twins */
-	"append_partition_req", "get_partition_names_req",
+	"append_partition_req", "get_partition_names_req", "get_partitions_with_specs",
 };
 
 /* ---- shared steps ---- */
@@ -848,6 +848,7 @@ void thrift_partition_install(ThriftHiveMetastoreHandlerClass *h)
 	h->append_partition = h_append_partition;
 	h->append_partition_req = h_append_partition_req;
 	h->get_partition_names_req = h_get_partition_names_req;
+	h->get_partitions_with_specs = thrift_get_partitions_with_specs;
 	h->append_partition_with_environment_context = h_append_partition_env;
 	h->append_partition_by_name = h_append_partition_by_name;
 	h->append_partition_by_name_with_environment_context = h_append_partition_by_name_env;

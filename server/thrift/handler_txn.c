@@ -19,6 +19,8 @@ static const char *const txn_methods[] = {
 	"compact", "compact2", "show_compact",
 	"get_next_notification", "get_current_notificationEventId", "get_notification_events_count",
 	"fire_listener_event",
+	/* issue 17 */
+	"get_open_txns_req",
 };
 
 /* Where an ACID method's declared exceptions go; NULL = not declared. */
@@ -216,6 +218,17 @@ static gboolean h_get_open_txns(ThriftHiveMetastoreIf *iface, GetOpenTxnsRespons
 		return txn_raise(err, &out, error);
 	translate_open_txns_from_json(doc, *ret);
 	return TRUE;
+}
+
+/*
+ * get_open_txns_req: the same snapshot. excludeTxnTypes (Hive 4 leaves READ_ONLY transactions
+ * out) is safe to ignore: an excluded transaction only ever shows as open, and a read-only one
+ * has written nothing a reader could miss.
+ */
+static gboolean h_get_open_txns_req(ThriftHiveMetastoreIf *iface, GetOpenTxnsResponse **ret,
+                                    const GetOpenTxnsRequest *req, GError **error)
+{
+	return h_get_open_txns(iface, ret, error);
 }
 
 static gboolean h_get_open_txns_info(ThriftHiveMetastoreIf *iface, GetOpenTxnsInfoResponse **ret, GError **error)
@@ -416,6 +429,7 @@ void thrift_txn_install(ThriftHiveMetastoreHandlerClass *klass)
 	klass->abort_txns = h_abort_txns;
 	klass->get_open_txns = h_get_open_txns;
 	klass->get_open_txns_info = h_get_open_txns_info;
+	klass->get_open_txns_req = h_get_open_txns_req;
 	klass->allocate_table_write_ids = h_allocate_table_write_ids;
 	klass->get_valid_write_ids = h_get_valid_write_ids;
 	klass->get_latest_txnid_in_conflict = h_get_latest_txnid_in_conflict;

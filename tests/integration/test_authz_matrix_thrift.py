@@ -574,6 +574,12 @@ ISSUE17_BUILDERS = {
     "get_catalogs": _fixed(lambda c: c.get_catalogs()),
     "get_metastore_db_uuid": _fixed(lambda c: c.get_metastore_db_uuid()),
     "flushCache": _fixed(lambda c: c.flushCache()),
+    "get_tables_ext": _db_read(lambda c, db: c.get_tables_ext(T.GetTablesExtRequest(
+        catalog="hive", database=db, tableNamePattern="*", requestedFields=1))),
+    "get_open_txns_req": _fixed(lambda c: c.get_open_txns_req(T.GetOpenTxnsRequest())),
+    "get_partitions_with_specs": _t1_read(lambda c, db, t: c.get_partitions_with_specs(T.GetPartitionsRequest(
+        dbName=db, tblName=t, projectionSpec=T.GetProjectionsSpec(fieldList=[]),
+        filterSpec=T.GetPartitionsFilterSpec()))),
 }
 
 
