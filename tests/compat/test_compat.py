@@ -207,7 +207,7 @@ def test_hive_pruning_fallback(release, hms):
     """Hive's own planner: get_partitions_by_expr must answer UNKNOWN_METHOD (its client turns
     that into IncompatibleMetastoreException and prunes client-side), then the names-based
     sequential scan it falls back to returns the right partitions."""
-    R, T = release, release.T
+    R = release
     db = make_db(R, hms)
     hms.create_table(make_table(R, db, "hp", part_keys=[("ds", "string")]))
     hms.add_partitions(add_parts(R, hms, db, "hp", ["a", "b", "c"]))
