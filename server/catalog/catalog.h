@@ -495,6 +495,7 @@ typedef struct {
 	const char *path;                /* a location ResourceArn: grants on databases/tables under it, or NULL */
 	const char *after;               /* a previous page's *next, or NULL */
 	guint limit;                     /* rows per page, 1..1000 */
+	const char *catalog;             /* the Hive catalog whose grants are listed (NULL = the default) */
 } CatalogLfQuery;
 
 /*

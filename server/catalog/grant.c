@@ -793,13 +793,14 @@ GPtrArray *catalog_lf_list_permissions(Catalog *cat, const CatalogCtx *ctx, cons
 		g_ptr_array_unref(out);
 		return NULL;
 	}
-	g_autoptr(AuthzFacts) f = catalog_authz_facts(&work, ctx, NULL, NULL, error);
+	g_autofree char *catname = catalog_resolve(cat, r && r->catalog ? r->catalog : q->catalog);
+	g_autoptr(AuthzFacts) f = catalog_authz_facts(&work, ctx, catname, NULL, error);
 	g_autoptr(GPtrArray) groups = NULL, keys = NULL;
 	if (f != NULL) {
 		g_ptr_array_add(kinds, NULL);
 		StoreLfListQuery sq = {
 			.see_all = f->is_admin || f->is_readonly_admin, .caller = f->caller, .account = cat->config->account_id,
-			.catalog = cat->default_catalog, .principal = q->principal,
+			.catalog = catname, .principal = q->principal,
 			.kinds = kinds->len > 1 ? (const char *const *)kinds->pdata : NULL, .database = db, .table = table,
 			.resource_arn = arn, .path = path, .after_key = after_key, .limit = q->limit + 2,
 		};

@@ -99,6 +99,8 @@ gboolean glue_in_int(JsonObject *in, const char *member, gint64 min, gint64 max,
 gboolean glue_check_catalog_id(GlueCall *call, GError **error);
 /* A CatalogId value: the account id (default catalog) or "<account id>:<catalog>" into call->catalog; else NOT_FOUND. */
 gboolean glue_catalog_id_select(GlueCall *call, const char *id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The CatalogId an answer carries for call->catalog (account id, or "<account id>:<catalog>"), new string. */
+char *glue_catalog_id_out(GlueCall *call);
 
 /* ---- shape.c: documents ---- */
 /* A deep copy of an input object. */

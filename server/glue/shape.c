@@ -165,7 +165,7 @@ gboolean glue_catalog_id_select(GlueCall *call, const char *id, GError **error)
 }
 
 /* The CatalogId answers carry: the account id, or "<account id>:<catalog>" for another Hive catalog. */
-static char *glue_catalog_id_out(GlueCall *call)
+char *glue_catalog_id_out(GlueCall *call)
 {
 	const char *account = call->door->config->account_id;
 	if (call->catalog == NULL || strcmp(call->catalog, catalog_default_name(call->door->cat)) == 0)

@@ -200,6 +200,12 @@ static JsonObject *lf_list_permissions(GlueCall *call, GError **error)
 	JsonObject *out = NULL;
 	if (r == NULL || lf_in_resource(call, r, &res, error)) {
 		q.resource = r ? &res : NULL;
+		/* one catalog's grants: the resource's CatalogId, else the request's; answers name it */
+		if (res.catalog && g_strcmp0(res.catalog, call->catalog) != 0) {
+			g_free(call->catalog);
+			call->catalog = g_strdup(res.catalog);
+		}
+		q.catalog = call->catalog;
 		out = lf_list_page(call, &q, scope, "PrincipalResourcePermissions", error);
 	}
 	store_lf_resource_clear(&res);

@@ -275,8 +275,9 @@ JsonObject *lf_out_resource(GlueCall *call, const StoreLfResource *r)
 {
 	JsonObject *res = json_object_new(), *o = json_object_new();
 	const char *member = "Catalog";
+	g_autofree char *catalog_id = glue_catalog_id_out(call);
 	if (r->kind != AUTHZ_KIND_CATALOG)
-		json_object_set_string_member(o, "CatalogId", call->door->config->account_id);
+		json_object_set_string_member(o, "CatalogId", catalog_id);
 	switch (r->kind) {
 	case AUTHZ_KIND_CATALOG:
 		break;

@@ -235,3 +235,27 @@ def test_lake_formation_grants_per_catalog(world, admin):
     admin.drop_database_req(T.DropDatabaseRequest(name=db, catalogName=cat, deleteData=False, cascade=True,
                                                   ignoreUnknownDb=False))
     admin.drop_catalog(T.DropCatalogRequest(name=cat))
+
+
+def test_lake_formation_lists_one_catalogs_grants(world, admin):
+    from test_permissions import ACCOUNT
+    lf = world.client("lakeformation", "admin")
+    world.create_principal("catlister")
+    who = {"DataLakePrincipalIdentifier": world.arns["catlister"]}
+    cat = new_catalog(admin)
+    cid = "%s:%s" % (ACCOUNT, cat)
+    db = uniq("listed")
+    admin.create_database(T.Database(name=db, parameters={}, catalogName=cat))
+    lf.grant_permissions(Principal=who, Resource={"Database": {"CatalogId": cid, "Name": db}},
+                         Permissions=["DESCRIBE"])
+    got = lf.list_permissions(CatalogId=cid, Principal=who)["PrincipalResourcePermissions"]
+    assert [(g["Resource"]["Database"]["CatalogId"], g["Resource"]["Database"]["Name"]) for g in got] == [(cid, db)]
+    assert lf.list_permissions(Principal=who)["PrincipalResourcePermissions"] == []  # catalog hive: none
+    got = lf.list_permissions(Resource={"Database": {"CatalogId": cid, "Name": db}})["PrincipalResourcePermissions"]
+    assert any(g["Principal"] == who for g in got)
+    lf.revoke_permissions(Principal=who, Resource={"Database": {"CatalogId": cid, "Name": db}},
+                          Permissions=["DESCRIBE"])
+    assert lf.list_permissions(CatalogId=cid, Principal=who)["PrincipalResourcePermissions"] == []
+    admin.drop_database_req(T.DropDatabaseRequest(name=db, catalogName=cat, deleteData=False, cascade=True,
+                                                  ignoreUnknownDb=False))
+    admin.drop_catalog(T.DropCatalogRequest(name=cat))
