@@ -93,15 +93,17 @@ if [ -f "$ROOT/tests/js/package-lock.json" ] && command -v npm >/dev/null 2>&1; 
 fi
 
 cd "$BUILD"
-# The integration suite is registered only when pytest was found; without it we would
-# silently test half the product.
+# The integration and compat suites are registered only when pytest was found; without
+# them we would silently test half the product.
 # (the list is read whole first: grep -q exits at its match, and under pipefail the SIGPIPE
 # that ctest then gets would read as "not registered")
 listed=$(ctest -N)
-if ! grep -q 'integration' <<<"$listed"; then
-	echo "run-all.sh: the integration test is not registered (pytest not found at configure time?)" >&2
-	exit 1
-fi
+for suite in integration compat; do
+	if ! grep -q "$suite" <<<"$listed"; then
+		echo "run-all.sh: the $suite test is not registered (pytest not found at configure time?)" >&2
+		exit 1
+	fi
+done
 echo "run-all.sh: running the tests"
 ctest --output-on-failure -j "$JOBS" "${CTEST_ARGS[@]}"
 echo "run-all.sh: all tests passed ($([ $SANITIZE -eq 1 ] && echo sanitized || echo plain) build in $BUILD)"
