@@ -1210,6 +1210,37 @@ struct GetAllFunctionsResponse {
   1: optional list<Function> functions,
 }
 
+struct GetDatabaseObjectsRequest {
+  1: optional string catalogName,
+  2: optional string pattern,
+}
+
+struct GetDatabaseObjectsResponse {
+  1: required list<Database> databases,
+}
+
+struct GetFunctionsRequest {
+  1: required string dbName,
+  2: optional string catalogName,
+  3: optional string pattern,
+  4: optional bool returnNames = true,
+}
+
+struct GetFunctionsResponse {
+  1: optional list<string> function_names,
+  2: optional list<Function> functions,
+}
+
+struct DeleteColumnStatisticsRequest {
+  1: optional string cat_name,
+  2: required string db_name,
+  3: required string tbl_name,
+  4: optional list<string> part_names,
+  5: optional list<string> col_names,
+  6: optional string engine = "hive",
+  7: optional bool tableLevel = false,
+}
+
 struct GetAllWriteEventInfoRequest {
   1: required i64 txnId,
   2: optional string dbName,
@@ -2562,6 +2593,7 @@ service ThriftHiveMetastore extends fb303.FacebookService {
   WMCreateTriggerResponse create_wm_trigger(1: WMCreateTriggerRequest request) throws (1: AlreadyExistsException o1, 2: NoSuchObjectException o2, 3: InvalidObjectException o3, 4: MetaException o4),
   bool delete_partition_column_statistics(1: string db_name, 2: string tbl_name, 3: string part_name, 4: string col_name, 5: string engine) throws (1: NoSuchObjectException o1, 2: MetaException o2, 3: InvalidObjectException o3, 4: InvalidInputException o4),
   bool delete_table_column_statistics(1: string db_name, 2: string tbl_name, 3: string col_name, 4: string engine) throws (1: NoSuchObjectException o1, 2: MetaException o2, 3: InvalidObjectException o3, 4: InvalidInputException o4),
+  bool delete_column_statistics_req(1: DeleteColumnStatisticsRequest req) throws (1: NoSuchObjectException o1, 2: MetaException o2, 3: InvalidObjectException o3, 4: InvalidInputException o4),
   void drop_catalog(1: DropCatalogRequest catName) throws (1: NoSuchObjectException o1, 2: InvalidOperationException o2, 3: MetaException o3),
   void drop_constraint(1: DropConstraintRequest req) throws (1: NoSuchObjectException o1, 2: MetaException o3),
   void drop_database(1: string name, 2: bool deleteData, 3: bool cascade) throws (1: NoSuchObjectException o1, 2: InvalidOperationException o2, 3: MetaException o3),
@@ -2617,6 +2649,7 @@ service ThriftHiveMetastore extends fb303.FacebookService {
   Database get_database(1: string name) throws (1: NoSuchObjectException o1, 2: MetaException o2),
   Database get_database_req(1: GetDatabaseRequest request) throws (1: NoSuchObjectException o1, 2: MetaException o2),
   list<string> get_databases(1: string pattern) throws (1: MetaException o1),
+  GetDatabaseObjectsResponse get_databases_req(1: GetDatabaseObjectsRequest request) throws (1: MetaException o1),
   DataConnector get_dataconnector_req(1: GetDataConnectorRequest request) throws (1: NoSuchObjectException o1, 2: MetaException o2),
   list<string> get_dataconnectors() throws (1: MetaException o1),
   DefaultConstraintsResponse get_default_constraints(1: DefaultConstraintsRequest request) throws (1: MetaException o1, 2: NoSuchObjectException o2),
@@ -2629,6 +2662,7 @@ service ThriftHiveMetastore extends fb303.FacebookService {
   ForeignKeysResponse get_foreign_keys(1: ForeignKeysRequest request) throws (1: MetaException o1, 2: NoSuchObjectException o2),
   Function get_function(1: string dbName, 2: string funcName) throws (1: MetaException o1, 2: NoSuchObjectException o2),
   list<string> get_functions(1: string dbName, 2: string pattern) throws (1: MetaException o1),
+  GetFunctionsResponse get_functions_req(1: GetFunctionsRequest request) throws (1: MetaException o1),
   Index get_index_by_name(1: string db_name, 2: string tbl_name, 3: string index_name) throws (1: MetaException o1, 2: NoSuchObjectException o2),
   list<string> get_index_names(1: string db_name, 2: string tbl_name, 3: i16 max_indexes = -1) throws (1: MetaException o2),
   list<Index> get_indexes(1: string db_name, 2: string tbl_name, 3: i16 max_indexes = -1) throws (1: NoSuchObjectException o1, 2: MetaException o2),

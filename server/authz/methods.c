@@ -249,6 +249,10 @@ static const AuthzMethodRule rules[] = {
 	T_PUB("get_metastore_db_uuid", "the store's fixed id, no catalog data (replication tools compare it)"),
 	T_PUB("flushCache", NOOP),
 	T_PUB("get_open_txns_req", "transaction ids and the high-water mark only, as get_open_txns"),
+	/* issue 17: Hive 4.2's request twins (same rules as get_databases, get_functions, delete_*_column_statistics) */
+	T_LIST("get_databases_req", "the databases the caller sees (a permission on it or on one of its tables)"),
+	T_LIST("get_functions_req", "functions of the databases the caller sees"),
+	T_PERM("delete_column_statistics_req", AUTHZ_ALTER, TABLE, 0, NULL),
 
 	/* ---- Glue ---- */
 	G_PERM("CreateDatabase", AUTHZ_CREATE_DATABASE, CATALOG, LOC, NULL),

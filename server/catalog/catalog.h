@@ -204,6 +204,10 @@ GPtrArray *catalog_get_partition_column_stats(Catalog *cat, const CatalogCtx *ct
 GPtrArray *catalog_get_aggr_column_stats(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, GPtrArray *part_names, GPtrArray *columns, const char *engine, gint64 *parts_found, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Deletes stats of column (NULL = all) of the table or of partition part_name; NOT_FOUND if a named column has none. */
 gboolean catalog_delete_column_stats(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, const char *part_name, const char *column, const char *engine, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* delete_column_statistics_req, one transaction: stats of columns (NULL or empty = all) of the table when
+ * table_level, else of each partition of part_names (NULL or empty = every partition holding stats);
+ * NOT_FOUND if a named column has none at the table or in a named partition. */
+gboolean catalog_delete_column_stats_req(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db, const char *table, gboolean table_level, GPtrArray *part_names, GPtrArray *columns, const char *engine, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- partitions (catalog/partition.c) ----
  * Documents are Glue Partitions (MODEL.md): Values, DatabaseName, TableName, CreationTime,

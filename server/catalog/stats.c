@@ -413,10 +413,89 @@ static gboolean stats_unmark(CatalogWork *work, const char *cat, const char *db,
 	return TRUE;
 }
 
+/*
+ * Deletes the stats of col (NULL = all) of the table (part NULL) or of partition part (whose
+ * Parameters are pparams) and unmarks them; must_exist: NOT_FOUND when col has none there.
+ */
+static gboolean stats_delete_one(CatalogWork *work, const char *cat, const char *db, const char *tname,
+                                 JsonObject *t, const char *part, JsonObject *pparams, const char *col,
+                                 const char *engine, gboolean must_exist, GError **error)
+{
+	GError *serr = NULL;
+	g_autoptr(GPtrArray) deleted =
+	    part ? store_stats_partition_delete(work->conn, cat, db, tname, part, engine, col, &serr)
+	         : store_stats_table_delete(work->conn, cat, db, tname, engine, col, &serr);
+	if (deleted == NULL) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return FALSE;
+	}
+	if (col != NULL && deleted->len == 0) {
+		if (!must_exist)
+			return TRUE;
+		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Column stats doesn't exist for db=%s table=%s%s%s col=%s",
+		            db, tname, part ? " partition=" : "", part ? part : "", col);
+		return FALSE;
+	}
+	return stats_unmark(work, cat, db, tname, t, part, pparams, deleted, col == NULL, error);
+}
+
+/* Parameters of the named partitions (lower-cased names), NOT_FOUND naming the first missing one. */
+static JsonObject *stats_parts_params(CatalogWork *work, const char *cat, const char *db, const char *tname,
+                                      GPtrArray *parts, GError **error)
+{
+	GError *serr = NULL;
+	g_autoptr(JsonObject) pparams = store_stats_partition_params(work->conn, cat, db, tname, parts, &serr);
+	if (pparams == NULL) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+		return NULL;
+	}
+	for (guint i = 0; i < parts->len; i++) {
+		const char *part = g_ptr_array_index(parts, i);
+		if (!json_object_has_member(pparams, part)) {
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Partition %s of %s.%s does not exist", part, db,
+			            tname);
+			return NULL;
+		}
+	}
+	return g_steal_pointer(&pparams);
+}
+
 /* See catalog.h. */
 gboolean catalog_delete_column_stats(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
                                      const char *table, const char *part_name, const char *column,
                                      const char *engine, GError **error)
+{
+	g_autoptr(GPtrArray) parts = NULL;
+	g_autoptr(GPtrArray) cols = NULL;
+	if (part_name) {
+		parts = g_ptr_array_new();
+		g_ptr_array_add(parts, (gpointer)part_name);
+	}
+	if (column) {
+		cols = g_ptr_array_new();
+		g_ptr_array_add(cols, (gpointer)column);
+	}
+	return catalog_delete_column_stats_req(cat, ctx, catalog, db, table, part_name == NULL, parts, cols, engine,
+	                                       error);
+}
+
+/* The partitions delete_column_statistics_req acts on: the named ones, else all holding stats. */
+static GPtrArray *stats_delete_parts(CatalogWork *work, const char *cat, const char *db, const char *tname,
+                                     GPtrArray *part_names, const char *engine, GError **error)
+{
+	if (part_names && part_names->len > 0)
+		return stats_part_names(part_names);
+	GError *serr = NULL;
+	GPtrArray *all = store_stats_partition_names(work->conn, cat, db, tname, engine, &serr);
+	if (all == NULL)
+		catalog_error_from_store(serr, NULL, NULL, error);
+	return all;
+}
+
+/* See catalog.h. */
+gboolean catalog_delete_column_stats_req(Catalog *cat, const CatalogCtx *ctx, const char *catalog, const char *db,
+                                         const char *table, gboolean table_level, GPtrArray *part_names,
+                                         GPtrArray *columns, const char *engine, GError **error)
 {
 	if (db == NULL || table == NULL) {
 		g_set_error_literal(error, CATALOG_ERROR, CATALOG_ERROR_INVALID_INPUT, "Database or table name cannot be null.");
@@ -425,49 +504,45 @@ gboolean catalog_delete_column_stats(Catalog *cat, const CatalogCtx *ctx, const 
 	g_autofree char *catname = catalog_resolve(cat, catalog);
 	g_autofree char *dbname = catalog_lower(db);
 	g_autofree char *tname = catalog_lower(table);
-	g_autofree char *col = catalog_lower(column);
-	g_autofree char *part = part_name ? stats_part_name_lower(part_name) : NULL;
+	g_autoptr(GPtrArray) cols = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; columns && i < columns->len; i++)
+		g_ptr_array_add(cols, catalog_lower(g_ptr_array_index(columns, i)));
+	if (cols->len == 0)
+		g_ptr_array_add(cols, NULL); /* all columns */
 	engine = engine && *engine ? engine : "hive";
 	CatalogWork work;
 	if (!catalog_work_begin(cat, ctx, TRUE, &work, error))
 		return FALSE;
 	if (!catalog_authz_table(&work, ctx, catname, dbname, tname, AUTHZ_ALTER, NULL, error))
 		return catalog_work_end(&work, FALSE, NULL);
-	GError *serr = NULL;
 	gboolean ok = FALSE;
+	/* A named column must have stats in a named partition (the single form's rule); "all" never fails. */
+	gboolean named = part_names && part_names->len > 0;
 	g_autoptr(JsonObject) t = stats_table_get(&work, catname, dbname, tname, TRUE, error);
+	g_autoptr(GPtrArray) parts = NULL;
 	g_autoptr(JsonObject) pparams = NULL;
-	g_autoptr(GPtrArray) deleted = NULL;
 	if (t == NULL)
 		goto out;
-	if (part) {
-		g_autoptr(GPtrArray) one = g_ptr_array_new();
-		g_ptr_array_add(one, part);
-		pparams = store_stats_partition_params(work.conn, catname, dbname, tname, one, &serr);
-		if (pparams == NULL) {
-			catalog_error_from_store(serr, NULL, NULL, error);
-			goto out;
-		}
-		if (!json_object_has_member(pparams, part)) {
-			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Partition %s of %s.%s does not exist", part,
-			            dbname, tname);
-			goto out;
-		}
-		deleted = store_stats_partition_delete(work.conn, catname, dbname, tname, part, engine, col, &serr);
-	} else {
-		deleted = store_stats_table_delete(work.conn, catname, dbname, tname, engine, col, &serr);
-	}
-	if (deleted == NULL) {
-		catalog_error_from_store(serr, NULL, NULL, error);
+	if (table_level) {
+		for (guint c = 0; c < cols->len; c++)
+			if (!stats_delete_one(&work, catname, dbname, tname, t, NULL, NULL, g_ptr_array_index(cols, c), engine,
+			                      TRUE, error))
+				goto out;
+		ok = TRUE;
 		goto out;
 	}
-	if (col != NULL && deleted->len == 0) {
-		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Column stats doesn't exist for db=%s table=%s%s%s col=%s",
-		            dbname, tname, part ? " partition=" : "", part ? part : "", col);
+	parts = stats_delete_parts(&work, catname, dbname, tname, part_names, engine, error);
+	if (parts == NULL || (parts->len > 0 && (pparams = stats_parts_params(&work, catname, dbname, tname, parts,
+	                                                                       error)) == NULL))
 		goto out;
+	for (guint i = 0; i < parts->len; i++) {
+		const char *part = g_ptr_array_index(parts, i);
+		for (guint c = 0; c < cols->len; c++)
+			if (!stats_delete_one(&work, catname, dbname, tname, t, part, json_object_get_object_member(pparams, part),
+			                      g_ptr_array_index(cols, c), engine, named, error))
+				goto out;
 	}
-	ok = stats_unmark(&work, catname, dbname, tname, t, part,
-	                  part ? json_object_get_object_member(pparams, part) : NULL, deleted, col == NULL, error);
+	ok = TRUE;
 out:
 	return catalog_work_end(&work, ok, error);
 }

@@ -174,6 +174,18 @@ GPtrArray *store_stats_partition_delete(StoreConn *conn, const char *catalog, co
 	return res ? stats_names_from_result(res) : NULL;
 }
 
+/* Names (char*) of the table's partitions holding stats of engine: delete_column_statistics_req's "all". */
+GPtrArray *store_stats_partition_names(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                       const char *engine, GError **error)
+{
+	static const char sql[] =
+	    "SELECT DISTINCT p.name FROM partition_column_stats s JOIN partitions p ON p.id = s.partition_id"
+	    " JOIN tables t ON t.id = p.table_id" STATS_TBL_JOIN " AND s.engine = $4 ORDER BY p.name";
+	const char *params[] = {catalog, db, table, engine};
+	g_autoptr(PGresult) res = store_exec(conn, "stats_partition_names", sql, 4, params, error);
+	return res ? stats_names_from_result(res) : NULL;
+}
+
 /*
  * The Parameters of the named partitions that exist, as one object: name → Parameters object
  * ({} when the partition has none). for_update locks the partition rows.

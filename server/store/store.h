@@ -218,6 +218,9 @@ GPtrArray *store_stats_table_delete(StoreConn *conn, const char *catalog, const 
 GPtrArray *store_stats_partition_delete(StoreConn *conn, const char *catalog, const char *db, const char *table,
                                         const char *part_name, const char *engine, const char *column,
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Names (char*) of the table's partitions that hold stats of engine, in name order. */
+GPtrArray *store_stats_partition_names(StoreConn *conn, const char *catalog, const char *db, const char *table,
+                                       const char *engine, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* name → Parameters object of the named partitions that exist (rows locked FOR UPDATE). */
 JsonObject *store_stats_partition_params(StoreConn *conn, const char *catalog, const char *db, const char *table,
                                          GPtrArray *part_names, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -15,6 +15,8 @@ static const char *const stats_methods[] = {
 	"update_partition_column_statistics_req", "set_aggr_stats_for", "get_table_column_statistics",
 	"get_partition_column_statistics", "get_table_statistics_req", "get_partitions_statistics_req",
 	"get_aggr_stats_for", "delete_table_column_statistics", "delete_partition_column_statistics",
+	/* issue 17: Hive 4.2's request twin */
+	"delete_column_statistics_req",
 };
 
 /* Entries of a ColumnStatistics' statsObj (members with an unset union are skipped). */
@@ -305,6 +307,31 @@ static gboolean h_delete_partition(ThriftHiveMetastoreIf *iface, gboolean *ret, 
 	return TRUE;
 }
 
+/*
+ * delete_column_statistics_req (Hive 4.2): the stats of col_names (none = all) of the table
+ * (tableLevel) or of part_names (none = every partition), for engine, in one transaction
+ * (catalog_delete_column_stats_req).
+ */
+static gboolean h_delete_req(ThriftHiveMetastoreIf *iface, gboolean *ret, const DeleteColumnStatisticsRequest *req,
+                             NoSuchObjectException **o1, MetaException **o2, InvalidObjectException **o3,
+                             InvalidInputException **o4, GError **error)
+{
+	ThriftErrOut out = {.meta = o2, .no_such = o1, .invalid_object = o3};
+	CatalogCtx ctx = thrift_ctx_now();
+	if (req->db_name == NULL || req->tbl_name == NULL)
+		return thrift_error_raise(thrift_missing_arg(req->db_name == NULL ? "Database name" : "Table name"), &out,
+		                          error);
+	g_auto(ThriftDbName) n = thrift_db_name_parse(req->db_name, req->__isset_cat_name ? req->cat_name : NULL);
+	GError *err = NULL;
+	if (!catalog_delete_column_stats_req(thrift_cat_now(), &ctx, n.catalog, n.db, req->tbl_name, req->tableLevel,
+	                                     req->__isset_part_names ? req->part_names : NULL,
+	                                     req->__isset_col_names ? req->col_names : NULL,
+	                                     req->__isset_engine ? req->engine : NULL, &err))
+		return thrift_error_raise(err, &out, error);
+	*ret = TRUE;
+	return TRUE;
+}
+
 /* Sets this file's slots in the handler class. */
 void thrift_stats_install(ThriftHiveMetastoreHandlerClass *klass)
 {
@@ -320,6 +347,7 @@ void thrift_stats_install(ThriftHiveMetastoreHandlerClass *klass)
 	klass->get_aggr_stats_for = h_get_aggr_stats_for;
 	klass->delete_table_column_statistics = h_delete_table;
 	klass->delete_partition_column_statistics = h_delete_partition;
+	klass->delete_column_statistics_req = h_delete_req;
 }
 
 /* The wire names this file answers. */
