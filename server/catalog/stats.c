@@ -414,29 +414,39 @@ static gboolean stats_unmark(CatalogWork *work, const char *cat, const char *db,
 }
 
 /*
- * Deletes the stats of col (NULL = all) of the table (part NULL) or of partition part (whose
- * Parameters are pparams) and unmarks them; must_exist: NOT_FOUND when col has none there.
+ * Deletes the stats of each of cols (one NULL entry = all) of the table (part NULL) or of
+ * partition part (whose Parameters are pparams), then unmarks them once; must_exist: NOT_FOUND
+ * when a named column has none there.
  */
-static gboolean stats_delete_one(CatalogWork *work, const char *cat, const char *db, const char *tname,
-                                 JsonObject *t, const char *part, JsonObject *pparams, const char *col,
-                                 const char *engine, gboolean must_exist, GError **error)
+static gboolean stats_delete_cols(CatalogWork *work, const char *cat, const char *db, const char *tname,
+                                  JsonObject *t, const char *part, JsonObject *pparams, GPtrArray *cols,
+                                  const char *engine, gboolean must_exist, GError **error)
 {
-	GError *serr = NULL;
-	g_autoptr(GPtrArray) deleted =
-	    part ? store_stats_partition_delete(work->conn, cat, db, tname, part, engine, col, &serr)
-	         : store_stats_table_delete(work->conn, cat, db, tname, engine, col, &serr);
-	if (deleted == NULL) {
-		catalog_error_from_store(serr, NULL, NULL, error);
-		return FALSE;
+	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
+	gboolean every = FALSE;
+	for (guint c = 0; c < cols->len; c++) {
+		const char *col = g_ptr_array_index(cols, c);
+		GError *serr = NULL;
+		g_autoptr(GPtrArray) deleted =
+		    part ? store_stats_partition_delete(work->conn, cat, db, tname, part, engine, col, &serr)
+		         : store_stats_table_delete(work->conn, cat, db, tname, engine, col, &serr);
+		if (deleted == NULL) {
+			catalog_error_from_store(serr, NULL, NULL, error);
+			return FALSE;
+		}
+		if (col != NULL && deleted->len == 0 && must_exist) {
+			g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND,
+			            "Column stats doesn't exist for db=%s table=%s%s%s col=%s", db, tname, part ? " partition=" : "",
+			            part ? part : "", col);
+			return FALSE;
+		}
+		every = every || col == NULL;
+		for (guint i = 0; i < deleted->len; i++)
+			g_ptr_array_add(all, g_strdup(g_ptr_array_index(deleted, i)));
 	}
-	if (col != NULL && deleted->len == 0) {
-		if (!must_exist)
-			return TRUE;
-		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_NOT_FOUND, "Column stats doesn't exist for db=%s table=%s%s%s col=%s",
-		            db, tname, part ? " partition=" : "", part ? part : "", col);
-		return FALSE;
-	}
-	return stats_unmark(work, cat, db, tname, t, part, pparams, deleted, col == NULL, error);
+	if (all->len == 0 && !every)
+		return TRUE;
+	return stats_unmark(work, cat, db, tname, t, part, pparams, all, every, error);
 }
 
 /* Parameters of the named partitions (lower-cased names), NOT_FOUND naming the first missing one. */
@@ -524,11 +534,7 @@ gboolean catalog_delete_column_stats_req(Catalog *cat, const CatalogCtx *ctx, co
 	if (t == NULL)
 		goto out;
 	if (table_level) {
-		for (guint c = 0; c < cols->len; c++)
-			if (!stats_delete_one(&work, catname, dbname, tname, t, NULL, NULL, g_ptr_array_index(cols, c), engine,
-			                      TRUE, error))
-				goto out;
-		ok = TRUE;
+		ok = stats_delete_cols(&work, catname, dbname, tname, t, NULL, NULL, cols, engine, TRUE, error);
 		goto out;
 	}
 	parts = stats_delete_parts(&work, catname, dbname, tname, part_names, engine, error);
@@ -537,10 +543,9 @@ gboolean catalog_delete_column_stats_req(Catalog *cat, const CatalogCtx *ctx, co
 		goto out;
 	for (guint i = 0; i < parts->len; i++) {
 		const char *part = g_ptr_array_index(parts, i);
-		for (guint c = 0; c < cols->len; c++)
-			if (!stats_delete_one(&work, catname, dbname, tname, t, part, json_object_get_object_member(pparams, part),
-			                      g_ptr_array_index(cols, c), engine, named, error))
-				goto out;
+		if (!stats_delete_cols(&work, catname, dbname, tname, t, part, json_object_get_object_member(pparams, part),
+		                       cols, engine, named, error))
+			goto out;
 	}
 	ok = TRUE;
 out:

@@ -580,6 +580,13 @@ ISSUE17_BUILDERS = {
     "get_partitions_with_specs": _t1_read(lambda c, db, t: c.get_partitions_with_specs(T.GetPartitionsRequest(
         dbName=db, tblName=t, projectionSpec=T.GetProjectionsSpec(fieldList=[]),
         filterSpec=T.GetPartitionsFilterSpec()))),
+    # issue 17: Hive 4.2's request twins of get_databases, get_functions, delete_*_column_statistics
+    "get_databases_req": _list(lambda c: c.get_databases_req(T.GetDatabaseObjectsRequest(pattern="*"))),
+    "get_functions_req": _list(lambda c: c.get_functions_req(
+        T.GetFunctionsRequest(dbName=DB, pattern="*", returnNames=False))),
+    "delete_column_statistics_req": _fresh_table_op(lambda c, db, t: c.delete_column_statistics_req(
+        T.DeleteColumnStatisticsRequest(db_name=db, tbl_name=t, part_names=["ds=1"], col_names=["id"],
+                                        engine="hive", tableLevel=False)), stats=True),
 }
 
 
@@ -821,6 +828,8 @@ LIST_SHOWS = {
     "get_table_meta": lambda res: any(m.dbName == DB for m in res),
     "get_functions": lambda res: F1 in res,
     "get_all_functions": lambda res: any(f.functionName == F1 and f.dbName == DB for f in res.functions or []),
+    "get_databases_req": lambda res: any(d.name == DB for d in res.databases or []),
+    "get_functions_req": lambda res: any(f.functionName == F1 and f.dbName == DB for f in res.functions or []),
     "show_locks": lambda res: any(lk.dbname == DB for lk in res.locks or []),
     "show_compact": lambda res: any(cp.dbname == DB for cp in res.compacts or []),
     "get_open_txns_info": lambda res: any(t.hostname == OWNER_HOST for t in res.open_txns or []),

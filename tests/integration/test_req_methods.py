@@ -5,6 +5,7 @@
 # Hive's exception, and a caller without grants denied; plus create_table into a missing database
 # raising InvalidObjectException as Hive's create_table_core does.
 
+import json
 import sys
 
 import pytest
@@ -337,3 +338,111 @@ def test_exceptions_as_hive_raises_them(bclient, db):
         with pytest.raises(exc):
             call()
     assert bclient.get_tables(nodb, "*") == []  # Hive lists a missing database as empty
+
+
+# ---- Hive 4.2's get_databases_req, get_functions_req, delete_column_statistics_req ----
+
+from test_column_stats import COLS, all_kinds, make_partitioned, part_stats, table_stats  # noqa: E402
+from test_functions import fn  # noqa: E402
+
+
+def test_get_databases_req_objects_by_pattern(bclient):
+    pre = uniq("gdr")
+    for suffix, desc in (("_a", "first"), ("_b", "second")):
+        bclient.create_database(T.Database(name=pre + suffix, description=desc, parameters={"k": suffix}))
+    res = bclient.get_databases_req(T.GetDatabaseObjectsRequest(catalogName="hive", pattern=pre + "*"))
+    assert [(d.name, d.description, d.parameters, d.catalogName) for d in res.databases] == \
+        [(pre + "_a", "first", {"k": "_a"}, "hive"), (pre + "_b", "second", {"k": "_b"}, "hive")]
+    assert [d.name for d in res.databases] == bclient.get_databases(pre + "*")
+    assert bclient.get_databases_req(T.GetDatabaseObjectsRequest(pattern=uniq("none") + "*")).databases == []
+    everything = bclient.get_databases_req(T.GetDatabaseObjectsRequest())
+    assert [d.name for d in everything.databases] == bclient.get_all_databases()
+    for suffix in ("_a", "_b"):
+        bclient.drop_database(pre + suffix, True, False)
+
+
+def test_get_functions_req_names_or_objects(bclient, db):
+    for name in ("f_one", "f_two", "g_other"):
+        bclient.create_function(fn(db, name))
+    names = bclient.get_functions_req(T.GetFunctionsRequest(dbName=db, pattern="f_*", returnNames=True))
+    assert sorted(names.function_names) == ["f_one", "f_two"] and names.functions is None
+    # returnNames defaults to true (Hive's IDL), so a bare request answers names too
+    assert sorted(bclient.get_functions_req(T.GetFunctionsRequest(dbName=db, catalogName="hive")).function_names) == \
+        sorted(bclient.get_functions(db, "*"))
+    objs = bclient.get_functions_req(T.GetFunctionsRequest(dbName=db, pattern="f_*", returnNames=False))
+    assert objs.function_names is None
+    assert sorted((f.functionName, f.dbName, f.className) for f in objs.functions) == \
+        [("f_one", db, "com.example.Udf"), ("f_two", db, "com.example.Udf")]
+    assert bclient.get_functions_req(T.GetFunctionsRequest(dbName=db, pattern="zz*")).function_names == []
+
+
+def _part_cols(c, db, names):
+    got = c.get_partitions_statistics_req(T.PartitionsStatsRequest(
+        dbName=db, tblName="pt", colNames=[k.name for k in COLS], partNames=names)).partStats
+    return {p: sorted(o.colName for o in objs) for p, objs in got.items()}
+
+
+def test_delete_column_statistics_req_partitions(bclient, db):
+    names = make_partitioned(bclient, db, "pt", [1, 2, 3])
+    assert bclient.set_aggr_stats_for(T.SetPartitionsStatsRequest(
+        colStats=[part_stats(db, "pt", n, all_kinds(i)) for i, n in enumerate(names)]))
+    every = sorted(k.name for k in COLS)
+    Req = T.DeleteColumnStatisticsRequest
+    # named partition, named columns
+    assert bclient.delete_column_statistics_req(Req(db_name=db, tbl_name="pt", part_names=[names[0]],
+                                                    col_names=["S", "l"], engine="hive"))
+    assert _part_cols(bclient, db, names) == {
+        names[0]: sorted(set(every) - {"s", "l"}), names[1]: every, names[2]: every}
+    acc = json.loads(bclient.get_partition_by_name(db, "pt", names[0]).parameters["COLUMN_STATS_ACCURATE"])
+    assert sorted(acc["COLUMN_STATS"]) == sorted(set(every) - {"s", "l"})
+    # no partition named: every partition; a named column absent from one is no error there
+    assert bclient.delete_column_statistics_req(Req(db_name=db, tbl_name="pt", col_names=["l", "d"]))
+    left = sorted(set(every) - {"s", "l", "d"})
+    assert _part_cols(bclient, db, names) == {names[0]: left, names[1]: sorted(set(every) - {"l", "d"}),
+                                              names[2]: sorted(set(every) - {"l", "d"})}
+    # a missing partition fails the whole request: nothing deleted (one transaction)
+    with pytest.raises(T.NoSuchObjectException):
+        bclient.delete_column_statistics_req(Req(db_name=db, tbl_name="pt", part_names=[names[1], "p=99"]))
+    assert _part_cols(bclient, db, names)[names[1]] == sorted(set(every) - {"l", "d"})
+    # a named column without stats in a named partition: NoSuchObject, as the single form
+    with pytest.raises(T.NoSuchObjectException):
+        bclient.delete_column_statistics_req(Req(db_name=db, tbl_name="pt", part_names=[names[0]], col_names=["s"]))
+    # no column named: all of them
+    assert bclient.delete_column_statistics_req(Req(db_name=db, tbl_name="pt", part_names=[names[1]]))
+    assert set(_part_cols(bclient, db, names)) == {names[0], names[2]}
+    with pytest.raises(T.NoSuchObjectException):
+        bclient.delete_column_statistics_req(Req(db_name=db, tbl_name=uniq("gone")))
+
+
+def test_delete_column_statistics_req_table_level_and_engine(bclient, db):
+    bclient.create_table(make_table(db, "t", columns=COLS))
+    assert bclient.update_table_column_statistics(table_stats(db, "t", all_kinds()))
+    assert bclient.update_table_column_statistics(table_stats(db, "t", all_kinds()[:2], engine="impala"))
+    Req = T.DeleteColumnStatisticsRequest
+
+    def cols_of(engine):
+        return sorted(o.colName for o in bclient.get_table_statistics_req(T.TableStatsRequest(
+            dbName=db, tblName="t", colNames=[k.name for k in COLS], engine=engine)).tableStats)
+
+    assert bclient.delete_column_statistics_req(Req(db_name=db, tbl_name="t", col_names=["b"], tableLevel=True))
+    assert cols_of("hive") == sorted(k.name for k in COLS if k.name != "b")
+    assert cols_of("impala") == ["b", "l"]
+    assert bclient.delete_column_statistics_req(Req(db_name=db, tbl_name="t", engine="impala", tableLevel=True))
+    assert cols_of("impala") == [] and len(cols_of("hive")) == len(COLS) - 1
+    with pytest.raises(T.NoSuchObjectException):
+        bclient.delete_column_statistics_req(Req(db_name=db, tbl_name="t", col_names=["b"], tableLevel=True))
+    assert bclient.delete_column_statistics_req(Req(db_name=db, tbl_name="t", tableLevel=True))
+    assert cols_of("hive") == []
+    assert "COLUMN_STATS" not in json.loads(bclient.get_table(db, "t").parameters.get("COLUMN_STATS_ACCURATE", "{}"))
+
+
+def test_hive42_twins_denied_or_filtered(denied):
+    nobody, admin, dbname = denied
+    admin.create_function(fn(dbname, "f_hidden"))
+    assert [d.name for d in admin.get_databases_req(T.GetDatabaseObjectsRequest(pattern=dbname)).databases] == [dbname]
+    assert nobody.get_databases_req(T.GetDatabaseObjectsRequest(pattern=dbname)).databases == []
+    assert admin.get_functions_req(T.GetFunctionsRequest(dbName=dbname)).function_names == ["f_hidden"]
+    assert not nobody.get_functions_req(T.GetFunctionsRequest(dbName=dbname, returnNames=False)).functions
+    with pytest.raises(Exception) as e:
+        nobody.delete_column_statistics_req(T.DeleteColumnStatisticsRequest(db_name=dbname, tbl_name="t"))
+    assert _is_denial(e.value), e.value
