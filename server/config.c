@@ -120,6 +120,7 @@ void config_free(PropolisConfig *c)
 	g_free(c->kerberos_principal);
 	g_free(c->kerberos_principal_rules);
 	g_free(c->proxy_users);
+	g_free(c->proxy_groups);
 	g_free(c->proxy_hosts);
 	if (c->thrift_listeners)
 		g_ptr_array_unref(c->thrift_listeners);
@@ -187,7 +188,7 @@ static const char *const server_keys[] = {"listen",     "data_dir",        "data
                                           "account_id", "master_key_file", "admin_credentials", "audit_log",
                                           "audit_reads", "thrift_auth", "tls_cert",        "tls_key",           "tls_ca",
                                           "kerberos_keytab", "kerberos_principal", "kerberos_principal_rules",
-                                          "proxy_users", "proxy_hosts", "delegation_token_renew_interval_s",
+                                          "proxy_users", "proxy_groups", "proxy_hosts", "delegation_token_renew_interval_s",
                                           "delegation_token_max_lifetime_s", "delegation_key_update_interval_s"};
 
 /* Parses a boolean as GKeyFile and env users write it. FALSE when it is none of them. */
@@ -203,7 +204,7 @@ static gboolean config_parse_bool(const char *v, gboolean *out)
 	return FALSE;
 }
 
-/* Appends "svc=value;" to *list (proxy_users, proxy_hosts). */
+/* Appends "svc=value;" to *list (proxy_users, proxy_groups, proxy_hosts). */
 static void config_append_proxy(char **list, const char *svc, const char *value)
 {
 	char *next = g_strdup_printf("%s%s%s=%s", *list ? *list : "", *list && **list ? ";" : "", svc, value);
@@ -212,9 +213,9 @@ static void config_append_proxy(char **list, const char *svc, const char *value)
 }
 
 /*
- * Hadoop's impersonation keys in [server]: hadoop.proxyuser.<svc>.users / .hosts (as in
- * core-site.xml) become proxy_users / proxy_hosts entries; .groups is accepted and logged as not
- * enforced (it could only widen who may be impersonated).
+ * Hadoop's impersonation keys in [server]: hadoop.proxyuser.<svc>.users / .groups / .hosts (as
+ * in core-site.xml) become proxy_users / proxy_groups / proxy_hosts entries (groups are the
+ * Propolis principal groups of the impersonated principal).
  */
 static gboolean config_set_hadoop_proxyuser(PropolisConfig *c, const char *key, const char *v, const char *where,
                                             GError **error)
@@ -227,7 +228,7 @@ static gboolean config_set_hadoop_proxyuser(PropolisConfig *c, const char *key, 
 	} else if (name != NULL && strcmp(dot, ".hosts") == 0) {
 		config_append_proxy(&c->proxy_hosts, name, v);
 	} else if (name != NULL && strcmp(dot, ".groups") == 0) {
-		g_warning("%s: [server] %s: proxy-user groups are not enforced; list the users in %s.users", where, key, name);
+		config_append_proxy(&c->proxy_groups, name, v);
 	} else {
 		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
 		            "%s: unknown key [server] %s (hadoop.proxyuser.<svc>.users, .hosts or .groups)", where, key);
@@ -289,6 +290,8 @@ static gboolean config_set_server(PropolisConfig *c, const char *key, const char
 		config_take(&c->kerberos_principal_rules, v);
 	if (strcmp(key, "proxy_users") == 0)
 		config_take(&c->proxy_users, v);
+	if (strcmp(key, "proxy_groups") == 0)
+		config_take(&c->proxy_groups, v);
 	if (strcmp(key, "proxy_hosts") == 0)
 		config_take(&c->proxy_hosts, v);
 	if (g_str_has_prefix(key, "delegation_")) {
@@ -499,10 +502,11 @@ static char *config_print_text(const PropolisConfig *c)
 	                       c->kerberos_principal ? c->kerberos_principal : "",
 	                       c->kerberos_principal_rules ? c->kerberos_principal_rules : "");
 	g_string_append_printf(s,
-	                       "proxy_users = %s\nproxy_hosts = %s\ndelegation_token_renew_interval_s = %" G_GUINT64_FORMAT
+	                       "proxy_users = %s\nproxy_groups = %s\nproxy_hosts = %s\ndelegation_token_renew_interval_s = %" G_GUINT64_FORMAT
 	                       "\ndelegation_token_max_lifetime_s = %" G_GUINT64_FORMAT
 	                       "\ndelegation_key_update_interval_s = %" G_GUINT64_FORMAT "\n",
-	                       c->proxy_users ? c->proxy_users : "", c->proxy_hosts ? c->proxy_hosts : "",
+	                       c->proxy_users ? c->proxy_users : "", c->proxy_groups ? c->proxy_groups : "",
+	                       c->proxy_hosts ? c->proxy_hosts : "",
 	                       c->token_renew_interval_s, c->token_max_lifetime_s,
 	                       c->token_key_update_interval_s);
 	config_listeners_print(c, s);
@@ -524,7 +528,8 @@ static char *config_limits_text(void)
 	                          "  [server] listen, data_dir, database, warehouse, catalog, log_level, migrations,\n"
 	                          "           http_listen, account_id, master_key_file, admin_credentials, audit_log, audit_reads,\n"
 	                          "           thrift_auth, tls_cert, tls_key, tls_ca, kerberos_keytab, kerberos_principal,\n"
-	                          "           kerberos_principal_rules, proxy_users, delegation_token_renew_interval_s,\n"
+	                          "           kerberos_principal_rules, proxy_users, proxy_groups, proxy_hosts,\n"
+	                          "           hadoop.proxyuser.<svc>.users/.groups/.hosts, delegation_token_renew_interval_s,\n"
 	                          "           delegation_token_max_lifetime_s, delegation_key_update_interval_s\n"
 	                          "  [thrift-listener NAME] listen, auth, tls_cert, tls_key, tls_ca (one more Thrift\n"
 	                          "           listener; PROPOLIS_THRIFT_LISTENER_<NAME>_<KEY> in the environment)\n"

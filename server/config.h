@@ -46,6 +46,7 @@ typedef struct {
 	char *kerberos_principal;       /* "hive/_HOST@EXAMPLE.COM"; _HOST becomes the listener's host name */
 	char *kerberos_principal_rules; /* Hadoop auth_to_local rules (NULL: DEFAULT) */
 	char *proxy_users;              /* "svc=alice,bob;trino=*": who may get delegation tokens owned by others */
+	char *proxy_groups;             /* "svc=analysts;trino=*": or owners in these principal groups (.groups) */
 	char *proxy_hosts;              /* "svc=10.0.0.5,127.0.0.1;trino=*": from where (hadoop.proxyuser.<svc>.hosts) */
 	guint64 token_renew_interval_s; /* hive.cluster.delegation.token.renew-interval (86400) */
 	guint64 token_max_lifetime_s;   /* hive.cluster.delegation.token.max-lifetime (604800) */

@@ -369,6 +369,7 @@ static int main_run(PropolisConfig *config)
 		                         .renew_ms = (gint64)config->token_renew_interval_s * 1000,
 		                         .max_ms = (gint64)config->token_max_lifetime_s * 1000,
 		                         .proxy_users = config->proxy_users,
+		                         .proxy_groups = config->proxy_groups,
 		                         .proxy_hosts = config->proxy_hosts};
 		tokens = auth_tokens_new(catalog, glue.keyring, &tcfg);
 		thrift_door_set_tokens(door, tokens);

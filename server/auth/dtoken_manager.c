@@ -22,7 +22,7 @@ struct AuthTokens {
 	Catalog *cat;
 	AuthKeyring *kr;
 	AuthTokensConfig cfg;
-	char *proxy_users, *proxy_hosts;
+	char *proxy_users, *proxy_groups, *proxy_hosts;
 	const KerberosRules *rules;
 	char *realm;
 };
@@ -35,6 +35,8 @@ AuthTokens *auth_tokens_new(Catalog *cat, AuthKeyring *kr, const AuthTokensConfi
 	t->cfg = *cfg;
 	t->proxy_users = g_strdup(cfg->proxy_users);
 	t->cfg.proxy_users = t->proxy_users;
+	t->proxy_groups = g_strdup(cfg->proxy_groups);
+	t->cfg.proxy_groups = t->proxy_groups;
 	t->proxy_hosts = g_strdup(cfg->proxy_hosts);
 	t->cfg.proxy_hosts = t->proxy_hosts;
 	return t;
@@ -45,6 +47,7 @@ void auth_tokens_free(AuthTokens *t)
 	if (t == NULL)
 		return;
 	g_free(t->proxy_users);
+	g_free(t->proxy_groups);
 	g_free(t->proxy_hosts);
 	g_free(t->realm);
 	g_free(t);
@@ -168,22 +171,51 @@ static int tokens_acl(const char *list, const char *caller, const char *name)
 	return found;
 }
 
-/* TRUE when caller may get tokens owned by owner (proxy_users "caller=a,b;other=*"). */
-static gboolean tokens_may_proxy(AuthTokens *t, const char *caller, const char *owner)
+/* The items every entry of spec ("caller=a,b;other=*") lists for caller (new, maybe empty). */
+static GPtrArray *tokens_proxy_items(const char *spec, const char *caller)
 {
-	g_auto(GStrv) entries = g_strsplit(t->cfg.proxy_users ? t->cfg.proxy_users : "", ";", -1);
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	g_auto(GStrv) entries = g_strsplit(spec ? spec : "", ";", -1);
 	for (guint i = 0; entries[i]; i++) {
 		g_auto(GStrv) kv = g_strsplit(entries[i], "=", 2);
 		if (kv[0] == NULL || kv[1] == NULL || strcmp(g_strstrip(kv[0]), caller) != 0)
 			continue;
-		g_auto(GStrv) users = g_strsplit(kv[1], ",", -1);
-		for (guint u = 0; users[u]; u++) {
-			const char *name = g_strstrip(users[u]);
-			if (strcmp(name, "*") == 0 || strcmp(name, owner) == 0)
-				return TRUE;
-		}
+		g_auto(GStrv) items = g_strsplit(kv[1], ",", -1);
+		for (guint u = 0; items[u]; u++)
+			g_ptr_array_add(out, g_strdup(g_strstrip(items[u])));
+	}
+	return out;
+}
+
+/* TRUE when items holds "*" or name. */
+static gboolean tokens_items_match(GPtrArray *items, const char *name)
+{
+	for (guint i = 0; i < items->len; i++) {
+		const char *item = g_ptr_array_index(items, i);
+		if (strcmp(item, "*") == 0 || strcmp(item, name) == 0)
+			return TRUE;
 	}
 	return FALSE;
+}
+
+/*
+ * Whether caller may get tokens owned by owner: owner among its proxy_users, or one of owner's
+ * principal groups among its proxy_groups ("*": any owner), as Hadoop's impersonation rule.
+ * The store is asked only when caller has a groups entry. FALSE with error when it fails.
+ */
+static gboolean tokens_may_proxy(AuthTokens *t, const char *caller, const char *owner, gboolean *may, GError **error)
+{
+	g_autoptr(GPtrArray) users = tokens_proxy_items(t->cfg.proxy_users, caller);
+	g_autoptr(GPtrArray) groups = tokens_proxy_items(t->cfg.proxy_groups, caller);
+	*may = tokens_items_match(users, owner) || tokens_items_match(groups, "*");
+	if (*may || groups->len == 0)
+		return TRUE;
+	g_auto(GStrv) member_of = catalog_principal_groups_by_name(t->cat, owner, error);
+	if (member_of == NULL)
+		return FALSE;
+	for (guint i = 0; member_of[i] && !*may; i++)
+		*may = tokens_items_match(groups, member_of[i]);
+	return TRUE;
 }
 
 char *auth_tokens_get(AuthTokens *t, const CatalogCtx *ctx, const char *peer, gboolean by_token, const char *owner,
@@ -198,8 +230,10 @@ char *auth_tokens_get(AuthTokens *t, const CatalogCtx *ctx, const char *peer, gb
 	g_autofree char *owner_short = auth_tokens_short_name(t, owner && *owner ? owner : caller, error);
 	if (owner_short == NULL)
 		return NULL;
-	gboolean proxied = strcmp(owner_short, caller) != 0;
-	if (proxied && !tokens_may_proxy(t, caller, owner_short)) {
+	gboolean proxied = strcmp(owner_short, caller) != 0, may = !proxied;
+	if (proxied && !tokens_may_proxy(t, caller, owner_short, &may, error))
+		return NULL;
+	if (!may) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "User: %s is not allowed to impersonate %s", caller,
 		            owner_short);
 		return NULL;

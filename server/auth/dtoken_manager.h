@@ -33,6 +33,7 @@ typedef struct {
 	gint64 renew_ms;      /* hive.cluster.delegation.token.renew-interval (1 day) */
 	gint64 max_ms;        /* hive.cluster.delegation.token.max-lifetime (7 days) */
 	const char *proxy_users; /* "svc=alice,bob;spark=*": who may get tokens owned by others */
+	const char *proxy_groups; /* "svc=etl,analysts;spark=*": or owners in these principal groups */
 	const char *proxy_hosts; /* "svc=10.0.0.5;spark=*": from where (a service with no entry: anywhere) */
 } AuthTokensConfig;
 
@@ -47,8 +48,9 @@ char *auth_tokens_short_name(AuthTokens *t, const char *name, GError **error) G_
 /*
  * get_delegation_token: ctx->principal is the caller (short name); by_token TRUE refuses (a
  * token does not mint tokens here). An owner other than the caller needs the caller in
- * proxy_users (and, when proxy_hosts names the caller, peer's address among its hosts). Returns
- * the token string.
+ * proxy_users naming the owner, or in proxy_groups naming one of the owner's Propolis groups
+ * (principal groups, read through the catalog), as Hadoop's DefaultImpersonationProvider; and,
+ * when proxy_hosts names the caller, peer's address among its hosts. Returns the token string.
  */
 char *auth_tokens_get(AuthTokens *t, const CatalogCtx *ctx, const char *peer, gboolean by_token, const char *owner,
                       const char *renewer, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -217,8 +217,8 @@ static const AuthzMethodRule rules[] = {
 
 	/* ---- Thrift: delegation tokens (issue 16) ---- */
 	T_SELF("get_delegation_token", TOKEN,
-	       "a token owned by the caller, or by a principal proxy_users lets the caller act for; refused on a "
-	       "connection that authenticated with a token"),
+	       "a token owned by the caller, or by a principal proxy_users or proxy_groups (its principal groups) "
+	       "let the caller act for; refused on a connection that authenticated with a token"),
 	T_SELF("renew_delegation_token", TOKEN, "the token's renewer only (Hive)"),
 	T_SELF("cancel_delegation_token", TOKEN, "the token's owner or renewer, or a data lake administrator"),
 	T_ADMIN("add_token", TOKEN, TOKEN_STORE),

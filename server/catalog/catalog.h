@@ -399,6 +399,9 @@ gboolean catalog_access_key_get(Catalog *cat, const char *key_id, StorePrincipal
 
 /* The active keys of the principal named name (users before roles), as store_principal_keys_by_name(). UNAVAILABLE. */
 GPtrArray *catalog_principal_keys_by_name(Catalog *cat, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The group names of the principal named name (users before roles), for hadoop.proxyuser.<svc>.groups;
+ * an empty vector when there is no such principal. Runs as the server (no caller check). UNAVAILABLE. */
+GStrv catalog_principal_groups_by_name(Catalog *cat, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- administration (the Propolis.* operations): ctx's caller must be a data lake administrator,
  * else ACCESS_DENIED; each decision is audited. Principals are named by ARN or by name (users

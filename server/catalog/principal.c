@@ -328,3 +328,46 @@ GPtrArray *catalog_principal_keys_by_name(Catalog *cat, const char *name, GError
 	catalog_work_end(&work, keys != NULL, NULL);
 	return keys;
 }
+
+/* ---- proxy users by group (hadoop.proxyuser.<svc>.groups, auth/dtoken_manager.c) ---- */
+
+/* The "Groups" array of a store_principal_describe object as a new GStrv. */
+static GStrv principal_group_names(JsonObject *desc)
+{
+	JsonArray *arr = json_object_has_member(desc, "Groups") ? json_object_get_array_member(desc, "Groups") : NULL;
+	guint n = arr ? json_array_get_length(arr) : 0;
+	GStrv out = g_new0(char *, n + 1);
+	for (guint i = 0; i < n; i++)
+		out[i] = g_strdup(json_array_get_string_element(arr, i));
+	return out;
+}
+
+/*
+ * The groups of the principal named name (users before roles, as SASL logins resolve names);
+ * empty when there is none. Runs as the server: the caller's own rights are not in question,
+ * the impersonation rules of the configuration are.
+ */
+GStrv catalog_principal_groups_by_name(Catalog *cat, const char *name, GError **error)
+{
+	CatalogWork work;
+	if (!catalog_work_begin(cat, &principal_ctx, FALSE, &work, error))
+		return NULL;
+	gint64 id = 0;
+	StorePrincipalKey p = {0};
+	GError *serr = NULL;
+	GStrv out = NULL;
+	if (store_principal_get(work.conn, name, FALSE, &id, &p, &serr)) {
+		g_autoptr(JsonObject) desc = store_principal_describe(work.conn, p.arn, &serr);
+		if (desc != NULL)
+			out = principal_group_names(desc);
+	}
+	if (out == NULL && g_error_matches(serr, STORE_ERROR, STORE_ERROR_NOT_FOUND)) {
+		g_clear_error(&serr);
+		out = g_new0(char *, 1);
+	} else if (out == NULL) {
+		catalog_error_from_store(serr, NULL, NULL, error);
+	}
+	store_principal_key_clear(&p);
+	catalog_work_end(&work, out != NULL, NULL);
+	return out;
+}

@@ -511,3 +511,49 @@ def test_proxy_user_from_a_host_not_listed_is_refused(pg, kdc, tmp_path):
         assert isinstance(own["results"][0], str), own  # its own tokens need no proxy rights
     finally:
         assert s.stop() == 0, s.log_tail()
+
+
+def test_proxy_user_by_group_allowed_for_members_only(pg, kdc, tmp_path):
+    """hadoop.proxyuser.<svc>.groups: a service listed by group only may get tokens for principals in
+    those Propolis groups (read live from the store), not for others; .users is not needed."""
+    from test_permissions import propolis_call
+    kdc.add_principal("sparksvc", password="pw-sparksvc")
+    kdc.ccaches["sparksvc"] = kdc.kinit("sparksvc", "pw-sparksvc", str(tmp_path / "cc-sparksvc"))
+    d = tmp_path / "groups"
+    d.mkdir()
+    s = start_krb_server(pg, kdc, d, dbname="propolis_krb_groups",
+                         extra="hadoop.proxyuser.sparksvc.groups = etl, analysts\n"
+                               "hadoop.proxyuser.sparksvc.hosts = 127.0.0.1\n")
+    try:
+        harness.wait_port(int(s.endpoint.rsplit(":", 1)[1]))
+        assert "not enforced" not in s.log_text()
+        for name, groups in (("carol", ["analysts"]), ("dave", ["finance"]),
+                             ("erin", ["arn:aws:iam::%s:group/etl" % ACCOUNT])):
+            st, out = propolis_call(s, s.key_id, s.secret, "CreatePrincipal", {"Name": name, "Groups": groups})
+            assert st == 200, out
+        r = krb_call(kdc, s.port, "sparksvc", [["get_delegation_token", "carol", "hive"],
+                                               ["get_delegation_token", "erin", "hive"],
+                                               ["get_delegation_token", "dave", "hive"],
+                                               ["get_delegation_token", "nobody", "hive"],
+                                               ["get_delegation_token", "sparksvc", "hive"]])
+        carol, erin, dave, nobody, own = r["results"]
+        assert isinstance(carol, str) and isinstance(erin, str), r
+        c = digest_call(s.port, carol, [["get_all_databases"]])
+        assert "results" in c, c
+        assert principal_of(s, c["local_port"]) == "carol"
+        assert wait_audit(s, lambda a: a.get("method") == "sasl:DIGEST-MD5"
+                          and a["authenticated_as"].startswith("sparksvc on behalf of carol"))
+        for refused, who in ((dave, "dave"), (nobody, "nobody")):
+            assert isinstance(refused, dict) and refused["error"] == "MetaException", r
+            assert "User: sparksvc is not allowed to impersonate %s" % who in refused["message"]
+        assert isinstance(own, str), r  # its own tokens need no proxy rights
+        # membership is read when the token is asked for: dave joins analysts, then may be impersonated
+        st, out = propolis_call(s, s.key_id, s.secret, "UpdatePrincipalGroups", {"Name": "dave", "Groups": ["analysts"]})
+        assert st == 200, out
+        again = krb_call(kdc, s.port, "sparksvc", [["get_delegation_token", "dave", "hive"]])
+        assert isinstance(again["results"][0], str), again
+        # groups do not reach a service with no groups entry: etl_service (.users = bob only) and carol
+        no = krb_call(kdc, s.port, "etl/worker1", [["get_delegation_token", "carol", "hive"]])
+        assert no["results"][0]["error"] == "MetaException", no
+    finally:
+        assert s.stop() == 0, s.log_tail()
