@@ -12,6 +12,25 @@
 
 #include "cli/cli.h"
 
+/* Puts --database D or --table DB.TABLE (not both) into body as Database / Table; FALSE with USAGE. */
+static gboolean cli_lock_scope(JsonObject *body, const char *database, const char *table, GError **error)
+{
+	if (table != NULL) {
+		const char *dot = strchr(table, '.');
+		if (dot == NULL || dot == table || dot[1] == '\0' || database != NULL) {
+			g_set_error(error, CLI_ERROR, CLI_ERROR_USAGE, "--table takes DB.TABLE (without --database), not '%s'",
+			            table);
+			return FALSE;
+		}
+		g_autofree char *db = g_strndup(table, (gsize)(dot - table));
+		json_object_set_string_member(body, "Database", db);
+		json_object_set_string_member(body, "Table", dot + 1);
+	} else if (database != NULL) {
+		json_object_set_string_member(body, "Database", database);
+	}
+	return TRUE;
+}
+
 /* locks list [--table DB.TBL] [--database DB] [--older-than DURATION] */
 gboolean cli_locks_list(CliGlobal *g, int argc, char **argv, GError **error)
 {
@@ -41,19 +60,8 @@ gboolean cli_locks_list(CliGlobal *g, int argc, char **argv, GError **error)
 			return FALSE;
 		json_object_set_int_member(body, "OlderThanSeconds", secs);
 	}
-	if (table != NULL) {
-		const char *dot = strchr(table, '.');
-		if (dot == NULL || dot == table || dot[1] == '\0' || database != NULL) {
-			g_set_error(error, CLI_ERROR, CLI_ERROR_USAGE, "--table takes DB.TABLE (without --database), not '%s'",
-			            table);
-			return FALSE;
-		}
-		g_autofree char *db = g_strndup(table, (gsize)(dot - table));
-		json_object_set_string_member(body, "Database", db);
-		json_object_set_string_member(body, "Table", dot + 1);
-	} else if (database != NULL) {
-		json_object_set_string_member(body, "Database", database);
-	}
+	if (!cli_lock_scope(body, database, table, error))
+		return FALSE;
 	g_autoptr(JsonObject) answer = cli_call_propolis(g, "ListLocks", body, error);
 	if (answer == NULL)
 		return FALSE;
@@ -161,19 +169,8 @@ gboolean cli_compactions_list(CliGlobal *g, int argc, char **argv, GError **erro
 	               0, error))
 		return FALSE;
 	g_autoptr(JsonObject) body = json_object_new();
-	if (table != NULL) {
-		const char *dot = strchr(table, '.');
-		if (dot == NULL || dot == table || dot[1] == '\0' || database != NULL) {
-			g_set_error(error, CLI_ERROR, CLI_ERROR_USAGE, "--table takes DB.TABLE (without --database), not '%s'",
-			            table);
-			return FALSE;
-		}
-		g_autofree char *db = g_strndup(table, (gsize)(dot - table));
-		json_object_set_string_member(body, "Database", db);
-		json_object_set_string_member(body, "Table", dot + 1);
-	} else if (database != NULL) {
-		json_object_set_string_member(body, "Database", database);
-	}
+	if (!cli_lock_scope(body, database, table, error))
+		return FALSE;
 	g_autoptr(JsonObject) answer = cli_call_propolis(g, "ListCompactions", body, error);
 	if (answer == NULL)
 		return FALSE;
