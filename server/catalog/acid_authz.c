@@ -47,11 +47,11 @@ static gboolean acid_lock_component_ok(CatalogWork *work, const CatalogCtx *ctx,
 	g_autoptr(AuthzFacts) f = NULL;
 	gboolean ok;
 	if (tbl && *tbl)
-		ok = catalog_authz_table_any(work, ctx, catname, db, tbl,
+		ok = catalog_authz_table(work, ctx, catname, db, tbl,
 		                             acid_lock_table_perms(type, json_object_get_int_member_with_default(c, "operationType", 0)),
 		                             &f, error);
 	else
-		ok = catalog_authz_database_any(work, ctx, catname, db, type == LOCK_SHARED_READ ? AUTHZ_DESCRIBE : AUTHZ_ALTER,
+		ok = catalog_authz_database(work, ctx, catname, db, type == LOCK_SHARED_READ ? AUTHZ_DESCRIBE : AUTHZ_ALTER,
 		                                &f, error);
 	if (ok && *caller == NULL)
 		*caller = g_strdup(f->caller);

@@ -226,9 +226,26 @@ static char *authz_perm_words(guint32 perm)
 	return g_string_free(s, FALSE);
 }
 
+/* "Insert, Alter or Delete": Lake Formation's words for one of the bits of perms (one bit: its words). */
+static char *authz_perms_words_any(guint32 perms)
+{
+	GString *s = g_string_new(NULL);
+	guint n = 0, total = (guint)__builtin_popcount(perms);
+	for (guint32 bit = 1; bit != 0 && bit <= perms; bit <<= 1) {
+		if (!(perms & bit))
+			continue;
+		g_autofree char *w = authz_perm_words(bit);
+		if (n > 0)
+			g_string_append(s, n + 1 == total ? " or " : ", ");
+		g_string_append(s, w);
+		n++;
+	}
+	return g_string_free(s, FALSE);
+}
+
 void catalog_authz_denied(GError **error, guint32 perm, const char *resource)
 {
-	g_autofree char *words = authz_perm_words(perm);
+	g_autofree char *words = authz_perms_words_any(perm);
 	g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_ACCESS_DENIED,
 	            "Insufficient Lake Formation permission(s): Required %s on %s", words, resource);
 }
@@ -294,7 +311,7 @@ static gboolean authz_database_ok(const AuthzFacts *f, guint32 perm, gboolean fo
 		ok = authz_database_visible(f);
 		*why = ok ? "visible" : "no grant";
 	} else {
-		ok = authz_database_allows(f, perm);
+		ok = authz_database_allows_any(f, perm); /* perm: one bit, or "any of these" */
 		*why = ok ? (f->is_admin ? "admin" : "grant") : "no grant";
 	}
 	return ok;
@@ -314,7 +331,7 @@ static gboolean authz_table_ok(const AuthzFacts *f, const char *table, guint32 p
 		ok = authz_table_visible(f, table);
 		*why = ok ? "visible" : "no grant";
 	} else {
-		ok = authz_table_allows(f, table, perm);
+		ok = authz_table_allows_any(f, table, perm); /* perm: one bit, or "any of these" */
 		*why = ok ? (f->is_admin ? "admin" : "grant") : "no grant";
 	}
 	return ok;
@@ -348,82 +365,6 @@ gboolean catalog_authz_table(CatalogWork *work, const CatalogCtx *ctx, const cha
 	const char *why;
 	gboolean ok = authz_table_ok(f, table, perm, FALSE, &why);
 	if (!authz_decide(work, ctx, f, resource, perm, ok, why, error))
-		return FALSE;
-	if (facts_out)
-		*facts_out = g_steal_pointer(&f);
-	return TRUE;
-}
-
-/* ---- "any of these permissions" (write locks and write ids: INSERT, ALTER or DELETE) ---- */
-
-/* "Insert, Alter or Delete": Lake Formation's words for one of the bits of perms. */
-static char *authz_perms_words_any(guint32 perms)
-{
-	GString *s = g_string_new(NULL);
-	guint n = 0, total = (guint)__builtin_popcount(perms);
-	for (guint32 bit = 1; bit != 0 && bit <= perms; bit <<= 1) {
-		if (!(perms & bit))
-			continue;
-		g_autofree char *w = authz_perm_words(bit);
-		if (n > 0)
-			g_string_append(s, n + 1 == total ? " or " : ", ");
-		g_string_append(s, w);
-		n++;
-	}
-	return g_string_free(s, FALSE);
-}
-
-/* Audits an any-of decision and sets ACCESS_DENIED ("Required Insert, Alter or Delete on ...") on denial. */
-static gboolean authz_decide_any(CatalogWork *work, const CatalogCtx *ctx, const AuthzFacts *f, const char *resource,
-                                 guint32 perms, gboolean allowed, const char *reason, GError **error)
-{
-	authz_audit_as(work->cat, ctx, f->caller, resource, perms, allowed, reason);
-	if (!allowed) {
-		g_autofree char *words = authz_perms_words_any(perms);
-		g_set_error(error, CATALOG_ERROR, CATALOG_ERROR_ACCESS_DENIED,
-		            "Insufficient Lake Formation permission(s): Required %s on %s", words, resource);
-	}
-	return allowed;
-}
-
-gboolean catalog_authz_table_any(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
-                                 const char *table, guint32 perms, AuthzFacts **facts_out, GError **error)
-{
-	g_autoptr(AuthzFacts) f = authz_facts_for(work, ctx, catalog, db, table, STORE_AUTHZ_TABLE, error);
-	if (f == NULL)
-		return FALSE;
-	g_autofree char *resource = g_strdup_printf("table %s.%s", db ? db : "", table ? table : "");
-	const char *why;
-	gboolean ok;
-	if (!f->db_exists || !f->table_exists || perms == AUTHZ_DESCRIBE) {
-		ok = authz_table_ok(f, table, perms, FALSE, &why); /* the NOT_FOUND rule; DESCRIBE = visible */
-	} else {
-		ok = authz_table_allows_any(f, table, perms);
-		why = ok ? (f->is_admin ? "admin" : "grant") : "no grant";
-	}
-	if (!authz_decide_any(work, ctx, f, resource, perms, ok, why, error))
-		return FALSE;
-	if (facts_out)
-		*facts_out = g_steal_pointer(&f);
-	return TRUE;
-}
-
-gboolean catalog_authz_database_any(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
-                                    guint32 perms, AuthzFacts **facts_out, GError **error)
-{
-	g_autoptr(AuthzFacts) f = authz_facts_for(work, ctx, catalog, db, NULL, STORE_AUTHZ_DATABASE, error);
-	if (f == NULL)
-		return FALSE;
-	g_autofree char *resource = g_strdup_printf("database %s", db ? db : "");
-	const char *why;
-	gboolean ok;
-	if (!f->db_exists || perms == AUTHZ_DESCRIBE) {
-		ok = authz_database_ok(f, perms, FALSE, &why);
-	} else {
-		ok = authz_database_allows_any(f, perms);
-		why = ok ? (f->is_admin ? "admin" : "grant") : "no grant";
-	}
-	if (!authz_decide_any(work, ctx, f, resource, perms, ok, why, error))
 		return FALSE;
 	if (facts_out)
 		*facts_out = g_steal_pointer(&f);

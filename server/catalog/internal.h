@@ -205,8 +205,9 @@ void catalog_authz_audit(Catalog *cat, const CatalogCtx *ctx, const char *resour
 void catalog_authz_denied(GError **error, guint32 perm, const char *resource);
 
 /*
- * The checks every operation makes before it acts (perm: one AUTHZ_* bit; AUTHZ_DESCRIBE means
- * "may see it"). Each audits its decision; FALSE with ACCESS_DENIED (or a store error). A
+ * The checks every operation makes before it acts (perm: one AUTHZ_* bit, or several when any
+ * one of them will do, as a write lock's INSERT, ALTER or DELETE: the message then names them all,
+ * "Required Insert, Alter or Delete on table db.t"; AUTHZ_DESCRIBE alone means "may see it"). Each audits its decision; FALSE with ACCESS_DENIED (or a store error). A
  * missing database passes only for callers who may create databases, a missing table only for
  * callers who see its database, so that the operation's own NOT_FOUND reaches only them.
  * *facts_out (may be NULL) receives the facts for column trimming, actor and location checks.
@@ -218,16 +219,6 @@ gboolean catalog_authz_database(CatalogWork *work, const CatalogCtx *ctx, const 
 gboolean catalog_authz_table(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
                              const char *table, guint32 perm, AuthzFacts **facts_out,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/*
- * The same checks when any one of several permissions will do (perms: a bit set; a write lock
- * needs INSERT, ALTER or DELETE). The message names them all ("Required Insert, Alter or
- * Delete on table db.t"). AUTHZ_DESCRIBE alone means "may see it", as above.
- */
-gboolean catalog_authz_table_any(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
-                                 const char *table, guint32 perms, AuthzFacts **facts_out,
-                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
-gboolean catalog_authz_database_any(CatalogWork *work, const CatalogCtx *ctx, const char *catalog, const char *db,
-                                    guint32 perms, AuthzFacts **facts_out, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /*
  * The same checks for an object the operation's own read just found, with the grants epoch that
  * read returned (store_*_get_epoch): the caller's facts come from the server's cache when they

@@ -316,7 +316,7 @@ JsonArray *catalog_allocate_write_ids(Catalog *cat, const CatalogCtx *ctx, const
 		return NULL;
 	GError *serr = NULL;
 	JsonArray *ids = NULL;
-	if (catalog_authz_table_any(&work, ctx, catname, dbname, tname, catalog_acid_write_perms(0), NULL, error) &&
+	if (catalog_authz_table(&work, ctx, catname, dbname, tname, catalog_acid_write_perms(0), NULL, error) &&
 	    catalog_acid_txns_owner_require(&work, ctx, txnids, 0, 0, error) &&
 	    catalog_txn_require_open(&work, txnids, TRUE, FALSE, NULL, error)) {
 		ids = store_write_ids_allocate(work.conn, catname, dbname, tname, txnids, &serr);
@@ -430,7 +430,7 @@ gboolean catalog_add_dynamic_partitions(Catalog *cat, const CatalogCtx *ctx, gin
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_array_append_val(ids, txnid);
 	GError *serr = NULL;
-	gboolean ok = catalog_authz_table_any(&work, ctx, catname, dbname, tname, catalog_acid_write_perms(op), NULL,
+	gboolean ok = catalog_authz_table(&work, ctx, catname, dbname, tname, catalog_acid_write_perms(op), NULL,
 	                                      error) &&
 	              catalog_acid_txns_owner_require(&work, ctx, ids, 0, 0, error) &&
 	              catalog_txn_require_open(&work, ids, TRUE, FALSE, NULL, error);
