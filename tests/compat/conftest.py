@@ -98,30 +98,12 @@ def release(request):
 
 @pytest.fixture(scope="session")
 def pg():
-    url = os.environ.get("PROPOLIS_TEST_PG")
-    if url:
-        yield harness.ExternalPostgres(url)
-        return
-    cluster = harness.TempPostgres()
-    cluster.start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
+    yield from harness.postgres_session()
 
 
 @pytest.fixture(scope="session")
 def server(pg, tmp_path_factory):
-    url = pg.create_database("propolis_compat")
-    warehouse = "file://" + str(tmp_path_factory.mktemp("warehouse"))
-    srv = harness.Server(["--database", url, "--warehouse", warehouse],
-                         logdir=str(tmp_path_factory.mktemp("server-log")))
-    srv.start()
-    try:
-        yield srv
-    finally:
-        rc = srv.stop()
-        assert rc == 0, "server exited with %r on SIGTERM\n%s" % (rc, srv.log_tail())
+    yield from harness.shared_server(pg, tmp_path_factory, "propolis_compat")
 
 
 @pytest.fixture

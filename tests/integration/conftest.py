@@ -23,32 +23,13 @@ import harness  # noqa: E402  (after the sys.path change)
 @pytest.fixture(scope="session")
 def pg():
     """The throwaway PostgreSQL cluster for the whole session."""
-    url = os.environ.get("PROPOLIS_TEST_PG")
-    if url:
-        yield harness.ExternalPostgres(url)
-        return
-    cluster = harness.TempPostgres()
-    cluster.start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
+    yield from harness.postgres_session()
 
 
 @pytest.fixture(scope="session")
 def server(pg, tmp_path_factory):
     """One propolis-server shared by the tests that only need a live metastore."""
-    url = pg.create_database("propolis_shared")
-    warehouse = "file://" + str(tmp_path_factory.mktemp("warehouse"))
-    srv = harness.Server(["--database", url, "--warehouse", warehouse],
-                         logdir=str(tmp_path_factory.mktemp("server-log")))
-    srv.warehouse = warehouse
-    srv.start()
-    try:
-        yield srv
-    finally:
-        rc = srv.stop()
-        assert rc == 0, "shared server exited with %r on SIGTERM\n%s" % (rc, srv.log_tail())
+    yield from harness.shared_server(pg, tmp_path_factory, "propolis_shared")
 
 
 @pytest.fixture

@@ -240,6 +240,36 @@ class Server:
         return "\n".join(self.log_text().splitlines()[-n:])
 
 
+def postgres_session():
+    """For a session fixture (`yield from harness.postgres_session()`): the PostgreSQL the tests
+    use, $PROPOLIS_TEST_PG's when set, else a throwaway cluster started here and stopped after."""
+    url = os.environ.get("PROPOLIS_TEST_PG")
+    if url:
+        yield ExternalPostgres(url)
+        return
+    cluster = TempPostgres()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def shared_server(pg, tmp_path_factory, dbname):
+    """For a session fixture: one plain propolis-server on database dbname (.warehouse set),
+    stopped with SIGTERM at the end and its exit code checked."""
+    url = pg.create_database(dbname)
+    warehouse = "file://" + str(tmp_path_factory.mktemp("warehouse"))
+    srv = Server(["--database", url, "--warehouse", warehouse], logdir=str(tmp_path_factory.mktemp("server-log")))
+    srv.warehouse = warehouse
+    srv.start()
+    try:
+        yield srv
+    finally:
+        rc = srv.stop()
+        assert rc == 0, "shared server exited with %r on SIGTERM\n%s" % (rc, srv.log_tail())
+
+
 def lf_server(pg, tmp_path_factory, name, extra_args=()):
     """For a module fixture (`yield from harness.lf_server(...)`): a started server on database
     propolis_<name> with the HTTP door (Glue, Lake Formation, Propolis.*) and a trust-ugi Thrift
