@@ -270,23 +270,26 @@ def shared_server(pg, tmp_path_factory, dbname):
         assert rc == 0, "shared server exited with %r on SIGTERM\n%s" % (rc, srv.log_tail())
 
 
-def lf_server(pg, tmp_path_factory, name, extra_args=()):
+def lf_server(pg, tmp_path_factory, name, extra_args=(), trust_ugi=True):
     """For a module fixture (`yield from harness.lf_server(...)`): a started server on database
-    propolis_<name> with the HTTP door (Glue, Lake Formation, Propolis.*) and a trust-ugi Thrift
-    listener; .endpoint, .db_url, .dir and the bootstrap admin's .key_id/.secret set. Stopped (and
-    its exit code checked) when the fixture ends."""
+    propolis_<name> with the HTTP door (Glue, Lake Formation, Propolis.*) and, with trust_ugi, a
+    trust-ugi Thrift listener; .endpoint, .http_port, .db_url, .dir, .creds_path, .master_key and
+    the bootstrap admin's .key_id/.secret set. Stopped (and its exit code checked) when the
+    fixture ends."""
     import configparser
     d = tmp_path_factory.mktemp(name)
     url = pg.create_database("propolis_" + name)
     http_port = free_port()
     creds = d / "admin.credentials"
+    auth = ["--thrift-auth", "trust-ugi"] if trust_ugi else []
     srv = Server(["--database", url, "--warehouse", "file://" + str(d / "wh"),
-                  "--http-listen", "127.0.0.1:%d" % http_port, "--thrift-auth", "trust-ugi",
-                  "--master-key-file", str(d / "master.key"), "--admin-credentials", str(creds)] + list(extra_args),
+                  "--http-listen", "127.0.0.1:%d" % http_port] + auth +
+                 ["--master-key-file", str(d / "master.key"), "--admin-credentials", str(creds)] + list(extra_args),
                  logdir=str(d))
     srv.start()
     wait_port(http_port)
-    srv.db_url, srv.dir = url, d
+    srv.db_url, srv.dir, srv.http_port = url, d, http_port
+    srv.creds_path, srv.master_key = str(creds), str(d / "master.key")
     srv.endpoint = "http://127.0.0.1:%d" % http_port
     cp = configparser.ConfigParser()
     cp.read(str(creds))

@@ -4,7 +4,6 @@
 # errors, pagination, refused signatures (which change nothing) and one catalog behind both
 # doors (Thrift and Glue).
 
-import configparser
 import json
 import os
 import subprocess
@@ -31,29 +30,7 @@ from harness import T  # noqa: E402
 @pytest.fixture(scope="module")
 def glue_server(pg, tmp_path_factory):
     """A server with the Glue door on a free port, its master key and admin credentials in a temp dir."""
-    d = tmp_path_factory.mktemp("glue")
-    url = pg.create_database("propolis_glue")
-    http_port = harness.free_port()
-    creds = d / "admin.credentials"
-    srv = harness.Server(["--database", url, "--warehouse", "file://" + str(d / "wh"),
-                          "--http-listen", "127.0.0.1:%d" % http_port,
-                          "--master-key-file", str(d / "master.key"),
-                          "--admin-credentials", str(creds)], logdir=str(d))
-    srv.start()
-    harness.wait_port(http_port)
-    srv.http_port = http_port
-    srv.endpoint = "http://127.0.0.1:%d" % http_port
-    srv.creds_path = str(creds)
-    cp = configparser.ConfigParser()
-    cp.read(str(creds))
-    srv.key_id = cp["default"]["aws_access_key_id"]
-    srv.secret = cp["default"]["aws_secret_access_key"]
-    srv.master_key = str(d / "master.key")
-    try:
-        yield srv
-    finally:
-        rc = srv.stop()
-        assert rc == 0, srv.log_tail()
+    yield from harness.lf_server(pg, tmp_path_factory, "glue", trust_ugi=False)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@
 # IncludeStatusDetails, OpenTableFormatInput, ViewUpdateAction, Force): those go through
 # raw_call, a request signed by botocore's SigV4Auth as the SDKs sign it.
 
-import configparser
 import json
 import re
 import sys
@@ -38,26 +37,7 @@ ACCOUNT = "000000000000"
 @pytest.fixture(scope="module")
 def gs(pg, tmp_path_factory):
     """A server with the Glue door, its master key and admin credentials in a temp dir."""
-    d = tmp_path_factory.mktemp("roundtrip")
-    url = pg.create_database("propolis_roundtrip")
-    http_port = harness.free_port()
-    creds = d / "admin.credentials"
-    srv = harness.Server(["--database", url, "--warehouse", "file://" + str(d / "wh"),
-                          "--http-listen", "127.0.0.1:%d" % http_port,
-                          "--master-key-file", str(d / "master.key"),
-                          "--admin-credentials", str(creds)], logdir=str(d))
-    srv.start()
-    harness.wait_port(http_port)
-    srv.endpoint = "http://127.0.0.1:%d" % http_port
-    cp = configparser.ConfigParser()
-    cp.read(str(creds))
-    srv.key_id = cp["default"]["aws_access_key_id"]
-    srv.secret = cp["default"]["aws_secret_access_key"]
-    try:
-        yield srv
-    finally:
-        rc = srv.stop()
-        assert rc == 0, srv.log_tail()
+    yield from harness.lf_server(pg, tmp_path_factory, "roundtrip", trust_ugi=False)
 
 
 def client(srv, service):

@@ -5,7 +5,6 @@
 # tampered tokens; non-admin principals (made with Propolis.CreatePrincipal) can grant only with
 # a grant option; every grant and revoke is audited.
 
-import configparser
 import json
 import os
 import subprocess
@@ -32,28 +31,7 @@ NO_RETRY = botocore.config.Config(retries={"max_attempts": 1})
 @pytest.fixture(scope="module")
 def lf_server(pg, tmp_path_factory):
     """A server with the HTTP door (Glue + Lake Formation) on a free port and its admin credentials."""
-    d = tmp_path_factory.mktemp("lf")
-    url = pg.create_database("propolis_lf")
-    http_port = harness.free_port()
-    creds = d / "admin.credentials"
-    srv = harness.Server(["--database", url, "--warehouse", "file://" + str(d / "wh"),
-                          "--http-listen", "127.0.0.1:%d" % http_port,
-                          "--master-key-file", str(d / "master.key"),
-                          "--admin-credentials", str(creds)], logdir=str(d))
-    srv.start()
-    harness.wait_port(http_port)
-    srv.db_url = url
-    srv.endpoint = "http://127.0.0.1:%d" % http_port
-    srv.creds_path = str(creds)
-    cp = configparser.ConfigParser()
-    cp.read(str(creds))
-    srv.key_id = cp["default"]["aws_access_key_id"]
-    srv.secret = cp["default"]["aws_secret_access_key"]
-    try:
-        yield srv
-    finally:
-        rc = srv.stop()
-        assert rc == 0, srv.log_tail()
+    yield from harness.lf_server(pg, tmp_path_factory, "lf", trust_ugi=False)
 
 
 def client(srv, service, key_id=None, secret=None):
