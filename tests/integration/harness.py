@@ -66,11 +66,21 @@ def wait_port(port, timeout=30):
     raise RuntimeError("port %d not listening" % port)
 
 
+_PORTS_GIVEN = set()
+
+
 def free_port():
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port on 127.0.0.1 that was free a moment ago and that this process has not handed out
+    before: the kernel may give the port it just gave back again, and a server started with two
+    ports (Thrift and HTTP) from two calls in a row then cannot listen on the second."""
+    for _ in range(1000):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _PORTS_GIVEN:
+            _PORTS_GIVEN.add(port)
+            return port
+    raise RuntimeError("no free port this process has not handed out already")
 
 
 def migration_files():
